@@ -1,0 +1,385 @@
+"""Quote benchmarks for storyline. Run from the project root:
+
+    .venv/bin/python bench/quotes.py [--record] [--split dev|test|both]
+
+1. The demo gold (data/demo/gold.json): span precision/recall/F1 by kind (exact and overlap), and
+   speaker accuracy / wrong-person rate on direct quotes, as the issue's floors define them.
+2. PolNeAR dev and/or test, read at run time from ../shared/bench/quotes-polnear (never copied into the
+   project): its attributions' Content spans against our quote spans, its Source spans against our
+   speakers. One annotator per article: where an article has several annotation files, the one whose
+   annotator id sorts first is used (the others are agreement checks of the same article).
+3. Words per second of ``find_quotes`` alone, on documents already parsed.
+
+``--record`` writes the results into docs/benchmarks.md, between this script's markers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from storyline.model import Quote
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "data" / "demo"
+POLNEAR = ROOT.parent / "shared" / "bench" / "quotes-polnear"
+DOCS = ROOT / "docs" / "benchmarks.md"
+MARK_BEGIN = "<!-- bench/quotes.py: begin"
+MARK_END = "<!-- bench/quotes.py: end -->"
+QUOTE_CHARS = "\"“”„«»'‘’"
+ANCHORS = [
+    "GenderGapTracker quote extractor (its 98 annotated articles; different data): speaker accuracy 86.5%, F1 83.7",
+    "BBC Citron on PARC 3.0 (different data and annotation scheme): exact-span F1 56.7",
+]
+
+
+@dataclass
+class Gold:
+    start: int
+    end: int
+    kind: str  # direct, indirect, partial (demo); quoted, indirect (PolNeAR)
+    speakers: set[str] | None  # acceptable speaker names; None when the gold speaker is unnamed/null
+    source: tuple[int, int] | None = None  # PolNeAR Source span
+
+
+@dataclass
+class Tally:
+    """Counts for one corpus; kinds are gold kinds."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    words: int = 0
+    seconds: float = 0.0
+
+
+# ---- matching ------------------------------------------------------------------------------------------
+
+
+def norm_span(text: str) -> str:
+    """Span text without surrounding quote marks, "that", spaces and closing punctuation."""
+    text = text.strip().strip(QUOTE_CHARS).strip()
+    text = re.sub(r"^that\s+", "", text)
+    return text.strip(QUOTE_CHARS + " ,.;:").strip()
+
+
+def score_doc(
+    text: str, golds: list[Gold], quotes: list[Quote], tally: Tally, speaker_ok: Callable[[str, Gold, Quote], str]
+) -> None:
+    """Greedy one-to-one matching by overlap; counts spans by kind and speakers."""
+    used: set[int] = set()
+    c = tally.counts
+    for gold in golds:
+        c[f"gold {gold.kind}"] += 1
+        best, overlap = None, 0
+        for k, q in enumerate(quotes):
+            size = min(gold.end, q.end) - max(gold.start, q.start)
+            if k not in used and size > overlap:
+                best, overlap = k, size
+        if best is None:
+            c[f"speaker missed {gold.kind}"] += 1
+            continue
+        used.add(best)
+        q = quotes[best]
+        c[f"overlap {gold.kind}"] += 1
+        c[f"overlap pred {q.kind}"] += 1
+        if norm_span(text[gold.start : gold.end]) == norm_span(q.text):
+            c[f"exact {gold.kind}"] += 1
+            c[f"exact pred {q.kind}"] += 1
+        verdict = speaker_ok(text, gold, q)
+        c[f"speaker {verdict} {gold.kind}"] += 1
+    for q in quotes:
+        c[f"pred {q.kind}"] += 1
+        c["pred with speaker"] += q.speaker is not None
+
+
+def prf(tp_pred: int, pred: int, tp_gold: int, gold: int) -> tuple[float, float, float]:
+    p = tp_pred / pred if pred else 0.0
+    r = tp_gold / gold if gold else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+# ---- demo gold -----------------------------------------------------------------------------------------
+
+
+def demo_golds() -> tuple[dict[str, str], dict[str, list[Gold]]]:
+    """Article texts keyed by gold doc, and the gold quotes located in them."""
+    import storyline
+
+    gold = json.loads((DEMO / "gold.json").read_text(encoding="utf-8"))
+    variants = {e["name"]: {e["name"], *e.get("variants", [])} for e in gold["entities"]}
+    english = {a["doc"] for a in gold["articles"] if a["language"] == "en"}
+    with tempfile.TemporaryDirectory() as tmp, storyline.open(Path(tmp) / "demo.duckdb") as ws:
+        ws.ingest(DEMO / "articles")
+        stored = ws.articles()
+    texts = {}
+    for doc in english:
+        article = next(a for a in stored if a.id == doc or Path(a.origin).as_posix().endswith("/" + doc))
+        texts[doc] = article.text
+    golds: dict[str, list[Gold]] = {doc: [] for doc in texts}
+    taken: set[tuple[str, int]] = set()
+    for q in gold["quotes"]:
+        text = texts[q["doc"]]
+        at = text.find(q["text"])
+        while (q["doc"], at) in taken:
+            at = text.find(q["text"], at + 1)
+        taken.add((q["doc"], at))
+        names = variants.get(q["speaker"], {q["speaker"]}) if q["speaker"] else None
+        golds[q["doc"]].append(Gold(at, at + len(q["text"]), q["kind"], names))
+    return texts, golds
+
+
+def strip_name(name: str) -> str:
+    name = re.sub(r"^(the|The)\s+", "", name.strip())
+    return re.sub(r"['’]s$", "", name)
+
+
+def demo_speaker(text: str, gold: Gold, quote: Quote) -> str:
+    """right / wrong / unknown, as the issue defines them."""
+    named = text[quote.speaker_start : quote.speaker_end] if quote.speaker_start is not None else None
+    if gold.speakers is None:
+        return "right" if named is None else "wrong"
+    if named is None:
+        return "unknown"
+    named = strip_name(named)
+    words = {w for name in gold.speakers for w in name.split()}
+    return "right" if named in gold.speakers or set(named.split()) <= words else "wrong"
+
+
+# ---- PolNeAR -------------------------------------------------------------------------------------------
+
+
+def polnear_articles(split: str) -> list[tuple[str, str, Path]]:
+    """(name, text, chosen .ann file) for each article of a split."""
+    out = []
+    for text_file in sorted((POLNEAR / split / "text").glob("*.txt")):
+        anns = sorted((POLNEAR / split / "attributions").glob(text_file.stem + "_*.ann"))
+        anns = [a for a in anns if re.fullmatch(re.escape(text_file.stem) + r"_[0-9a-f]+", a.stem)]
+        if anns:
+            out.append((text_file.stem, text_file.read_text(encoding="utf-8"), anns[0]))
+    return out
+
+
+def polnear_golds(text: str, ann: Path) -> list[Gold]:
+    """One Gold per Content fragment of each attribution (a quote split by "he said" is two fragments)."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for line in ann.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if line.startswith("T") and len(parts) >= 2:
+            label, _, offsets = parts[1].partition(" ")
+            spans[parts[0]] = [(int(a), int(b)) for a, b in (o.split() for o in offsets.split(";"))]
+            spans[parts[0] + ":label"] = [(0, 0)] if label in ("Content", "Source", "Cue") else []
+    golds = []
+    for line in ann.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("E"):
+            continue
+        roles = dict(arg.split(":") for arg in line.split("\t")[1].split())
+        if "Content" not in roles:
+            continue
+        source = spans.get(roles.get("Source", ""), [])
+        source_span = (source[0][0], source[-1][1]) if source else None
+        for start, end in spans[roles["Content"]]:
+            fragment = text[start:end]
+            kind = "quoted" if any(ch in fragment for ch in '"“”') else "indirect"
+            names = {text[source_span[0] : source_span[1]]} if source_span else None
+            golds.append(Gold(start, end, kind, names, source_span))
+    return golds
+
+
+def polnear_speaker(text: str, gold: Gold, quote: Quote) -> str:
+    """right when our speaker overlaps the Source span or shares its head word; PolNeAR links no
+    pronoun to a name, so "he" = "he" counts as right there (pronoun resolution is scored on the demo)."""
+    if gold.source is None:
+        return "no source"
+    if quote.speaker is None:
+        return "unknown"
+    if quote.speaker_start is not None and quote.speaker_start < gold.source[1] and gold.source[0] < quote.speaker_end:
+        return "right"
+    source_words = re.findall(r"\w+", text[gold.source[0] : gold.source[1]].lower())
+    ours = set(re.findall(r"\w+", quote.speaker.lower()))
+    if quote.speaker_start is not None:
+        ours |= set(re.findall(r"\w+", text[quote.speaker_start : quote.speaker_end].lower()))
+    return "right" if source_words and source_words[-1] in ours else "wrong"
+
+
+# ---- running -------------------------------------------------------------------------------------------
+
+
+def run(texts: dict[str, str], golds: dict[str, list[Gold]], speaker_ok: Callable[[str, Gold, Quote], str]) -> Tally:
+    from storyline.analyze.nlp import load_nlp
+    from storyline.analyze.quotes import find_quotes
+
+    nlp = load_nlp()
+    tally = Tally()
+    names = list(texts)
+    docs = list(nlp.pipe([texts[n] for n in names], batch_size=16))
+    started = time.perf_counter()
+    found = [find_quotes(doc, name) for name, doc in zip(names, docs, strict=True)]
+    tally.seconds = time.perf_counter() - started
+    tally.words = sum(sum(not t.is_punct and not t.is_space for t in doc) for doc in docs)
+    for name, quotes in zip(names, found, strict=True):
+        score_doc(texts[name], golds[name], quotes, tally, speaker_ok)
+    return tally
+
+
+def span_rows(tally: Tally, kinds: list[tuple[str, list[str]]]) -> list[list[str]]:
+    """Rows: kind, gold, predicted, exact P/R/F1, overlap P/R/F1 (predicted kinds pooled per row)."""
+    c = tally.counts
+    rows = []
+    for label, pred_kinds in kinds:
+        gold_kinds = [label] if label != "all" else sorted({k[5:] for k in c if k.startswith("gold ")})
+        gold = sum(c[f"gold {k}"] for k in gold_kinds)
+        pred = sum(c[f"pred {k}"] for k in pred_kinds)
+        ex = prf(sum(c[f"exact pred {k}"] for k in pred_kinds), pred, sum(c[f"exact {k}"] for k in gold_kinds), gold)
+        ov = prf(
+            sum(c[f"overlap pred {k}"] for k in pred_kinds), pred, sum(c[f"overlap {k}"] for k in gold_kinds), gold
+        )
+        rows.append([label, str(gold), str(pred), *(f"{v:.3f}" for v in ex), *(f"{v:.3f}" for v in ov)])
+    return rows
+
+
+def speaker_rows(tally: Tally, gold_kinds: list[str]) -> list[list[str]]:
+    c = tally.counts
+    rows = []
+    for kind in gold_kinds:
+        right, wrong, unknown = (c[f"speaker {v} {kind}"] for v in ("right", "wrong", "unknown"))
+        found = right + wrong + unknown
+        total = found + c[f"speaker missed {kind}"]
+        p = right / (right + wrong) if right + wrong else 0.0
+        r = right / total if total else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        acc = right / found if found else 0.0
+        rate = wrong / total if total else 0.0
+        counts = [str(n) for n in (total, found, right, wrong, unknown)]
+        rows.append([kind, *counts, *(f"{v:.3f}" for v in (p, r, f, acc, rate))])
+    return rows
+
+
+def table(title: str, columns: list[str], rows: list[list[str]]) -> str:
+    lines = [f"**{title}**", "", "| " + " | ".join(columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+SPAN_COLUMNS = [
+    "gold kind",
+    "gold",
+    "predicted",
+    "exact P",
+    "exact R",
+    "exact F1",
+    "overlap P",
+    "overlap R",
+    "overlap F1",
+]
+SPEAKER_COLUMNS = ["gold kind", "gold", "found", "right", "wrong person", "unknown", "speaker P", "speaker R",
+                   "speaker F1", "accuracy (found)", "wrong / gold"]  # fmt: skip
+
+
+def demo_section() -> str:
+    texts, golds = demo_golds()
+    tally = run(texts, golds, demo_speaker)
+    c = tally.counts
+    direct_gold = c["gold direct"]
+    right, wrong = c["speaker right direct"], c["speaker wrong direct"]
+    out = [f"### Demo gold ({len(texts)} English articles, {sum(len(g) for g in golds.values())} gold quotes)", ""]
+    kinds = [(k, [k]) for k in ("direct", "indirect", "partial")] + [("all", ["direct", "indirect", "partial"])]
+    out.append(table("spans by kind (a gold quote matched one-to-one by overlap; exact after trimming marks)",
+                     SPAN_COLUMNS, span_rows(tally, kinds)))  # fmt: skip
+    out.append(
+        table("speakers of matched quotes", SPEAKER_COLUMNS, speaker_rows(tally, ["direct", "indirect", "partial"]))
+    )
+    out.append(
+        f"- issue floors on direct quotes: speaker accuracy {right / direct_gold:.3f} (>= 0.90) and wrong person "
+        f"{wrong / direct_gold:.3f} (< 0.05), over all {direct_gold} gold direct quotes.\n"
+        f"- speed: find_quotes alone {tally.words / tally.seconds:,.0f} words/s ({tally.words:,} words, "
+        f"{tally.seconds:.2f} s, parse excluded).\n"
+    )
+    return "\n".join(out)
+
+
+def polnear_section(split: str) -> str:
+    articles = polnear_articles(split)
+    texts = {name: text for name, text, _ in articles}
+    golds = {name: polnear_golds(text, ann) for name, text, ann in articles}
+    tally = run(texts, golds, polnear_speaker)
+    kinds = [("quoted", ["direct", "partial"]), ("indirect", ["indirect"]), ("all", ["direct", "indirect", "partial"])]
+    out = [
+        f"### PolNeAR {split} ({len(articles)} articles, {sum(len(g) for g in golds.values())} Content fragments)",
+        "",
+    ]
+    out.append(table("spans (gold Content fragments; 'quoted' = fragment holds a quote mark; P pools our kinds)",
+                     SPAN_COLUMNS, span_rows(tally, kinds)))  # fmt: skip
+    out.append(
+        table("speakers of matched quotes (gold Source)", SPEAKER_COLUMNS, speaker_rows(tally, ["quoted", "indirect"]))
+    )
+    out.append(f"- speed: find_quotes alone {tally.words / tally.seconds:,.0f} words/s ({tally.words:,} words).\n")
+    return "\n".join(out)
+
+
+def notes() -> str:
+    return "\n".join(
+        [
+            "- anchors (published, not re-run here): " + "; ".join(ANCHORS) + ".",
+            "- PolNeAR annotates every attribution (beliefs, 'according to', reports without speech verbs), by one "
+            "annotator per article here (the annotator id that sorts first where there are several); our rules "
+            "report speech only, so recall on 'indirect' is expected to be low. Its Content spans include "
+            "'that' and the marks: exact matching trims both. Its Source is the words in the sentence (a pronoun "
+            "stays a pronoun), so a speaker is right when ours overlaps it or shares its last word.",
+            "- demo speaker: right when the named mention we point at is the gold speaker, one of its variants, or "
+            "part of its name; for a gold speaker of null, right when we name no one; 'unknown' = we name no one.",
+            "- speaker P = right / (right + wrong); R and 'wrong / gold' are over all gold quotes of the kind "
+            "(missed quotes count against R); accuracy = right / matched quotes.",
+        ]
+    )
+
+
+def record(body: str, command: str) -> None:
+    """Replace (or append) this script's section of docs/benchmarks.md, re-reading it just before."""
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    block = (
+        f"{MARK_BEGIN} (written by `bench/quotes.py --record`; edit the script, not this block) -->\n"
+        f"## Quotes (bench/quotes.py)\n\nRecorded {stamp} with `{command}`.\n\n{body}\n{MARK_END}\n"
+    )
+    current = DOCS.read_text(encoding="utf-8")
+    if MARK_BEGIN in current and MARK_END in current:
+        before = current[: current.index(MARK_BEGIN)]
+        after = current[current.index(MARK_END) + len(MARK_END) :].lstrip("\n")
+        updated = before + block + ("\n" + after if after else "")
+    else:
+        updated = current.rstrip("\n") + "\n\n" + block
+    DOCS.write_text(updated, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--record", action="store_true", help="write the results into docs/benchmarks.md")
+    parser.add_argument("--split", choices=("dev", "test", "both"), default="both", help="PolNeAR split(s)")
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(ROOT / "src"))
+    parts = [demo_section()]
+    if (POLNEAR / "dev").is_dir():
+        for split in ("dev", "test") if args.split == "both" else (args.split,):
+            parts.append(polnear_section(split))
+    else:
+        parts.append(f"### PolNeAR\n\nSkipped: {POLNEAR} is absent.\n")
+    parts.append(notes())
+    body = "\n".join(parts)
+    print(body)
+    if args.record:
+        record(body, "python bench/quotes.py" + (f" --split {args.split}" if args.split != "both" else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,447 @@
+"""Quotes with speakers: direct, partial and indirect quotes, and who said them.
+
+Needs a spaCy parse with tagger, parser, lemmatizer and ner (``storyline.analyze.nlp``); produces
+``Quote`` spans into ``doc.text``. The rules are general rules of English news attribution:
+
+1. Quote marks (straight, curly or mixed) are paired within a paragraph; a paragraph that opens a quote
+   and does not close it continues into the next paragraph when that one re-opens with a mark.
+2. A marked quote that stands as a sentence (or follows "said:" / "said,") is *direct*; its speaker is the
+   subject of the reporting verb right after it ('"...," Trump said'), right before it ('Trump said: "'),
+   at the end of the previous paragraph ("Netanyahu then said:"), or that of the quote it continues.
+3. A marked quote inside a clause is *partial* when a reporting or framing verb governs it (called the
+   plan a "win-win"); otherwise it is a scare quote or a title and is not reported.
+4. A reporting verb's clausal complement outside quote marks is an *indirect* quote ("said that ...",
+   "told reporters the talks would resume", "..., the ministry said.").
+5. The speaker is the verb's subject. A name points at its fullest form in the article; "he"/"she" at the
+   most recent named person that is a plausible speaker; anything else stays unnamed. When unsure, the
+   speaker is left unnamed: a wrong speaker is worse than none.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from storyline.analyze import quotes_rules as rules
+from storyline.model import PARAGRAPH_SEPARATOR, Quote, QuoteKind
+
+_MARK_RE = re.compile("[" + re.escape("".join(sorted(rules.QUOTE_MARKS))) + "]")
+
+Speaker = tuple[str | None, int | None, int | None]  # surface text, named mention start and end
+
+
+@dataclass(frozen=True)
+class Marked:
+    """A span between paired quote marks: ``open_at``/``close_at`` are the marks' character offsets."""
+
+    open_at: int
+    close_at: int
+
+
+@dataclass
+class _Draft:
+    """A quote found but not yet given its speaker."""
+
+    start: int
+    end: int
+    kind: QuoteKind
+    cue: Token | None = None
+    subject: Token | None = None
+    repeats: _Draft | None = None  # an earlier quote whose speaker this one continues
+
+
+@dataclass
+class _Context(rules.Names):
+    """The document with the indexes the rules look things up in (quoted: tokens inside marks, marks too)."""
+
+    marked: list[Marked] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)  # token start offsets
+    paragraphs: list[int] = field(default_factory=list)  # paragraph start offsets
+
+    @classmethod
+    def build(cls, doc: Doc) -> _Context:
+        ctx = cls(doc, marked=find_marked(doc.text))
+        ctx.starts = [token.idx for token in doc]
+        ctx.paragraphs = [0] + [m.end() for m in re.finditer(PARAGRAPH_SEPARATOR, doc.text)]
+        for mark in ctx.marked:
+            ctx.quoted.update(range(bisect_left(ctx.starts, mark.open_at), bisect_right(ctx.starts, mark.close_at)))
+        ctx.sentence_of = [0] * len(doc)
+        for index, sentence in enumerate(doc.sents):
+            ctx.sentence_of[sentence.start : sentence.end] = [index] * len(sentence)
+        return ctx
+
+    def paragraph_bounds(self, offset: int) -> tuple[int, int]:
+        """Start and end offsets of the paragraph holding ``offset``."""
+        index = bisect_right(self.paragraphs, offset) - 1
+        end = self.paragraphs[index + 1] - len(PARAGRAPH_SEPARATOR) if index + 1 < len(self.paragraphs) else None
+        return self.paragraphs[index], len(self.doc.text) if end is None else end
+
+
+def find_quotes(doc: Doc, article_id: str = "") -> list[Quote]:
+    """Direct, partial and indirect quotes in ``doc``, sorted by start, each with its speaker if clear."""
+    ctx = _Context.build(doc)
+    drafts = _marked_quotes(ctx) + _indirect_quotes(ctx)
+    drafts.sort(key=lambda d: (d.start, d.end))
+    resolved: dict[int, Speaker] = {}
+    quotes = []
+    for draft in drafts:
+        speaker = _resolve(ctx, draft, resolved)
+        quotes.append(
+            Quote(
+                article_id=article_id,
+                start=draft.start,
+                end=draft.end,
+                text=doc.text[draft.start : draft.end],
+                kind=draft.kind,
+                cue=_cue_lemma(draft),
+                speaker=speaker[0],
+                speaker_start=speaker[1],
+                speaker_end=speaker[2],
+            )
+        )
+    return quotes
+
+
+# ---- quote marks -------------------------------------------------------------------------------------
+
+
+def find_marked(text: str) -> list[Marked]:
+    """Pair the double quote marks of ``text``, paragraph by paragraph, joining newswire continuations."""
+    found: list[Marked] = []
+    carried: int | None = None  # an opening mark left open by the previous paragraph
+    offset = 0
+    for paragraph in text.split(PARAGRAPH_SEPARATOR):
+        open_at: int | None = None
+        for match in _MARK_RE.finditer(paragraph):
+            at, role = offset + match.start(), _mark_role(paragraph, match.start())
+            if carried is not None and match.start() == 0 and role == "open":
+                open_at, carried = carried, None  # the re-opening mark of a continued quote
+            elif role == "open" or (open_at is None and role == "either"):
+                open_at = at
+            elif open_at is not None and role in ("close", "either"):
+                if text[open_at + 1 : at].strip():
+                    found.append(Marked(open_at, at))
+                open_at = None
+        carried = open_at
+        offset += len(paragraph) + len(PARAGRAPH_SEPARATOR)
+    return found
+
+
+def _mark_role(paragraph: str, i: int) -> str:
+    """'open', 'close', 'either' or 'none' for the quote mark at ``paragraph[i]``, read from its context."""
+    before = paragraph[i - 1] if i > 0 else " "
+    after = paragraph[i + 1] if i + 1 < len(paragraph) else " "
+    opens = before in rules.OPENING_CONTEXT and not after.isspace()
+    closes = not before.isspace() and not after.isalnum()
+    mark = paragraph[i]
+    if mark in rules.OPENING_MARKS:
+        return "close" if closes and not opens else "open"
+    if mark in rules.CLOSING_MARKS:
+        return "open" if opens and not closes else "close"
+    if opens and closes:
+        return "either"
+    return "open" if opens else "close" if closes else "none"
+
+
+# ---- direct and partial quotes -------------------------------------------------------------------------
+
+
+def _marked_quotes(ctx: _Context) -> list[_Draft]:
+    """Drafts for the marked spans that are direct or partial quotes; scare quotes and titles are dropped."""
+    drafts: list[_Draft] = []
+    for index, mark in enumerate(ctx.marked):
+        lead = [t for t in _before_zone(ctx, index) if not t.is_space]
+        start, end = mark.open_at + 1, mark.close_at
+        draft = _direct(ctx, index, lead, drafts) if _stands_alone(ctx, mark, lead) else _partial(ctx, mark)
+        if draft is not None:
+            draft.start, draft.end = start, end
+            drafts.append(draft)
+    return drafts
+
+
+def _stands_alone(ctx: _Context, mark: Marked, lead: list[Token]) -> bool:
+    """True when the quote is a statement of its own, not words inside a clause of the narrative."""
+    if not lead or lead[-1].text in rules.INTRODUCERS:
+        return True
+    if "\n" in ctx.doc.text[mark.open_at : mark.close_at]:
+        return True
+    first = ctx.doc.text[mark.open_at + 1 : mark.close_at].lstrip()[:1]
+    cue = rules.last_cue(lead)
+    return cue is not None and first.isupper() and all(t.i <= cue.i or t.head.i == cue.i for t in lead)
+
+
+def _direct(ctx: _Context, index: int, lead: list[Token], earlier: list[_Draft]) -> _Draft | None:
+    """A direct quote attributed from after it, before it, the previous paragraph, or the quote it continues."""
+    found = _after_attribution(ctx, index) or _lead_attribution(lead) or _paragraph_intro(ctx, index, lead)
+    if found is not None:
+        return _Draft(0, 0, QuoteKind.DIRECT, cue=found[0], subject=found[1])
+    previous = earlier[-1] if earlier else None
+    if previous is None or previous.kind != QuoteKind.DIRECT or not _continues(ctx, index, previous):
+        return None
+    return _Draft(0, 0, QuoteKind.DIRECT, cue=previous.cue, repeats=previous)
+
+
+def _after_zone(ctx: _Context, index: int) -> list[Token]:
+    """Tokens after the closing mark up to the sentence end, the next quote, or the paragraph end."""
+    mark = ctx.marked[index]
+    limit = ctx.paragraph_bounds(mark.close_at)[1]
+    if index + 1 < len(ctx.marked):
+        limit = min(limit, ctx.marked[index + 1].open_at)
+    zone = []
+    for i in range(bisect_right(ctx.starts, mark.close_at), len(ctx.doc)):
+        token = ctx.doc[i]
+        if token.idx >= limit:
+            break
+        zone.append(token)
+        if token.text in rules.SENTENCE_END:
+            break
+    return zone
+
+
+def _before_zone(ctx: _Context, index: int) -> list[Token]:
+    """Tokens before the opening mark back to the sentence start, the previous quote, or the paragraph start."""
+    mark = ctx.marked[index]
+    floor = ctx.paragraph_bounds(mark.open_at)[0]
+    if index > 0:
+        floor = max(floor, ctx.marked[index - 1].close_at + 1)
+    zone = []
+    for i in range(bisect_left(ctx.starts, mark.open_at) - 1, -1, -1):
+        token = ctx.doc[i]
+        if token.idx < floor or token.text in rules.SENTENCE_END:
+            break
+        zone.append(token)
+    return zone[::-1]
+
+
+def _after_attribution(ctx: _Context, index: int) -> tuple[Token, Token | None] | None:
+    """'"...," Trump said' and '"...," said a diplomat': a reporting verb opening the words after the quote."""
+    zone = _after_zone(ctx, index)
+    for k, token in enumerate(zone):
+        if rules.is_cue(token) or rules.is_according(token):
+            subject = rules.subject(token)
+            own = {t.i for t in subject.subtree} if subject is not None else set()
+            if all(t.i in own or t.is_punct or t.is_space or t.pos_ in ("ADV", "AUX", "PART") for t in zone[:k]):
+                return token, subject
+            return None
+    return None
+
+
+def _lead_attribution(lead: list[Token]) -> tuple[Token, Token | None] | None:
+    """'Trump said: "...' and 'Trump told reporters "...': a reporting clause right before the quote."""
+    cue = rules.last_cue(lead)
+    if cue is None or rules.subject(cue) is None:
+        return None
+    return cue, rules.subject(cue)
+
+
+def _paragraph_intro(ctx: _Context, index: int, lead: list[Token]) -> tuple[Token, Token | None] | None:
+    """A quote opening its paragraph, introduced at the end of the previous one ("Netanyahu then said:")."""
+    mark = ctx.marked[index]
+    start = ctx.paragraph_bounds(mark.open_at)[0]
+    if lead or start == 0 or mark.open_at != start:
+        return None
+    end = start - len(PARAGRAPH_SEPARATOR)
+    last = bisect_left(ctx.starts, end) - 1
+    if last < 0 or ctx.doc[last].text != ":":
+        return None
+    sentence = ctx.doc[last].sent
+    cue = rules.last_cue([t for t in sentence if t.i < last and t.i not in ctx.quoted])
+    return (cue, rules.subject(cue)) if cue is not None and rules.subject(cue) is not None else None
+
+
+def _continues(ctx: _Context, index: int, previous: _Draft) -> bool:
+    """True when quote ``index`` carries on the previous direct quote: same paragraph, or the next one
+    when it is nothing but quotation, with no other reporting verb in between."""
+    mark = ctx.marked[index]
+    if previous.end >= mark.open_at or (previous.subject is None and previous.repeats is None):
+        return False
+    between = ctx.doc.char_span(previous.end, mark.open_at, alignment_mode="expand")
+    if between is None or any(rules.is_cue(t) and t.i not in ctx.quoted and t != previous.cue for t in between):
+        return False
+    same = ctx.paragraph_bounds(previous.end)[0] == ctx.paragraph_bounds(mark.open_at)[0]
+    if same:
+        return True
+    start, end = ctx.paragraph_bounds(mark.open_at)
+    outside = [t for t in ctx.doc.char_span(start, end, alignment_mode="expand") or () if t.i not in ctx.quoted]
+    last_para = ctx.paragraph_bounds(previous.end)
+    return mark.open_at == start and all(t.is_punct or t.is_space for t in outside) and _next_para(ctx, last_para)
+
+
+def _next_para(ctx: _Context, bounds: tuple[int, int]) -> bool:
+    """True when the paragraph after ``bounds`` follows it directly (no paragraph in between)."""
+    index = bisect_right(ctx.paragraphs, bounds[0])
+    return index < len(ctx.paragraphs) and ctx.paragraphs[index] == bounds[1] + len(PARAGRAPH_SEPARATOR)
+
+
+def _partial(ctx: _Context, mark: Marked) -> _Draft | None:
+    """Quoted words inside a clause that a reporting or framing verb governs; None for scare quotes."""
+    inner = ctx.doc.char_span(mark.open_at + 1, mark.close_at, alignment_mode="expand")
+    if inner is None or len(inner) == 0:
+        return None
+    node: Token = inner.root
+    for _ in range(12):
+        if node.head == node:
+            return None
+        node = node.head
+        if node.i in ctx.quoted:
+            continue
+        if node.lemma_.lower() in rules.PARTIAL_VERBS and node.pos_ == "VERB":
+            subject = rules.subject(node)
+            return _Draft(0, 0, QuoteKind.PARTIAL, cue=node, subject=subject) if subject is not None else None
+    return None
+
+
+# ---- indirect quotes ---------------------------------------------------------------------------------
+
+
+def _indirect_quotes(ctx: _Context) -> list[_Draft]:
+    """Reported clauses of reporting verbs outside quote marks."""
+    drafts = []
+    for token in ctx.doc:
+        if token.i in ctx.quoted or not rules.is_cue(token) or token.dep_ in rules.EMBEDDED_CUE_DEPS:
+            continue
+        clauses = [c for c in token.children if c.dep_ == "ccomp" and not _inner_report(c)]
+        spans = [_clause_span(ctx, token, c) for c in clauses] or [_that_clause(ctx, token)]
+        for span in spans:
+            if span is not None:
+                drafts.append(_Draft(span[0], span[1], QuoteKind.INDIRECT, cue=token, subject=rules.subject(token)))
+    return drafts
+
+
+def _inner_report(clause: Token) -> bool:
+    """True when the clause is the speaker's own report of telling ("said he had told Putin that ..."):
+    the inner clause is then the quote, and the outer one is left out."""
+    if not rules.is_cue(clause) or not any(c.dep_ == "ccomp" for c in clause.children):
+        return False
+    subject = rules.subject(clause)
+    return subject is not None and subject.lower_ in rules.SELF_PRONOUNS
+
+
+def _that_clause(ctx: _Context, cue: Token) -> tuple[int, int] | None:
+    """'told a gathering of governors that he ...', which the parser often reads as a relative clause:
+    a "that" after the verb's object, opening a clause with a subject of its own, to the sentence end."""
+    if cue.lemma_.lower() != "tell":
+        return None
+    sentence = cue.sent
+    after = [t for t in sentence if t.i > cue.i]
+    that = next((t for t in after if t.lower_ == "that" or t.pos_ in ("VERB", "AUX")), None)
+    if that is None or that.lower_ != "that" or that.head.dep_ != "relcl":
+        return None
+    if not any(c.dep_ in rules.SUBJECT_DEPS and c != that for c in that.head.children):
+        return None
+    words = [t for t in sentence if t.i > that.i and not t.is_space]
+    return _trim(ctx, words)
+
+
+def _clause_span(ctx: _Context, cue: Token, clause: Token) -> tuple[int, int] | None:
+    """Character span of a reported clause, after "that", without quoted fragments; None if unusable."""
+    if not any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in clause.children):
+        return None
+    if clause.i < cue.i and not _reported_before(cue, clause):
+        return None
+    if clause.left_edge.lower_ in ("what", "which", "who"):
+        return None
+    aside = _aside_tokens(clause)
+    tokens = []
+    for token in clause.subtree:
+        if token.text in rules.SENTENCE_END:
+            break  # the parser ran on into the next sentence
+        if token.i not in aside:
+            tokens.append(token)
+    pieces = _pieces(clause, tokens)
+    kept: list[list[Token]] = []
+    for piece in pieces:
+        if not any(t.i in ctx.quoted for t in piece):
+            kept.append(piece)
+        elif piece is pieces[0] and (cut := _before_appended_quote(ctx, piece)):
+            kept.append(cut)
+            break
+        elif kept:
+            break
+    return _trim(ctx, [t for piece in kept for t in piece])
+
+
+def _trim(ctx: _Context, words: list[Token]) -> tuple[int, int] | None:
+    """The span of ``words`` without a leading "that"/conjunction and trailing punctuation."""
+    while words and (words[0].dep_ == "mark" or words[0].is_punct or words[0].lower_ in ("that", "and", "but")):
+        words = words[1:]
+    while words and (words[-1].is_punct or words[-1].is_space or words[-1].dep_ == "cc"):
+        words = words[:-1]
+    if len(words) < 2 or any(t.i in ctx.quoted for t in words):
+        return None
+    return words[0].idx, words[-1].idx + len(words[-1].text)
+
+
+def _reported_before(cue: Token, clause: Token) -> bool:
+    """'The talks will resume, the ministry said.': a clause before a sentence-final reporting clause."""
+    subject = rules.subject(cue)
+    if subject is None or not subject.i > clause.right_edge.i or cue.i < subject.i:
+        return False
+    rest = [t for t in cue.sent if t.i > cue.i]
+    return all(t.is_punct or t.is_space or t.i in {d.i for c in cue.children for d in c.subtree} for t in rest)
+
+
+def _aside_tokens(clause: Token) -> set[int]:
+    """Token indexes of an aside appended after a comma at the end of a clause (", a concession to
+    North Korea", ", setting up a legal fight"), with the comma."""
+    end = clause.right_edge.i
+    for token in clause.subtree:
+        if token == clause or token.right_edge.i != end or token.dep_ not in rules.ASIDE_DEPS:
+            continue
+        comma = token.left_edge.i - 1
+        if token.dep_ == "advcl" and token.tag_ != "VBG":
+            continue
+        if comma > clause.left_edge.i and token.doc[comma].text == ",":
+            return set(range(comma, end + 1))
+    return set()
+
+
+def _pieces(clause: Token, tokens: list[Token]) -> list[list[Token]]:
+    """The clause cut at its coordinated clauses: "A and that B" -> [A, and that B]."""
+    cuts = sorted(c.left_edge.i for c in clause.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX"))
+    pieces: list[list[Token]] = [[]]
+    for token in tokens:
+        if cuts and token.i >= cuts[0]:
+            cuts.pop(0)
+            if pieces[-1] and pieces[-1][-1].dep_ == "cc":
+                pieces.append([pieces[-1].pop()])
+            else:
+                pieces.append([])
+        pieces[-1].append(token)
+    return [p for p in pieces if p]
+
+
+def _before_appended_quote(ctx: _Context, piece: list[Token]) -> list[Token] | None:
+    """A complete clause with quoted words appended after a conjunction: 'kept it alive "but only just"'."""
+    first_quoted = next(k for k, t in enumerate(piece) if t.i in ctx.quoted)
+    after = [t for t in piece[first_quoted:] if not t.is_punct]
+    if after and after[0].pos_ == "CCONJ" and all(t.i in ctx.quoted for t in piece[first_quoted:]):
+        return piece[:first_quoted]
+    return None
+
+
+def _cue_lemma(draft: _Draft) -> str | None:
+    if draft.cue is None:
+        return None
+    return " ".join(rules.ACCORDING_TO) if rules.is_according(draft.cue) else draft.cue.lemma_.lower()
+
+
+def _resolve(ctx: _Context, draft: _Draft, resolved: dict[int, Speaker]) -> Speaker:
+    """Speaker surface text and named mention of a draft, in text order (pronouns look back)."""
+    if draft.repeats is not None:
+        speaker = resolved.get(id(draft.repeats), (None, None, None))
+    elif draft.subject is None or draft.subject.lower_ in rules.NOT_SPEAKERS:
+        speaker = (None, None, None)
+    else:
+        subject = draft.subject
+        pronoun = subject.lower_ in rules.PERSON_PRONOUNS
+        named = rules.antecedent(ctx, subject) if pronoun else rules.named_mention(ctx, subject)
+        if named is not None:
+            named = rules.fullest(ctx, named)
+        surface = rules.phrase(subject)
+        speaker = (surface, named.start_char, named.end_char) if named is not None else (surface, None, None)
+    resolved[id(draft)] = speaker
+    return speaker

@@ -1,0 +1,355 @@
+"""Attribution rules for ``quotes.py``: word lists of English news attribution, kept as data, and the
+token-level rules that use them (reporting verbs, their subjects, and the named person a speaker is).
+
+Verbs are lemmas as spaCy's lemmatizer gives them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+# Verbs that introduce what someone said: a direct quote, or a reported clause ("said that ...").
+SPEECH_VERBS = frozenset(
+    [
+        "say",
+        "tell",
+        "add",
+        "ask",
+        "answer",
+        "reply",
+        "respond",
+        "retort",
+        "explain",
+        "note",
+        "warn",
+        "caution",
+        "insist",
+        "argue",
+        "claim",
+        "contend",
+        "maintain",
+        "state",
+        "declare",
+        "announce",
+        "proclaim",
+        "write",
+        "tweet",
+        "post",
+        "conclude",
+        "rule",
+        "complain",
+        "lament",
+        "repeat",
+        "reiterate",
+        "assure",
+        "stress",
+        "emphasize",
+        "emphasise",
+        "underline",
+        "confirm",
+        "deny",
+        "acknowledge",
+        "admit",
+        "concede",
+        "predict",
+        "suggest",
+        "recall",
+        "recount",
+        "promise",
+        "vow",
+        "pledge",
+        "testify",
+        "allege",
+        "assert",
+        "estimate",
+        "observe",
+        "remark",
+        "continue",
+        "joke",
+        "quip",
+        "shout",
+        "exclaim",
+        "whisper",
+        "mutter",
+        "counter",
+        "boast",
+        "inform",
+        "remind",
+        "report",
+        "disclose",
+        "reveal",
+    ]
+)
+
+# Verbs that frame quoted words without reporting a whole statement: called the plan a "win-win",
+# described the exercises as "provocative", urged delegates to show "flexibility".
+FRAMING_VERBS = frozenset(
+    ["call", "describe", "brand", "label", "dub", "term", "characterize", "characterise", "hail", "urge", "denounce"]
+)
+
+# Any verb that may govern a partial quote.
+PARTIAL_VERBS = (SPEECH_VERBS - {"ask", "inform", "remind", "continue"}) | FRAMING_VERBS
+
+# Dependency labels of a reporting verb that is itself part of a noun phrase or a relative clause
+# ("what it said was a test", "a missile that analysts said could reach"): no reported clause follows.
+EMBEDDED_CUE_DEPS = frozenset({"relcl", "acl", "csubj", "pcomp", "amod"})
+
+# Dependency labels of an aside a reporter appends to a reported clause after a comma (", a concession
+# to North Korea", ", setting up a legal fight"): not part of what was said.
+ASIDE_DEPS = frozenset({"appos", "parataxis", "advcl", "npadvmod"})
+
+# Pronoun subjects of an inner reporting verb that make it the speaker's own report ("He said he had
+# told Putin that ..."): the inner clause is the quote. Other inner subjects leave the outer clause.
+SELF_PRONOUNS = frozenset({"he", "she", "they", "we", "i"})
+
+# Dashes that end a dateline ("SUVA, Fiji — ...").
+DATELINE_DASHES = frozenset({"—", "–", "--"})
+
+# Two-word cue: "..., according to the ministry."
+ACCORDING_TO = ("according", "to")
+
+# Pronoun subjects resolved to a named person, with the grammatical gender they require.
+PERSON_PRONOUNS = {"he": "m", "she": "f"}
+
+# Subjects that name no speaker at all ("That is what he said", "This shows ..."): no speaker is given.
+NOT_SPEAKERS = frozenset({"that", "this", "which", "what", "there", "him", "her", "them", "me", "us"})
+
+# A speaker phrase longer than this (in tokens) is a parse running wild: only the name's head is kept.
+MAX_SPEAKER_TOKENS = 16
+
+# Honorifics that fix a person's grammatical gender when the text uses them.
+HONORIFICS = {"mr": "m", "mr.": "m", "sir": "m", "mrs": "f", "mrs.": "f", "ms": "f", "ms.": "f", "miss": "f"}
+
+# Entity labels a speaker span may point at. NORP ("Republicans", "Israelis") is left out: it names a
+# group of people, not a speaker who can be held to the words.
+SPEAKER_LABELS = frozenset({"PERSON", "ORG", "GPE"})
+
+# Dependency labels of a speaker phrase's parts that are not part of the name: "the diplomat [who
+# followed the talks]", "an official, [speaking on condition of anonymity]".
+SPEAKER_DROP_DEPS = frozenset({"relcl", "acl", "advcl", "punct", "cc", "conj", "parataxis"})
+
+# Quote marks. Straight double quotes open or close by context; curly ones say which they are, but
+# texts mix them, so a curly mark is also read by context when it sits on the wrong side of a word.
+OPENING_MARKS = frozenset("“„«")
+CLOSING_MARKS = frozenset("”»")
+STRAIGHT_MARK = '"'
+QUOTE_MARKS = OPENING_MARKS | CLOSING_MARKS | {STRAIGHT_MARK}
+
+# Characters after which a straight mark opens a quote: start of text, space, bracket, dash, slash.
+OPENING_CONTEXT = frozenset(" \t\n([{—–-/")
+
+# Sentence-final punctuation tokens.
+SENTENCE_END = frozenset({".", "?", "!"})
+
+# A reporting clause before a direct quote ends in one of these: 'Trump said: "...', 'Biden said, "and'.
+INTRODUCERS = frozenset({":", ","})
+
+# At most this many sentences back, a pronoun looks for its named antecedent.
+PRONOUN_WINDOW_SENTENCES = 3
+
+SUBJECT_DEPS = ("nsubj", "nsubjpass")
+RELATIVE = frozenset({"who", "that", "which"})
+
+
+@dataclass
+class Names:
+    """What speaker resolution needs of a document: its parse, the tokens inside quote marks, each
+    token's sentence, and the gender the text has shown for a name (by its last word)."""
+
+    doc: Doc
+    quoted: set[int] = field(default_factory=set)
+    sentence_of: list[int] = field(default_factory=list)
+    genders: dict[str, str] = field(default_factory=dict)
+
+
+# ---- reporting verbs and their subjects -----------------------------------------------------------------
+
+
+def is_cue(token: Token) -> bool:
+    """A reporting verb in the active voice ("Seoul had not been told" reports no one's words)."""
+    if token.pos_ != "VERB" or token.lemma_.lower() not in SPEECH_VERBS:
+        return False
+    return not any(c.dep_ in ("auxpass", "nsubjpass") for c in token.children)
+
+
+def is_according(token: Token) -> bool:
+    """'according' in "according to X"."""
+    return (
+        token.lower_ == ACCORDING_TO[0] and token.nbor(1).lower_ == ACCORDING_TO[1]
+        if (token.i + 1 < len(token.doc))
+        else False
+    )
+
+
+def last_cue(tokens: list[Token]) -> Token | None:
+    return next((t for t in reversed(tokens) if is_cue(t)), None)
+
+
+def subject(cue: Token) -> Token | None:
+    """The speaker's head word for a reporting verb: its subject, or that of the verb it hangs on
+    ("Trump called ... and said", "blocked the deal, saying"), or the object of "according to"."""
+    if is_according(cue):
+        to = cue.nbor(1)
+        return next((c for c in to.children if c.dep_ == "pobj"), None)
+    node = cue
+    for _ in range(3):
+        subject = next((c for c in node.children if c.dep_ in SUBJECT_DEPS), None)
+        if subject is not None:
+            if subject.lower_ in RELATIVE and node.dep_ == "relcl":
+                return node.head
+            return after_dateline(subject, node)
+        if node.dep_ not in ("conj", "advcl", "xcomp") or node.head == node:
+            return None
+        node = node.head
+    return None
+
+
+def phrase(subject: Token) -> str:
+    """The speaker as the text gives it: the subject's phrase without clauses hanging on it."""
+    dropped: set[int] = set()
+    for child in subject.children:
+        if child.dep_ in SPEAKER_DROP_DEPS:
+            dropped.update(t.i for t in child.subtree)
+    words = [t for t in subject.subtree if t.i not in dropped]
+    words = [t for t in words if words[0].i <= t.i <= words[-1].i]
+    if len(words) > MAX_SPEAKER_TOKENS or any("\n" in t.text for t in words):
+        words = [*[t for t in subject.lefts if t.dep_ in ("compound", "amod", "det", "poss")][-3:], subject]
+    while len(words) > 1 and (words[-1].is_punct or words[-1].is_space):
+        words.pop()
+    return subject.doc[words[0].i : words[-1].i + 1].text if words else subject.text
+
+
+def named_mention(names: Names, subject: Token) -> Span | None:
+    """The named mention a subject is: its entity, an appositive name ("Fiji's prime minister,
+    Sitiveni Rabuka"), or, for a proper noun the tagger missed or mislabelled, the one person in the
+    article whose name contains it ("Ri" -> "Ri Yong Ho")."""
+    entity = entity_at(subject)
+    if subject.pos_ == "PROPN" and (entity is None or entity.label_ != "PERSON"):
+        words = [t.text for t in subject.doc[subject.left_edge.i : subject.i + 1] if t.pos_ == "PROPN"]
+        person = only_person(names, words, contains=True)
+        if person is not None:
+            return person
+    if entity is not None:
+        return entity if entity.label_ in SPEAKER_LABELS else None
+    for child in subject.children:
+        if child.dep_ == "appos" and (appos := entity_at(child)) is not None and appos.label_ == "PERSON":
+            return appos
+    return None
+
+
+def only_person(names: Names, words: list[str], *, contains: bool) -> Span | None:
+    """The first PERSON mention whose name holds ``words`` (contiguously, or as its ending when not
+    ``contains``), provided the article names only one such person; None when none or ambiguous."""
+    if not words:
+        return None
+    found: dict[str, Span] = {}
+    n = len(words)
+    for entity in names.doc.ents:
+        parts = [t.text for t in entity if not t.is_punct and t.tag_ != "POS"]
+        if entity.label_ != "PERSON" or not all(t.pos_ == "PROPN" or t.is_punct or t.tag_ == "POS" for t in entity):
+            continue
+        windows = range(len(parts) - n + 1) if contains else [len(parts) - n]
+        if any(i >= 0 and parts[i : i + n] == words for i in windows):
+            found.setdefault(" ".join(parts), entity)
+    if len(found) != 1:
+        return None
+    return next(iter(found.values()))
+
+
+def entity_at(token: Token) -> Span | None:
+    if not token.ent_type_:
+        return None
+    return next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+
+
+def fullest(names: Names, mention: Span) -> Span:
+    """The longest form of a person's name in the article ("Putin" -> "Vladimir Putin"), if unambiguous."""
+    if mention.label_ != "PERSON":
+        return mention
+    words = [t.text for t in mention if not t.is_punct]
+    candidates = [e for e in names.doc.ents if e.label_ == "PERSON" and len(e) > len(mention)]
+    fuller = [e for e in candidates if [t.text for t in e if not t.is_punct][-len(words) :] == words]
+    fuller = [e for e in fuller if all(t.pos_ == "PROPN" or t.is_punct for t in e)]
+    forms = {e.text for e in fuller}
+    if not fuller or any(not any(f.endswith(o) for f in forms) for o in forms):
+        return mention
+    return max(fuller, key=lambda e: (len(e), -e.start))
+
+
+def antecedent(names: Names, pronoun: Token) -> Span | None:
+    """The named person "he"/"she" refers to: the most recent subject within a few sentences, outside
+    quotes and reported clauses, that names a person of that gender. A reporting verb's subject that is
+    not a named person ("the official said") stops the search: the pronoun may be that speaker."""
+    gender = PERSON_PRONOUNS[pronoun.lower_]
+    floor = names.sentence_of[pronoun.i] - PRONOUN_WINDOW_SENTENCES
+    others = {t.text for c in pronoun.head.children if c != pronoun for t in c.subtree if t.pos_ == "PROPN"}
+    for i in range(pronoun.i - 1, -1, -1):
+        token = names.doc[i]
+        if names.sentence_of[i] < floor:
+            return None
+        if token.dep_ not in SUBJECT_DEPS or token.pos_ == "PRON" or reported(names, token):
+            continue
+        named = named_mention(names, token)
+        if named is not None and named.label_ != "PERSON" and has_role(token):
+            named = relabel(named)
+        if named is None or named.label_ != "PERSON":
+            if is_cue(token.head):
+                return None
+            continue
+        if others & {t.text for t in named}:
+            return None  # "he warned Biden": he is not Biden, and the next candidate is a guess
+        key = gender_key(named)
+        known = names.genders.get(key) or honorific(named)
+        if known is not None and known != gender:
+            continue
+        names.genders[key] = gender
+        return named
+    return None
+
+
+def has_role(token: Token) -> bool:
+    """A name with a role in apposition ("Lavrov, Russia's foreign minister") names a person."""
+    return token.pos_ == "PROPN" and any(c.dep_ == "appos" and c.pos_ == "NOUN" for c in token.children)
+
+
+def relabel(entity: Span) -> Span:
+    return Span(entity.doc, entity.start, entity.end, label="PERSON")
+
+
+def reported(names: Names, token: Token) -> bool:
+    """True for words inside quote marks or inside a clause that a reporting verb reports."""
+    if token.i in names.quoted:
+        return True
+    node = token
+    while node.head != node:
+        if node.dep_ == "ccomp" and is_cue(node.head):
+            return True
+        node = node.head
+    return False
+
+
+def gender_key(entity: Span) -> str:
+    return entity[-1].text.lower()
+
+
+def honorific(entity: Span) -> str | None:
+    before = entity.doc[entity.start - 1].lower_ if entity.start > 0 else ""
+    return HONORIFICS.get(before)
+
+
+def after_dateline(subject: Token, verb: Token) -> Token | None:
+    """The parser often takes a dateline ("SUVA, Fiji —") for the subject: then the subject is the last
+    noun between the dateline's dash and the first verb or preposition after it."""
+    opening = subject.doc[: min(len(subject.doc), 15)]
+    dash = next((t.i for t in opening if t.text in DATELINE_DASHES), None)
+    if dash is None or subject.i > dash or verb.i < dash:
+        return subject
+    nouns = []
+    for token in subject.doc[dash + 1 : verb.i]:
+        if token.pos_ in ("VERB", "AUX", "ADP", "SCONJ") or token.is_punct:
+            break
+        if token.pos_ in ("NOUN", "PROPN"):
+            nouns.append(token)
+    return nouns[-1] if nouns else None

@@ -1,0 +1,240 @@
+"""Dates in an article, resolved against its publication date: "met on Monday" is the last Monday.
+
+Candidates come from the patterns in ``times_rules`` (spaCy's DATE entities miss "earlier this week" and
+over-span "73 years since"); the spaCy parse decides the direction of what the calendar leaves open:
+the year of "in April", the week of "on Monday". The clause's governing verb gives it:
+
+- past ("met", "had met", "was held", "were preparing") -> the latest occurrence on or before the
+  publication date, so "said on Thursday" in a Thursday paper is that same Thursday;
+- future ("will meet", "is to meet", "plans/is expected/is due to meet", "is meeting") -> the earliest
+  occurrence on or after it (the same weekday is again that day: "will speak on Thursday" published
+  on Thursday is later that day);
+- anything else (present "opens on Tuesday", a time attached to a noun "the meeting on Wednesday",
+  "future in the past" "was expected to leave on Friday") -> the nearest occurrence, ties to the past
+  (news reports mostly what happened).
+
+A relative expression in an article without a publication date keeps ``value=None``; it is never
+resolved against today's date.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from spacy.tokens import Doc, Span, Token
+
+from storyline.analyze.times_rules import NEEDS_DIRECTION, PATTERNS, RESOLVERS, SKIP, Direction, number
+from storyline.model import Granularity, TimeExpression
+
+FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
+PAST_AUX = frozenset({"was", "were", "did", "had", "has", "have", "'d", "'ve"})
+PRESENT_AUX = frozenset({"is", "are", "am", "'s", "'re", "'m", "does", "do"})
+MODALS = frozenset({"would", "could", "may", "might", "should", "must", "can", "ought"})
+# Verbs and adjectives that put their complement in the future: "plans to", "is expected to", "is due to".
+FUTURE_CUES = frozenset({"plan", "expect", "schedule", "due", "set", "intend", "aim", "hope", "slate", "poise"})
+NEXT_WORDS = frozenset({"next", "upcoming", "coming", "forthcoming", "future"})
+LAST_WORDS = frozenset({"last", "previous", "past", "recent", "former"})
+CLIMB_DEPS = frozenset({"xcomp", "advcl", "acl", "ccomp", "conj", "pcomp", "prep", "pobj", "acomp"})
+NOT_YEAR_LABELS = frozenset({"MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"})
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    kind: str
+    match: re.Match[str]
+
+    @property
+    def start(self) -> int:
+        return self.match.start()
+
+    @property
+    def end(self) -> int:
+        return self.match.end()
+
+
+def find_times(doc: Doc, published: datetime | None, article_id: str = "") -> list[TimeExpression]:
+    """Dates and times in ``doc``, sorted by start, normalized against ``published`` (its own local date).
+
+    Durations ("for two years", "73 years") are not returned. Without ``published``, relative
+    expressions keep ``value=None``; absolute ones ("June 12, 2018") still resolve.
+    """
+    anchor = published.date() if published is not None else None
+    found: list[TimeExpression] = []
+    for candidate in _candidates(doc):
+        if not _plausible(candidate, doc):
+            continue
+        direction = _direction(doc, candidate.start, candidate.end) if candidate.kind in NEEDS_DIRECTION else None
+        value, granularity = RESOLVERS[candidate.kind](candidate.match, anchor, direction or Direction.NEAREST)
+        if (value, granularity) == SKIP:
+            continue
+        start, end = candidate.start, candidate.end
+        if candidate.kind == "offset_event":
+            end = _event_end(doc, candidate)
+        found.append(TimeExpression(article_id, start, end, doc.text[start:end], value, granularity))
+    found = _anchor_offsets(doc, found)
+    return sorted(found, key=lambda t: (t.start, t.end))
+
+
+def _candidates(doc: Doc) -> list[_Candidate]:
+    """Every pattern's matches, overlaps resolved in favour of the longest (then the earliest)."""
+    every = [_Candidate(kind, m) for kind, pattern in PATTERNS.items() for m in pattern.finditer(doc.text)]
+    every.sort(key=lambda c: (-(c.end - c.start), c.start))
+    taken: list[_Candidate] = []
+    for candidate in every:
+        if all(candidate.end <= t.start or candidate.start >= t.end for t in taken):
+            taken.append(candidate)
+    return sorted(taken, key=lambda c: c.start)
+
+
+def _plausible(candidate: _Candidate, doc: Doc) -> bool:
+    """Whether a bare number is a year: after a preposition, or a DATE entity that is not money or a count."""
+    if candidate.kind != "year":
+        return True
+    m, text = candidate.match, doc.text
+    if text[max(0, m.start() - 1) : m.start()] in ("$", "#", "£", "€") or re.match(r"\s*(%|percent)", text[m.end() :]):
+        return False
+    span = doc.char_span(m.start("y"), m.end("y"), alignment_mode="expand")
+    labels = {t.ent_type_ for t in span} if span is not None else set()
+    if m["prep"]:  # "by 2100" even when the tagger calls it a number, but not "in 2000 cases"
+        return span is None or not any(t.dep_ == "nummod" and t.head.i > t.i for t in span)
+    if labels & NOT_YEAR_LABELS:
+        return False
+    return "DATE" in labels or (span is not None and not doc.has_annotation("ENT_IOB"))
+
+
+# -- direction from the parse ------------------------------------------------------------------------
+def _direction(doc: Doc, start: int, end: int) -> Direction:
+    """The direction of the clause that governs the span ``start:end`` (see the module docstring)."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not doc.has_annotation("DEP"):
+        return Direction.NEAREST
+    token = span.root
+    while token.pos_ not in ("VERB", "AUX"):
+        if token.head is token:
+            return Direction.NEAREST
+        token = token.head
+        if token.pos_ in ("NOUN", "PROPN") and token.i not in range(span.start, span.end):
+            marked = _noun_marker(token)
+            if marked is not None or token.lemma_ not in FUTURE_CUES:
+                return marked or Direction.NEAREST
+            return Direction.FUTURE
+    return _verb_direction(token)
+
+
+def _noun_marker(noun: Token) -> Direction | None:
+    """ "the next summit" points forward, "the last summit" back; most nouns say nothing."""
+    words = {child.lower_ for child in noun.children if child.dep_ in ("amod", "det", "advmod")}
+    if words & NEXT_WORDS:
+        return Direction.FUTURE
+    if words & LAST_WORDS:
+        return Direction.PAST
+    return None
+
+
+def _verb_direction(verb: Token) -> Direction:
+    """Tense of ``verb``, climbing from non-finite verbs ("to visit", "visiting") to the finite one."""
+    cue = False
+    via_to = False
+    token: Token | None = verb
+    while token is not None:
+        auxes = {c.lower_ for c in token.children if c.dep_ in ("aux", "auxpass")}
+        if auxes & FUTURE_AUX:
+            return Direction.FUTURE
+        cue = cue or token.lemma_ in FUTURE_CUES or (token.lemma_ == "be" and via_to)
+        cue = cue or any(c.lemma_ in FUTURE_CUES and c.dep_ in ("acomp", "xcomp", "attr") for c in token.children)
+        tense = _finite_tense(token, auxes)
+        if tense is not None:
+            if tense is Direction.PAST:
+                return Direction.NEAREST if cue else Direction.PAST
+            return Direction.FUTURE if cue else tense
+        via_to = "to" in auxes
+        token = _governor(token)
+    return Direction.FUTURE if cue else Direction.NEAREST
+
+
+def _finite_tense(token: Token, auxes: set[str]) -> Direction | None:
+    """PAST, FUTURE (present progressive, modals) or NEAREST (present) for a finite verb; None if non-finite."""
+    if auxes & MODALS:
+        return Direction.PAST if auxes & {"have", "'ve"} else Direction.FUTURE
+    if auxes & PAST_AUX:
+        return Direction.PAST
+    if auxes & PRESENT_AUX:
+        return Direction.FUTURE if token.tag_ == "VBG" and token.lower_ != "going" else Direction.NEAREST
+    if token.tag_ in ("VBD", "VBN"):
+        return Direction.PAST  # a bare participle: "the deal, adopted on Wednesday"
+    if token.tag_ in ("VBZ", "VBP", "MD"):
+        return Direction.NEAREST
+    return None
+
+
+def _governor(token: Token) -> Token | None:
+    """The verb a non-finite verb depends on, or None at the top of the clause."""
+    head = token.head
+    while head is not token and token.dep_ in CLIMB_DEPS:
+        if head.pos_ in ("VERB", "AUX", "ADJ") or head.head is head:
+            return head if head.pos_ in ("VERB", "AUX", "ADJ") else None
+        token, head = head, head.head
+    return None
+
+
+# -- "a day after the summit" -----------------------------------------------------------------------
+def _event_object(doc: Doc, m: re.Match[str]) -> Token | None:
+    """The event of "a day after the summit" ("summit"), or the verb of "a day after the summit closed"."""
+    span = doc.char_span(m.start("dir"), m.end("dir"), alignment_mode="expand")
+    if span is None or not doc.has_annotation("DEP"):
+        return None
+    word = span[0]
+    if word.dep_ == "mark" and word.head.i > word.i:
+        return word.head
+    return next((c for c in word.children if c.dep_ == "pobj"), None)
+
+
+def _event_end(doc: Doc, candidate: _Candidate) -> int:
+    """Where "a day after the summit" ends: at the event's head word."""
+    event = _event_object(doc, candidate.match)
+    return candidate.end if event is None else max(candidate.end, event.idx + len(event))
+
+
+def _anchor_offsets(doc: Doc, found: list[TimeExpression]) -> list[TimeExpression]:
+    """Resolve "N days after/before <event>" from a day named inside the event, else the sentence's day.
+
+    "a day after the summit on June 12" is June 13; "pledged on Friday, a day after the summit" is that
+    Friday. With no such day in the sentence the value stays None.
+    """
+    out = []
+    for expr in found:
+        m = PATTERNS["offset_event"].match(doc.text, expr.start)
+        if m is None or expr.value is not None or m["dir"].lower() not in ("after", "before"):
+            out.append(expr)
+            continue
+        days = [t for t in found if t is not expr and t.granularity is Granularity.DAY and t.value]
+        event = _event_object(doc, m)
+        lo, hi = (event.left_edge.idx, event.right_edge.idx + len(event.right_edge)) if event else (0, 0)
+        inside = [t for t in days if lo <= t.start and t.end <= hi]
+        sentence = _sentence_bounds(doc, expr.start)
+        around = [t for t in days if sentence[0] <= t.start < sentence[1] and t not in inside]
+        out.append(replace(expr, value=_offset_value(m, inside, around)))
+    return out
+
+
+def _offset_value(m: re.Match[str], inside: list[TimeExpression], around: list[TimeExpression]) -> str | None:
+    n, unit = number(m["n"]), m["unit"].lower().rstrip("s")
+    if inside and n is not None and unit in ("day", "week"):
+        step = n * (7 if unit == "week" else 1) * (1 if m["dir"].lower() == "after" else -1)
+        return (date.fromisoformat(str(inside[0].value)) + timedelta(days=step)).isoformat()
+    if around and not inside:
+        return around[0].value
+    return None
+
+
+def _sentence_bounds(doc: Doc, char: int) -> tuple[int, int]:
+    """The character bounds of the sentence holding ``char`` (the whole text without a parser)."""
+    if not doc.has_annotation("SENT_START"):
+        return 0, len(doc.text)
+    span: Span | None = doc.char_span(char, char + 1, alignment_mode="expand")
+    if span is None:
+        return 0, len(doc.text)
+    sentence = span[0].sent
+    return sentence.start_char, sentence.end_char

@@ -1,0 +1,426 @@
+"""The patterns of English news dates and the calendar arithmetic that resolves them.
+
+``times.py`` finds candidates with ``PATTERNS`` (one named regular expression per kind of expression),
+then resolves each with ``resolve`` against the publication date and the tense of its clause. Nothing
+here reads spaCy: the tense arrives as a ``Direction``.
+
+Span convention (the demo gold's): a governing preposition ("on Thursday", "in April", "by 2030",
+"since April", "over the weekend") and an "early"/"late" modifier are part of the expression; a
+duration ("for two years", "73 years", "the past five years") is not a date and has no pattern.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, timedelta
+from enum import Enum
+
+from storyline.model import Granularity
+
+
+class Direction(Enum):
+    """Which way an expression points from the publication date, read from its clause's tense."""
+
+    PAST = "past"
+    FUTURE = "future"
+    NEAREST = "nearest"  # present tense or no verb: the nearest occurrence
+
+
+Resolved = tuple[str | None, Granularity | None]
+SKIP: Resolved = ("skip", None)  # the match is not a date after all (a duration "in two weeks")
+
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
+    "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sept": 9, "sep": 9,
+    "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}  # fmt: skip
+WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
+NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple of": 2,
+}  # fmt: skip
+SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+UNIT_DAYS = {"day": 1, "week": 7}
+
+# -- pattern pieces ------------------------------------------------------------------------------
+_FULL_MONTH = "January|February|March|April|May|June|July|August|September|October|November|December"
+_ABBR_MONTH = r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+MONTH = rf"(?:{_FULL_MONTH}|{_ABBR_MONTH})"
+DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?!\d|:|\.\d|%|,\d)"
+YEAR = r"(?:1[6-9]\d\d|20\d\d|21\d\d)(?![\d,]\d)"
+WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+PART = r"(?:morning|afternoon|evening|night)"
+NUM = r"(?:\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a\s+couple\s+of|several|a\s+few)"
+UNIT = r"(?:day|week|month|year|decade)s?"
+PREP = r"(?:(?P<prep>(?i:on|in|by|from|until|till|since|before|after|during|over|through|throughout|at))\s+)?"
+EARLY = r"(?:(?i:early|late|mid|the\s+end\s+of|the\s+start\s+of)[\s-]+)?"
+DASH = r"\s*(?:-|–|—|to|through|until)\s*"
+
+
+def _p(body: str) -> re.Pattern[str]:
+    """Compile a pattern with the optional leading preposition and early/late modifier."""
+    return re.compile(rf"(?<![\w-]){PREP}{EARLY}{body}(?![\w-])")
+
+
+PATTERNS: dict[str, re.Pattern[str]] = {
+    "iso": re.compile(r"(?<![\w-])(?P<y>\d{4})-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\w-])"),
+    "mdy_range": _p(rf"(?P<mon>{MONTH})\s+(?P<d1>{DAY}){DASH}(?P<d2>{DAY})(?:,?\s+(?P<y>{YEAR}))?"),
+    "dmy_range": _p(rf"(?P<d1>{DAY}){DASH}(?P<d2>{DAY})\s+(?P<mon>{MONTH})(?:,?\s+(?P<y>{YEAR}))?"),
+    "mdy": _p(rf"(?:{WEEKDAY},?\s+)?(?P<mon>{MONTH})\s+(?P<d>{DAY})(?:,?\s+(?P<y>{YEAR}))?"),
+    "dmy": _p(rf"(?:{WEEKDAY},?\s+)?(?P<d>{DAY})\s+(?P<mon>{MONTH})(?:,?\s+(?P<y>{YEAR}))?"),
+    "month_year": _p(rf"(?P<mon>{MONTH})(?:\s+of)?,?\s+(?P<y>{YEAR})"),
+    "month": re.compile(
+        rf"(?<![\w-])(?P<pre>(?i:in|since|until|till|by|from|through|during|before|after|early|late|mid|last|next|this"
+        rf"|the\s+end\s+of|the\s+start\s+of))[\s-]+(?P<mon>{MONTH})(?![\w-]|\s+\d)"
+    ),
+    "weekday_range": _p(rf"(?P<w1>{WEEKDAY}){DASH.replace('until', 'until|and|or')}(?P<w2>{WEEKDAY})"),
+    "weekday": _p(rf"(?:(?P<rel>(?i:last|next|this|coming|past))\s+)?(?P<w>{WEEKDAY})(?:\s+(?P<part>{PART}))?"),
+    "deictic": _p(
+        r"(?i:(?P<word>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|yesterday|today|tomorrow"
+        r"|tonight|overnight|last\s+night|this\s+(?:morning|afternoon|evening)|(?:earlier|later)\s+today"
+        r"|(?:earlier|later)\s+in\s+the\s+day|the\s+(?:morning|afternoon|evening)))"
+    ),
+    "relative_unit": _p(
+        r"(?i:(?P<rel>(?:earlier|later)\s+this|this\s+past|this|last|next|coming|the\s+coming|the\s+past)"
+        r"\s+(?P<unit>week(?:end)?|month|year|quarter|decade|century|spring|summer|autumn|fall|winter))"
+    ),
+    "weekend": _p(r"(?i:the\s+weekend)"),
+    "ago": _p(rf"(?i:(?P<n>{NUM})\s+(?P<unit>{UNIT})\s+(?P<dir>ago|from\s+now|hence))"),
+    "in_units": re.compile(rf"(?<![\w-])(?i:in|within)\s+(?P<n>{NUM})\s+(?P<unit>{UNIT})(?!['\w-])(?!\s+(?:of|ago))"),
+    "offset_event": re.compile(
+        rf"(?<![\w-])(?<!(?i:for) )"
+        rf"(?i:(?P<n>{NUM}|the)\s+(?P<unit>(?:day|week)s?)\s+(?P<dir>after|before|later|earlier))"
+        r"(?![\w-])(?!\s+than)"
+    ),
+    "year_range": _p(
+        rf"(?:(?i:from|between)\s+)?(?P<y1>{YEAR}){DASH.replace('until', 'until|and')}(?P<y2>{YEAR}|\d\d)"
+    ),
+    "decade": _p(r"(?i:the\s+)?(?:(?P<c>1[6-9]|20)(?P<d>\d)0|')(?P<short>\d0)?s(?![\w'])"),
+    "century": _p(r"(?i:the\s+(?P<n>\d{1,2})(?:st|nd|rd|th)\s+century)"),
+    "season": _p(
+        r"(?i:(?P<rel>this|last|next|the)\s+)?(?P<s>(?i:spring|summer|autumn|fall|winter))(?:\s+of)?(?:\s+(?P<y>"
+        + YEAR
+        + "))?"
+    ),
+    "quarter": _p(
+        rf"(?i:(?:the\s+)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+quarter)(?:\s+of)?(?:\s+(?P<y>{YEAR}))?"
+    ),
+    "year": _p(rf"(?P<y>{YEAR})"),
+}
+
+# Kinds whose year or weekday depends on the clause's tense.
+NEEDS_DIRECTION = frozenset({"mdy", "dmy", "mdy_range", "dmy_range", "month", "weekday", "weekday_range",
+                             "season", "quarter", "in_units", "weekend", "deictic"})  # fmt: skip
+
+
+# -- calendar arithmetic ---------------------------------------------------------------------------
+def iso_day(d: date) -> str:
+    return d.isoformat()
+
+
+def iso_week(d: date) -> str:
+    year, week, _ = d.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def add_months(year: int, month: int, delta: int) -> tuple[int, int]:
+    """``(year, month)`` moved by ``delta`` months."""
+    index = year * 12 + month - 1 + delta
+    return index // 12, index % 12 + 1
+
+
+def pick(candidates: list[date], anchor: date, direction: Direction) -> date:
+    """The candidate consistent with ``direction``: latest on/before, earliest on/after, or nearest."""
+    past = [c for c in candidates if c <= anchor]
+    future = [c for c in candidates if c >= anchor]
+    if direction is Direction.PAST and past:
+        return max(past)
+    if direction is Direction.FUTURE and future:
+        return min(future)
+    return min(candidates, key=lambda c: (abs((c - anchor).days), c > anchor))
+
+
+def weekday_date(weekday: int, anchor: date, direction: Direction) -> date:
+    """The date of ``weekday`` within six days of ``anchor``; the anchor's own weekday is the anchor."""
+    back = anchor - timedelta(days=(anchor.weekday() - weekday) % 7)
+    ahead = anchor + timedelta(days=(weekday - anchor.weekday()) % 7)
+    return pick([back, ahead], anchor, direction)
+
+
+def month_of(month: int, anchor: date, direction: Direction) -> tuple[int, int]:
+    """The ``(year, month)`` a bare month name means, seen from ``anchor`` in ``direction``."""
+    firsts = [date(anchor.year + k, month, 1) for k in (-1, 0, 1)]
+    here = anchor.replace(day=1)
+    chosen = pick(firsts, here, direction)
+    return chosen.year, chosen.month
+
+
+def day_of(month: int, day: int, anchor: date, direction: Direction) -> date | None:
+    """The date of "June 12" without a year, seen from ``anchor`` in ``direction``.
+
+    News style (AP) gives the year only when it is not the current one, so the publication year wins,
+    unless that date is over half a year away and the neighbouring year's, consistent with the tense,
+    is nearer ("Dec. 28" in early January is last year's).
+    """
+    current = _ymd(anchor.year, month, day)
+    if current is None:
+        return None
+    if abs((current - anchor).days) <= 183:
+        return current
+    other = _ymd(anchor.year + (1 if current < anchor else -1), month, day)
+    if other is None or pick([current, other], anchor, direction) is current:
+        return current
+    return other
+
+
+def number(text: str) -> int | None:
+    """The value of a count ("two", "12", "a couple of"); None for vague counts ("several")."""
+    key = " ".join(text.lower().split())
+    return int(key) if key.isdigit() else NUMBERS.get(key)
+
+
+def shift(anchor: date, n: int, unit: str) -> Resolved:
+    """``anchor`` moved by ``n`` units (negative is back), at the unit's own granularity."""
+    unit = unit.lower().rstrip("s")
+    if unit in UNIT_DAYS:
+        moved = anchor + timedelta(days=n * UNIT_DAYS[unit])
+        return (iso_day(moved), Granularity.DAY) if unit == "day" else (iso_week(moved), Granularity.WEEK)
+    if unit == "month":
+        year, month = add_months(anchor.year, anchor.month, n)
+        return f"{year}-{month:02d}", Granularity.MONTH
+    if unit == "year":
+        return str(anchor.year + n), Granularity.YEAR
+    if unit == "decade":
+        return str((anchor.year + 10 * n) // 10), Granularity.DECADE
+    return None, None
+
+
+Resolver = Callable[[re.Match[str], date | None, Direction], Resolved]
+
+
+# -- resolvers: one per pattern; ``anchor`` is the publication date or None -------------------------
+def _month(name: str) -> int:
+    return MONTHS[name.lower().rstrip(".")]
+
+
+def _ymd(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _day_in_year(m: re.Match[str], key: str, anchor: date | None, direction: Direction) -> date | None:
+    """The date of a day-of-month group ``key``, with the match's year or one chosen by direction."""
+    month, day = _month(m["mon"]), int(re.sub(r"\D", "", m[key]))
+    if m["y"]:
+        return _ymd(int(m["y"]), month, day)
+    return day_of(month, day, anchor, direction) if anchor else None
+
+
+def r_iso(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    found = _ymd(int(m["y"]), int(m["m"]), int(m["d"]))
+    return (iso_day(found), Granularity.DAY) if found else SKIP
+
+
+def r_day(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    found = _day_in_year(m, "d", anchor, direction)
+    return (iso_day(found) if found else None), Granularity.DAY
+
+
+def r_day_range(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    first, last = _day_in_year(m, "d1", anchor, direction), _day_in_year(m, "d2", anchor, direction)
+    if first and last and last < first:
+        last = _ymd(first.year, last.month, last.day)
+    if not (first and last) or last < first:
+        return None, Granularity.RANGE
+    return f"{iso_day(first)}/{iso_day(last)}", Granularity.RANGE
+
+
+def r_month_year(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    return f"{int(m['y'])}-{_month(m['mon']):02d}", Granularity.MONTH
+
+
+def r_month(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    """A bare month: "last June" is before this month, "next June" after it, "in June" by tense."""
+    if anchor is None:
+        return None, Granularity.MONTH
+    pre, month = m["pre"].lower(), _month(m["mon"])
+    if pre == "last":
+        year = anchor.year if month < anchor.month else anchor.year - 1
+    elif pre == "next":
+        year = anchor.year if month > anchor.month else anchor.year + 1
+    elif pre == "this":
+        year = anchor.year
+    else:
+        year, month = month_of(month, anchor, direction)
+    return f"{year}-{month:02d}", Granularity.MONTH
+
+
+def _weekday(name: str, rel: str | None, anchor: date, direction: Direction) -> date:
+    """A weekday: "last Monday" strictly before the anchor, "next Monday" strictly after, else by tense."""
+    weekday = WEEKDAYS[name.lower()]
+    rel = (rel or "").lower()
+    if rel in ("last", "past"):
+        return anchor - timedelta(days=(anchor.weekday() - weekday - 1) % 7 + 1)
+    if rel in ("next", "coming"):
+        return anchor + timedelta(days=(weekday - anchor.weekday() - 1) % 7 + 1)
+    return weekday_date(weekday, anchor, direction)
+
+
+def r_weekday(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    if anchor is None:
+        return None, Granularity.DAY
+    return iso_day(_weekday(m["w"], m["rel"], anchor, direction)), Granularity.DAY
+
+
+def r_weekday_range(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    if anchor is None:
+        return None, Granularity.RANGE
+    first = _weekday(m["w1"], None, anchor, direction)
+    last = first + timedelta(days=(WEEKDAYS[m["w2"].lower()] - first.weekday()) % 7)
+    return f"{iso_day(first)}/{iso_day(last)}", Granularity.RANGE
+
+
+DEICTIC_DAYS = {"the day before yesterday": -2, "yesterday": -1, "last night": -1, "tomorrow": 1,
+                "the day after tomorrow": 2}  # fmt: skip
+
+
+def r_deictic(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    """Yesterday, today, tonight...; "overnight" is the night before (or, in the future, after)."""
+    word = " ".join(m["word"].lower().split())
+    if word == "overnight":
+        if anchor is None:
+            return None, Granularity.RANGE
+        first = anchor if direction is Direction.FUTURE else anchor - timedelta(days=1)
+        return f"{iso_day(first)}/{iso_day(first + timedelta(days=1))}", Granularity.RANGE
+    if anchor is None:
+        return None, Granularity.DAY
+    return iso_day(anchor + timedelta(days=DEICTIC_DAYS.get(word, 0))), Granularity.DAY
+
+
+def _weekend(anchor: date, rel: str, direction: Direction) -> Resolved:
+    past = anchor - timedelta(days=(anchor.weekday() - 5) % 7)
+    coming = anchor + timedelta(days=(5 - anchor.weekday()) % 7)
+    if rel in ("last", "this past", "the past"):
+        saturday = past if past + timedelta(days=1) < anchor else past - timedelta(days=7)
+    elif rel in ("next", "coming", "the coming"):
+        saturday = coming if coming > anchor else coming + timedelta(days=7)
+    else:
+        saturday = pick([past, coming], anchor, direction)
+        saturday = past if anchor.weekday() == 6 and direction is not Direction.FUTURE else saturday
+    return f"{iso_day(saturday)}/{iso_day(saturday + timedelta(days=1))}", Granularity.RANGE
+
+
+def r_weekend(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    return _weekend(anchor, "", direction) if anchor else (None, Granularity.RANGE)
+
+
+RELATIVE_STEP = {"this": 0, "earlier this": 0, "later this": 0, "last": -1, "this past": -1, "next": 1,
+                 "coming": 1, "the coming": 1}  # fmt: skip
+UNIT_GRANULARITY = {"week": Granularity.WEEK, "month": Granularity.MONTH, "year": Granularity.YEAR,
+                    "quarter": Granularity.QUARTER, "decade": Granularity.DECADE,
+                    "century": Granularity.CENTURY, "weekend": Granularity.RANGE}  # fmt: skip
+
+
+def r_relative_unit(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    """ "this week", "last month", "next year", "earlier this week", "last summer"..."""
+    rel, unit = " ".join(m["rel"].lower().split()), m["unit"].lower()
+    if rel == "the past":
+        return SKIP  # "the past week" is a duration
+    granularity = UNIT_GRANULARITY.get(unit, Granularity.SEASON)
+    if anchor is None:
+        return None, granularity
+    step = RELATIVE_STEP[rel]
+    if unit == "weekend":
+        return _weekend(anchor, rel, direction)
+    if unit in SEASONS:
+        return f"{anchor.year + step}-{SEASONS[unit]}", granularity
+    if unit == "quarter":
+        year, month = add_months(anchor.year, anchor.month, 3 * step)
+        return f"{year}-Q{(month - 1) // 3 + 1}", granularity
+    if unit == "century":
+        return str(anchor.year // 100 + step), granularity
+    return shift(anchor, step, unit)
+
+
+def r_ago(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    """ "two days ago", "three years from now"."""
+    n, unit = number(m["n"]), m["unit"]
+    granularity = shift(date(2000, 1, 1), 0, unit)[1]
+    if anchor is None or n is None:
+        return None, granularity
+    n = n if m["dir"].lower() != "ago" else -n
+    if unit.lower().startswith("week"):  # "a week ago" is a day: the same weekday a week back
+        return iso_day(anchor + timedelta(days=7 * n)), Granularity.DAY
+    return shift(anchor, n, unit)
+
+
+def r_in_units(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    """ "in two weeks" is a date only in a future clause; elsewhere it is a duration ("in two weeks of talks")."""
+    n = number(m["n"])
+    if direction is not Direction.FUTURE or n is None or m[0].lower().startswith("within"):
+        return SKIP
+    granularity = shift(date(2000, 1, 1), 0, m["unit"])[1]
+    return shift(anchor, n, m["unit"]) if anchor else (None, granularity)
+
+
+def r_offset_event(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    """ "a day after the summit": resolved later, from a date in the same sentence (``times.py``)."""
+    return None, Granularity.DAY
+
+
+def r_year_range(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    first, last = int(m["y1"]), m["y2"]
+    end = int(last) if len(last) == 4 else first // 100 * 100 + int(last)
+    return (f"{first}/{end}", Granularity.RANGE) if end > first else SKIP
+
+
+def r_decade(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    if m["c"]:
+        return f"{m['c']}{m['d']}", Granularity.DECADE
+    if not m["short"]:
+        return SKIP
+    short = int(m["short"])
+    return (f"19{short // 10}" if short >= 20 else f"20{short // 10}"), Granularity.DECADE
+
+
+def r_century(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    return f"{int(m['n']) - 1:02d}", Granularity.CENTURY
+
+
+def r_season(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    code, rel = SEASONS[m["s"].lower()], (m["rel"] or "").lower()
+    if m["y"]:
+        return f"{m['y']}-{code}", Granularity.SEASON
+    if rel in ("", "the") and not m["prep"]:
+        return SKIP  # "summer" alone is often a modifier ("summer camp")
+    if anchor is None:
+        return None, Granularity.SEASON
+    step = {"last": -1, "next": 1}.get(rel, 0)
+    return f"{anchor.year + step}-{code}", Granularity.SEASON
+
+
+def r_quarter(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    quarter = ORDINALS[m["q"].lower()]
+    if m["y"]:
+        return f"{m['y']}-Q{quarter}", Granularity.QUARTER
+    if anchor is None:
+        return None, Granularity.QUARTER
+    mids = [date(anchor.year + k, 3 * quarter - 1, 15) for k in (-1, 0, 1)]
+    return f"{pick(mids, anchor, direction).year}-Q{quarter}", Granularity.QUARTER
+
+
+def r_year(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    return str(int(m["y"])), Granularity.YEAR
+
+
+RESOLVERS: dict[str, Resolver] = {
+    "iso": r_iso, "mdy_range": r_day_range, "dmy_range": r_day_range, "mdy": r_day, "dmy": r_day,
+    "month_year": r_month_year, "month": r_month, "weekday_range": r_weekday_range, "weekday": r_weekday,
+    "deictic": r_deictic, "relative_unit": r_relative_unit, "weekend": r_weekend, "ago": r_ago,
+    "in_units": r_in_units, "offset_event": r_offset_event, "year_range": r_year_range, "decade": r_decade,
+    "century": r_century, "season": r_season, "quarter": r_quarter, "year": r_year,
+}  # fmt: skip

@@ -1,0 +1,190 @@
+"""The public Python API: ``storyline.open(path)`` gives a Workspace over one store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from storyline.errors import InputError, NotFoundError
+from storyline.export import export as export_store
+from storyline.ingest.article import BuildOptions
+from storyline.ingest.clean import CleaningRules, load_rules
+from storyline.ingest.dates import parse_published, resolve_timezone
+from storyline.ingest.records import record_to_document
+from storyline.model import (
+    AnalyzeReport,
+    Article,
+    Entity,
+    IngestReport,
+    Quote,
+    RawDocument,
+    RemovedLine,
+    Skip,
+    SkipReason,
+    TimeExpression,
+)
+from storyline.pipeline import Progress, analyze_pending, ingest_documents, ingest_paths
+from storyline.settings import Settings
+from storyline.store import ArticleFilter, Store
+from storyline.store.analysis import QuoteFilter
+
+
+class Workspace:
+    """One store and the settings to work on it. Use as a context manager, or call ``close()``."""
+
+    def __init__(self, settings: Settings, *, read_only: bool = False) -> None:
+        self.settings = settings
+        self.store = Store(settings.db, read_only=read_only)
+        self._rules: CleaningRules | None = None
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _options(self, source: str | None, published: str | None) -> BuildOptions:
+        if self._rules is None:
+            self._rules = load_rules(self.settings.cleaning_rules)
+        tz = resolve_timezone(self.settings.default_timezone)
+        if published is not None:
+            parse_published(published, tz)  # fail early, before any file is read
+        return BuildOptions(
+            rules=self._rules,
+            source=source,
+            published=published,
+            default_tz=tz,
+            min_language_chars=self.settings.min_language_chars,
+        )
+
+    def ingest(
+        self,
+        *paths: str | Path,
+        source: str | None = None,
+        published: str | None = None,
+        progress: Progress | None = None,
+    ) -> IngestReport:
+        """Ingest files, directories, globs or '-' (stdin). ``source``/``published`` fill missing metadata."""
+        return ingest_paths(
+            self.store, [str(p) for p in paths], self.settings, self._options(source, published), progress
+        )
+
+    def ingest_records(self, records: Iterable[Mapping[str, Any]], origin: str = "<api>") -> IngestReport:
+        """Ingest articles given as dicts with the JSONL fields (id, text or html, title, source, ...)."""
+        docs: list[RawDocument] = []
+        report = IngestReport()
+        for index, record in enumerate(records):
+            try:
+                docs.append(
+                    record_to_document(dict(record) if isinstance(record, Mapping) else record, f"{origin}[{index}]")
+                )
+            except InputError as exc:
+                report.skipped.append(Skip(f"{origin}[{index}]", SkipReason(exc.reason), str(exc)))
+        report.merge(ingest_documents(self.store, docs, self.settings, self._options(None, None)))
+        return report
+
+    def analyze(self, progress: Progress | None = None) -> AnalyzeReport:
+        """Analyze every article not analyzed yet (entities, titles, quotes, dates); relink entities."""
+        return analyze_pending(self.store, self.settings, progress)
+
+    def run(
+        self,
+        *paths: str | Path,
+        source: str | None = None,
+        published: str | None = None,
+        progress: Progress | None = None,
+    ) -> tuple[IngestReport, AnalyzeReport]:
+        """Ingest ``paths`` then analyze what is new: the main job in one call."""
+        ingested = self.ingest(*paths, source=source, published=published, progress=progress)
+        return ingested, self.analyze(progress)
+
+    def entities(
+        self, *, type: str | None = None, name: str | None = None, limit: int | None = 50, offset: int = 0
+    ) -> list[Entity]:
+        """Canonical entities, most mentioned first; ``name`` matches names and aliases."""
+        return self.store.entities(type, name, limit, offset)
+
+    def entity(self, name_or_id: str) -> Entity:
+        """The entity with this id, name or alias (the most mentioned one if several); NotFoundError."""
+        found = self.store.entities(None, name_or_id, limit=1)
+        if not found:
+            raise NotFoundError(f"no entity named {name_or_id!r}; list them with: storyline entities")
+        return found[0]
+
+    def quotes(
+        self,
+        *,
+        speaker: str | None = None,
+        article_id: str | None = None,
+        kind: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Quote]:
+        """Quotes, by article; ``speaker`` is an entity name, alias or id."""
+        speaker_id = self.entity(speaker).id if speaker else None
+        return self.store.quotes(QuoteFilter(speaker_id, article_id, kind, limit, offset))
+
+    def times(self, article_id: str | None = None) -> list[TimeExpression]:
+        """Dates found in one article (or all), normalized against publication dates."""
+        return self.store.times(article_id)
+
+    def articles(
+        self,
+        *,
+        source: str | None = None,
+        since: datetime | str | None = None,
+        until: datetime | str | None = None,
+        language: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Article]:
+        """Stored articles, oldest first, filtered by source, publication date range and language."""
+        return self.store.articles(self._filter(source, since, until, language, limit, offset))
+
+    def count(self, **filters: Any) -> int:
+        return self.store.count_articles(self._filter(**filters)) if filters else self.store.count_articles()
+
+    def get(self, article_id: str) -> Article:
+        """One article by id; raises NotFoundError."""
+        article = self.store.get_article(article_id)
+        if article is None:
+            raise NotFoundError(f"no article with id {article_id!r}; list ids with: storyline articles")
+        return article
+
+    def removed(self, article_id: str) -> list[RemovedLine]:
+        """What cleaning removed from an article, with the rule that removed each line."""
+        self.get(article_id)
+        return self.store.removed_lines(article_id)
+
+    def export(self, path: str | Path, format: str = "json", **filters: Any) -> int:
+        """Write articles (and, as later stages land, everything else) to a file; returns the count."""
+        return export_store(self.store, Path(path), format, self._filter(**filters))
+
+    def _filter(
+        self,
+        source: str | None = None,
+        since: datetime | str | None = None,
+        until: datetime | str | None = None,
+        language: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> ArticleFilter:
+        tz = resolve_timezone(self.settings.default_timezone)
+        return ArticleFilter(
+            source=source,
+            since=parse_published(since, tz) if since is not None else None,
+            until=parse_published(until, tz) if until is not None else None,
+            language=language,
+            limit=limit,
+            offset=offset,
+        )
+
+
+def open(db_path: str | Path | None = None, *, read_only: bool = False, **settings: Any) -> Workspace:
+    """Open (or create) the store at ``db_path`` (default ./storyline.duckdb) and return a Workspace."""
+    return Workspace(Settings.load(db=db_path, **settings), read_only=read_only)

@@ -1,0 +1,376 @@
+"""The ``storyline`` command: thin commands that parse flags, call the library, and render.
+
+Exit codes: 0 success; 1 an error stopped the command (message on stderr); 2 wrong usage;
+3 ingest finished but skipped some inputs (each listed with its reason).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich import box
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+import storyline
+from storyline.errors import StorylineError
+from storyline.export import EXPORT_FORMATS, article_to_dict, entity_to_dict, quote_to_dict
+from storyline.model import AnalyzeReport, Entity, IngestReport, Quote
+from storyline.settings import DEFAULT_DB, Settings
+
+EXIT_ERROR, EXIT_USAGE, EXIT_SKIPPED = 1, 2, 3
+
+app = typer.Typer(
+    name="storyline",
+    help="Turn a pile of news articles into stories: clean articles, events, entities, quotes, timelines.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True, soft_wrap=True)
+
+
+class _State:
+    db: Path | None = None
+    config: Path | None = None
+
+
+state = _State()
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"storyline {storyline.__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", envvar="STORYLINE_DB", help=f"The store (a DuckDB file). [default: ./{DEFAULT_DB}]"),
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="A storyline.toml settings file.", exists=True, dir_okay=False)
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """storyline: news articles in, stories out. Everything lives in one DuckDB file (--db)."""
+    state.db, state.config = db, config
+
+
+def _open(read_only: bool = False) -> storyline.Workspace:
+    settings = Settings.load(state.config, db=state.db)
+    return storyline.Workspace(settings, read_only=read_only)
+
+
+def _fail(exc: StorylineError) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {escape(str(exc))}")
+    return typer.Exit(EXIT_ERROR)
+
+
+class _Bar:
+    """Adapts the library's progress protocol to a Rich progress bar on stderr."""
+
+    def __init__(self, progress: Progress) -> None:
+        self._progress = progress
+        self._task: Any = None
+
+    def start(self, total: int | None, description: str) -> None:
+        self._task = self._progress.add_task(description, total=total)
+
+    def advance(self, amount: int) -> None:
+        if self._task is not None:
+            self._progress.advance(self._task, amount)
+
+
+def _progress(quiet: bool = False) -> Progress:
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    return Progress(*columns, console=err, transient=True, disable=quiet or not err.is_terminal)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories (recursive), globs, or - for stdin.")],
+    source: Annotated[str | None, typer.Option(help="Outlet name for inputs that do not name one.")] = None,
+    published: Annotated[
+        str | None, typer.Option(help="Publication date for inputs that give none (e.g. 2024-03-14T09:00+01:00).")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary line.")] = False,
+) -> None:
+    """Ingest articles: .txt/.md, .html, .jsonl/.json (see docs/schema.md). Reruns store nothing twice."""
+    try:
+        with _open() as ws:
+            with _progress(quiet) as bar:
+                report = ws.ingest(*paths, source=source, published=published, progress=_Bar(bar))
+            total = ws.count()
+    except StorylineError as exc:
+        raise _fail(exc) from exc
+    _print_report(report, total, quiet)
+    if report.skipped:
+        raise typer.Exit(EXIT_SKIPPED)
+
+
+def _print_report(report: IngestReport, total: int, quiet: bool) -> None:
+    if not quiet:
+        for skip in report.skipped:
+            err.print(f"[yellow]skipped[/] {escape(str(skip))}")
+        for warning in report.warnings:
+            err.print(f"[yellow]warning[/] {escape(warning)}")
+    out.print(
+        f"ingested [bold]{len(report.ingested)}[/], duplicates {len(report.duplicates)}, "
+        f"skipped {len(report.skipped)}, warnings {len(report.warnings)}; the store holds {total} articles"
+    )
+
+
+@app.command()
+def articles(
+    source: Annotated[str | None, typer.Option(help="Only this outlet.")] = None,
+    since: Annotated[str | None, typer.Option(help="Published on or after this date.")] = None,
+    until: Annotated[str | None, typer.Option(help="Published before this date.")] = None,
+    language: Annotated[str | None, typer.Option(help="Only this language (ISO 639-1, e.g. en).")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many.")] = 50,
+    offset: Annotated[int, typer.Option(min=0, help="Skip this many first.")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON Lines, one article per line.")] = False,
+) -> None:
+    """List stored articles, oldest first."""
+    try:
+        with _open(read_only=True) as ws:
+            found = ws.articles(source=source, since=since, until=until, language=language, limit=limit, offset=offset)
+    except StorylineError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        for article in found:
+            sys.stdout.write(json.dumps(article_to_dict(article), ensure_ascii=False) + "\n")
+        return
+    table = Table(header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("id", no_wrap=True, min_width=max((len(a.id) for a in found), default=2))
+    table.add_column("published", no_wrap=True)
+    table.add_column("source", max_width=22)
+    table.add_column("lang", no_wrap=True)
+    table.add_column("title", ratio=1)
+    for a in found:
+        date = a.published.strftime("%Y-%m-%d") if a.published else ""
+        table.add_row(escape(a.id), date, escape(a.source or ""), a.language or "", escape(a.title or ""))
+    out.print(table)
+    if len(found) == limit:
+        out.print(f"[dim]first {limit} shown; use --limit and --offset for more[/]")
+
+
+@app.command()
+def show(
+    article_id: Annotated[str, typer.Argument(help="An article id (see: storyline articles).")],
+    removed: Annotated[bool, typer.Option("--removed", help="Also list what cleaning removed, by rule.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the article as JSON.")] = False,
+) -> None:
+    """Show one article: metadata and clean text."""
+    try:
+        with _open(read_only=True) as ws:
+            article = ws.get(article_id)
+            removed_lines = ws.removed(article_id) if removed else []
+    except StorylineError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        record = article_to_dict(article)
+        if removed:
+            record["removed"] = [{"line": r.line_no, "rule": r.rule, "text": r.text} for r in removed_lines]
+        sys.stdout.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+        return
+    out.print(f"[bold]{escape(article.title or '(no title)')}[/]")
+    if article.dek:
+        out.print(f"[italic]{escape(article.dek)}[/]")
+    meta = [article.source, article.author, article.published.isoformat() if article.published else None]
+    out.print("[dim]" + escape(" · ".join(m for m in meta if m)) + "[/]")
+    out.print(
+        f"[dim]id {escape(article.id)} · language {article.language} · {escape(article.url or article.origin)}[/]\n"
+    )
+    for paragraph in article.paragraphs:
+        out.print(escape(paragraph) + "\n")
+    if removed:
+        table = Table("line", "rule", "removed text", title="Removed by cleaning", header_style="bold")
+        for r in removed_lines:
+            table.add_row(str(r.line_no + 1), r.rule, escape(r.text))
+        out.print(table if removed_lines else "[dim]cleaning removed nothing[/]")
+
+
+@app.command("export")
+def export_cmd(
+    path: Annotated[Path, typer.Argument(help="Output file.", dir_okay=False)],
+    fmt: Annotated[
+        str | None, typer.Option("--format", "-f", help=f"One of {', '.join(EXPORT_FORMATS)}; default from the suffix.")
+    ] = None,
+    source: Annotated[str | None, typer.Option(help="Only this outlet.")] = None,
+    language: Annotated[str | None, typer.Option(help="Only this language.")] = None,
+) -> None:
+    """Export the store (articles; later also entities, quotes, events, stories) to a file."""
+    chosen = fmt or path.suffix.lstrip(".").lower()
+    if chosen not in EXPORT_FORMATS:
+        err.print(f"[bold red]error:[/] choose --format, one of {', '.join(EXPORT_FORMATS)} (got {chosen!r})")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        with _open(read_only=True) as ws:
+            count = ws.export(path, chosen, source=source, language=language)
+    except StorylineError as exc:
+        raise _fail(exc) from exc
+    out.print(f"wrote {count} articles to {escape(str(path))} ({chosen})")
+
+
+@app.command()
+def analyze(quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary line.")] = False) -> None:
+    """Find entities and their titles, quotes and speakers, and dates in every article not analyzed yet."""
+    try:
+        with _open() as ws, _progress(quiet) as bar:
+            report = ws.analyze(progress=_Bar(bar))
+    except StorylineError as exc:
+        raise _fail(exc) from exc
+    _print_analysis(report)
+
+
+def _print_analysis(report: AnalyzeReport) -> None:
+    for article_id, error in report.failed:
+        err.print(f"[yellow]warning[/] {escape(article_id)}: {escape(error)} (please report this)")
+    rate = f" ({report.words / report.seconds:,.0f} words/s)" if report.seconds and report.words else ""
+    out.print(
+        f"analyzed [bold]{report.analyzed}[/] articles, {report.words:,} words{rate}; "
+        f"skipped {len(report.skipped)} (not English); {report.entities} entities"
+    )
+
+
+@app.command("run")
+def run_cmd(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories (recursive), globs, or - for stdin.")],
+    source: Annotated[str | None, typer.Option(help="Outlet name for inputs that do not name one.")] = None,
+    published: Annotated[str | None, typer.Option(help="Publication date for inputs that give none.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary lines.")] = False,
+) -> None:
+    """The main job: ingest PATH... and analyze everything new, in one go."""
+    try:
+        with _open() as ws:
+            with _progress(quiet) as bar:
+                ingested = ws.ingest(*paths, source=source, published=published, progress=_Bar(bar))
+            _print_report(ingested, ws.count(), quiet)
+            with _progress(quiet) as bar:
+                analyzed = ws.analyze(progress=_Bar(bar))
+    except StorylineError as exc:
+        raise _fail(exc) from exc
+    _print_analysis(analyzed)
+    if ingested.skipped:
+        raise typer.Exit(EXIT_SKIPPED)
+
+
+@app.command()
+def entities(
+    type_: Annotated[str | None, typer.Option("--type", help="PERSON, ORG, GPE, LOC, FAC or EVENT.")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many.")] = 30,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON Lines, one entity per line.")] = False,
+) -> None:
+    """List canonical entities, most mentioned first."""
+    try:
+        with _open(read_only=True) as ws:
+            found = ws.entities(type=type_, limit=limit)
+    except StorylineError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        for entity in found:
+            sys.stdout.write(json.dumps(entity_to_dict(entity), ensure_ascii=False) + "\n")
+        return
+    table = Table(header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
+    for name, kwargs in (
+        ("name", {"ratio": 2}),
+        ("type", {"no_wrap": True}),
+        ("mentions", {"justify": "right"}),
+        ("articles", {"justify": "right"}),
+        ("also called", {"ratio": 2}),
+        ("titles", {"ratio": 3}),
+    ):
+        table.add_column(name, **kwargs)  # type: ignore[arg-type]
+    for e in found:
+        aliases = ", ".join(a for a in e.aliases if a.casefold() != e.name.casefold())
+        titles = "; ".join(dict.fromkeys(t.title for t in e.titles))
+        table.add_row(escape(e.name), e.type, str(e.mentions), str(len(e.article_ids)), escape(aliases), escape(titles))
+    out.print(table)
+
+
+@app.command()
+def entity(
+    name: Annotated[str, typer.Argument(help="A name, alias or entity id.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the entity and its quotes as JSON.")] = False,
+) -> None:
+    """One entity: its aliases, titles (with their sources), articles and quotes."""
+    try:
+        with _open(read_only=True) as ws:
+            found = ws.entity(name)
+            quotes = ws.quotes(speaker=found.id)
+            titles = {a.id: a.title for a in ws.store.articles_by_ids(list(found.article_ids))}
+    except StorylineError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        record = entity_to_dict(found) | {"quotes": [quote_to_dict(q) for q in quotes]}
+        sys.stdout.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+        return
+    _print_entity(found, quotes, titles)
+
+
+def _print_entity(found: Entity, quotes: list[Quote], titles: dict[str, str | None]) -> None:
+    out.print(f"[bold]{escape(found.name)}[/] [dim]{found.type} · {found.id} · {found.mentions} mentions[/]")
+    if found.aliases:
+        out.print("also called: " + escape(", ".join(found.aliases)))
+    for title in dict.fromkeys(t.title for t in found.titles):
+        sources = sorted({t.article_id for t in found.titles if t.title == title})
+        out.print(f"title: [italic]{escape(title)}[/] [dim]({escape(', '.join(sources))})[/]")
+    out.print(f"\n[bold]{len(found.article_ids)} articles[/]")
+    for article_id in found.article_ids:
+        out.print(f"  {escape(article_id)}  {escape(titles.get(article_id) or '')}")
+    out.print(f"\n[bold]{len(quotes)} quotes[/]")
+    for q in quotes:
+        out.print(f"  [dim]{q.kind} · {escape(q.article_id)}[/] “{escape(q.text)}”")
+
+
+@app.command()
+def quotes(
+    speaker: Annotated[str | None, typer.Option(help="Only quotes of this entity (name, alias or id).")] = None,
+    article: Annotated[str | None, typer.Option(help="Only quotes in this article.")] = None,
+    kind: Annotated[str | None, typer.Option(help="direct, indirect or partial.")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many.")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON Lines, one quote per line.")] = False,
+) -> None:
+    """List quotes with their speakers."""
+    try:
+        with _open(read_only=True) as ws:
+            found = ws.quotes(speaker=speaker, article_id=article, kind=kind, limit=limit)
+            names = {e.id: e.name for e in ws.entities(limit=None)} if not as_json else {}
+    except StorylineError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        for q in found:
+            sys.stdout.write(json.dumps(quote_to_dict(q), ensure_ascii=False) + "\n")
+        return
+    table = Table(header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False, show_lines=True)
+    for name, kwargs in (
+        ("speaker", {"ratio": 1}),
+        ("kind", {"no_wrap": True}),
+        ("quote", {"ratio": 4}),
+        ("article", {"no_wrap": True}),
+    ):
+        table.add_column(name, **kwargs)  # type: ignore[arg-type]
+    for q in found:
+        who = names.get(q.speaker_entity_id or "") or (q.speaker or "[dim]unknown[/]")
+        table.add_row(
+            escape(who) if q.speaker or q.speaker_entity_id else who, str(q.kind), escape(q.text), escape(q.article_id)
+        )
+    out.print(table)
+
+
+def run() -> None:
+    """Console-script entry point."""
+    app()

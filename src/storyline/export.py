@@ -1,0 +1,152 @@
+"""Exports: the JSON document of everything (docs/schema.md), JSON Lines, Parquet and CSV of articles."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, TextIO
+
+from storyline import __version__
+from storyline.errors import ConfigError
+from storyline.model import Article, Entity, Quote, TimeExpression
+from storyline.store import ArticleFilter, Store
+
+EXPORT_FORMATS = ("json", "jsonl", "parquet", "csv")
+EXPORT_SCHEMA_VERSION = 1
+_PAGE = 1000
+
+
+def article_to_dict(article: Article) -> dict[str, Any]:
+    """The exported shape of an article (docs/schema.md)."""
+    return {
+        "id": article.id,
+        "source": article.source,
+        "title": article.title,
+        "dek": article.dek,
+        "author": article.author,
+        "published": _iso(article.published),
+        "url": article.url,
+        "language": article.language,
+        "text": article.text,
+        "origin": article.origin,
+        "format": article.format,
+        "ingested_at": _iso(article.ingested_at),
+        "metadata": article.metadata,
+    }
+
+
+def export(store: Store, path: Path, fmt: str, flt: ArticleFilter | None = None) -> int:
+    """Write the store's articles to ``path`` in ``fmt``; returns how many articles were written.
+
+    The file is written beside its destination and renamed into place, so a failed export never
+    leaves a half-written file under the final name.
+    """
+    if fmt not in EXPORT_FORMATS:
+        raise ConfigError(f"unknown export format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}")
+    flt = flt or ArticleFilter()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        if fmt in ("parquet", "csv"):
+            store.copy_articles(partial, fmt, flt)
+            count = store.count_articles(flt)
+        else:
+            with partial.open("w", encoding="utf-8") as out:
+                count = _write_json(store, flt, out, lines=fmt == "jsonl")
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return count
+
+
+def _write_json(store: Store, flt: ArticleFilter, out: TextIO, *, lines: bool) -> int:
+    count = 0
+    if not lines:
+        header = {
+            "schema_version": EXPORT_SCHEMA_VERSION,
+            "generator": f"storyline {__version__}",
+            "exported_at": _iso(datetime.now(timezone.utc)),
+        }
+        out.write(json.dumps(header, ensure_ascii=False)[:-1] + ', "articles": [')
+    for article in _paged(store, flt):
+        record = json.dumps(article_to_dict(article), ensure_ascii=False, default=str)
+        if lines:
+            out.write(record + "\n")
+        else:
+            out.write(("," if count else "") + "\n  " + record)
+        count += 1
+    if not lines:
+        out.write("\n]")
+        for key, records in _analysis_records(store):
+            out.write(f', "{key}": [')
+            for i, record in enumerate(records):
+                out.write(("," if i else "") + "\n  " + json.dumps(record, ensure_ascii=False, default=str))
+            out.write("\n]")
+        out.write("}\n")
+    return count
+
+
+def _analysis_records(store: Store) -> Iterator[tuple[str, Iterator[dict[str, Any]]]]:
+    yield "entities", (entity_to_dict(e) for e in store.entities(limit=None))
+    yield "quotes", (quote_to_dict(q) for q in store.quotes())
+    yield "times", (time_to_dict(t) for t in store.times())
+
+
+def entity_to_dict(entity: Entity) -> dict[str, Any]:
+    return {
+        "id": entity.id,
+        "name": entity.name,
+        "type": entity.type,
+        "aliases": list(entity.aliases),
+        "titles": [
+            {"title": t.title, "article_id": t.article_id, "start": t.start, "end": t.end} for t in entity.titles
+        ],
+        "article_ids": list(entity.article_ids),
+        "mentions": entity.mentions,
+    }
+
+
+def quote_to_dict(quote: Quote) -> dict[str, Any]:
+    return {
+        "id": quote.id,
+        "article_id": quote.article_id,
+        "text": quote.text,
+        "kind": str(quote.kind),
+        "cue": quote.cue,
+        "speaker": quote.speaker,
+        "speaker_entity_id": quote.speaker_entity_id,
+        "start": quote.start,
+        "end": quote.end,
+    }
+
+
+def time_to_dict(time: TimeExpression) -> dict[str, Any]:
+    return {
+        "article_id": time.article_id,
+        "text": time.text,
+        "value": time.value,
+        "granularity": str(time.granularity) if time.granularity else None,
+        "start": time.start,
+        "end": time.end,
+    }
+
+
+def _paged(store: Store, flt: ArticleFilter) -> Iterator[Article]:
+    remaining = flt.limit
+    offset = flt.offset
+    while remaining is None or remaining > 0:
+        size = _PAGE if remaining is None else min(_PAGE, remaining)
+        page = store.articles(replace(flt, limit=size, offset=offset))
+        yield from page
+        if len(page) < size:
+            return
+        offset += size
+        remaining = None if remaining is None else remaining - size
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None

@@ -1,0 +1,1 @@
+"""Ingest: read inputs of every format, extract, clean and identify articles."""

@@ -1,0 +1,262 @@
+"""Finding and reading inputs: paths, directories, globs and stdin, decoded safely, one format each.
+
+Every problem with one input becomes a ``Skip`` with its reason; nothing here raises for bad data.
+"""
+
+from __future__ import annotations
+
+import glob
+import gzip
+import io
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from charset_normalizer import from_bytes
+
+from storyline.errors import InputError
+from storyline.ingest.records import iter_json_document, iter_json_lines
+from storyline.ingest.text import parse_text
+from storyline.model import RawDocument, Skip, SkipReason
+
+STDIN = "-"
+FORMATS = {
+    ".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
+    ".html": "html", ".htm": "html", ".xhtml": "html",
+    ".jsonl": "jsonl", ".ndjson": "jsonl", ".jsonl.gz": "jsonl", ".ndjson.gz": "jsonl", ".json": "json",
+}  # fmt: skip
+_SNIFF_BYTES = 8192
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_document_bytes: int
+    max_file_bytes: int
+
+
+@dataclass(frozen=True)
+class ReadItem:
+    """One thing read from the inputs, and how many input bytes it accounts for (for progress)."""
+
+    item: RawDocument | Skip
+    nbytes: int
+
+
+def expand(inputs: list[str]) -> tuple[list[str], list[Skip]]:
+    """Files to read, in a stable order, from paths, directories (recursive), globs and '-'."""
+    files: list[str] = []
+    skips: list[Skip] = []
+    for arg in inputs:
+        path = Path(arg)
+        if arg == STDIN:
+            files.append(STDIN)
+        elif path.is_dir():
+            found, unsupported = _walk(path)
+            files.extend(found)
+            skips.extend(unsupported)
+        elif path.exists() or path.is_symlink():
+            files.append(arg)
+        elif any(ch in arg for ch in "*?["):
+            matches = sorted(m for m in glob.glob(arg, recursive=True) if Path(m).is_file())
+            files.extend(matches)
+            if not matches:
+                skips.append(Skip(arg, SkipReason.UNREADABLE, "no files match this pattern"))
+        else:
+            skips.append(Skip(arg, SkipReason.UNREADABLE, "no such file or directory"))
+    seen: set[str] = set()
+    unique = [f for f in files if not (f in seen or seen.add(f))]  # type: ignore[func-returns-value]
+    return unique, skips
+
+
+def _walk(root: Path) -> tuple[list[str], list[Skip]]:
+    found, skips = [], []
+    for path in sorted(root.rglob("*")):
+        if any(part.startswith(".") for part in path.relative_to(root).parts) or not path.is_file():
+            continue
+        if format_of(path.name) is None:
+            supported = ", ".join(sorted(FORMATS))
+            skips.append(Skip(str(path), SkipReason.UNSUPPORTED, f"not one of {supported}"))
+        else:
+            found.append(str(path))
+    return found, skips
+
+
+def format_of(name: str) -> str | None:
+    lower = name.lower()
+    for suffix in sorted(FORMATS, key=len, reverse=True):
+        if lower.endswith(suffix):
+            return FORMATS[suffix]
+    return None
+
+
+def input_size(name: str) -> int:
+    try:
+        return 0 if name == STDIN else Path(name).stat().st_size
+    except OSError:
+        return 0
+
+
+def read(name: str, limits: Limits) -> Iterator[ReadItem]:
+    """Read one input (a file path or '-') into documents and skips."""
+    try:
+        if name == STDIN:
+            yield from _read_stdin(limits)
+            return
+        fmt = format_of(name)
+        if fmt == "jsonl":
+            yield from _read_json_lines(name, limits)
+            return
+        size = Path(name).stat().st_size
+        limit = limits.max_file_bytes if fmt == "json" else limits.max_document_bytes
+        if size > limit:
+            raise InputError(
+                f"{_mib(size)} is over the limit of {_mib(limit)} (setting max_document_bytes)", "too large"
+            )
+        with open(name, "rb") as handle:
+            data = handle.read()
+        yield from _parse_bytes(name, fmt, data)
+    except InputError as exc:
+        yield ReadItem(Skip(name, SkipReason(exc.reason), str(exc)), input_size(name))
+    except OSError as exc:
+        yield ReadItem(Skip(name, SkipReason.UNREADABLE, exc.strerror or str(exc)), input_size(name))
+
+
+def _read_stdin(limits: Limits) -> Iterator[ReadItem]:
+    data = sys.stdin.buffer.read(limits.max_file_bytes + 1)
+    if len(data) > limits.max_file_bytes:
+        raise InputError(f"standard input is over the limit of {_mib(limits.max_file_bytes)}", "too large")
+    stripped = data.lstrip()
+    fmt = "jsonl" if stripped[:1] in (b"{", b"[") else "html" if stripped[:1] == b"<" else "text"
+    if fmt == "jsonl" and stripped[:1] == b"[":
+        fmt = "json"
+    if fmt == "jsonl":
+        yield from _json_lines_from(io.BytesIO(data), "<stdin>", limits)
+    else:
+        yield from _parse_bytes("<stdin>", fmt, data)
+
+
+def _parse_bytes(name: str, fmt: str | None, data: bytes) -> Iterator[ReadItem]:
+    text = decode(data)
+    size = len(data)
+    fmt = fmt or _sniff(text)
+    if fmt == "json":
+        try:
+            parsed = json.loads(text)
+        except ValueError as exc:
+            raise InputError(f"not valid JSON ({exc})") from exc
+        for doc in iter_json_document(parsed, name):
+            yield _item(doc, size)
+            size = 0
+    elif fmt == "jsonl":
+        yield from _json_lines_from(io.BytesIO(data), name, Limits(len(data) + 1, len(data) + 1))
+    elif fmt == "html":
+        yield ReadItem(RawDocument(origin=name, format="html", html=text), size)
+    else:
+        parsed_text = parse_text(text, markdown=fmt == "markdown")
+        h = parsed_text.headers
+        doc = RawDocument(
+            origin=name, format=fmt, body=parsed_text.body, title=parsed_text.title, dek=parsed_text.dek,
+            author=h.get("author"), source=h.get("source"), url=h.get("url"), published=h.get("published"),
+            language=h.get("language"), id=h.get("id"),
+        )  # fmt: skip
+        yield ReadItem(doc, size)
+
+
+def _sniff(text: str) -> str:
+    head = text.lstrip()[:200].lower()
+    if head.startswith(("<!doctype html", "<html", "<head", "<body", "<article", "<div", "<p")):
+        return "html"
+    return "text"
+
+
+def _read_json_lines(name: str, limits: Limits) -> Iterator[ReadItem]:
+    opener = gzip.open if name.lower().endswith(".gz") else open
+    try:
+        with opener(name, "rb") as handle:
+            yield from _json_lines_from(handle, name, limits)
+    except (gzip.BadGzipFile, EOFError) as exc:
+        raise InputError(f"not a valid gzip file ({exc})") from exc
+
+
+def _json_lines_from(handle: BinaryIO | gzip.GzipFile, name: str, limits: Limits) -> Iterator[ReadItem]:
+    first = True
+    for number, raw in enumerate(_bounded_lines(handle, limits.max_document_bytes), start=1):
+        if raw is _TOO_LONG:
+            where = f"{name}:{number}"
+            item = Skip(where, SkipReason.TOO_LARGE, f"line over the limit of {_mib(limits.max_document_bytes)}")
+            yield ReadItem(item, limits.max_document_bytes)
+            continue
+        if first and (b"\x00" in raw or _control_ratio(raw[:_SNIFF_BYTES]) > 0.1):
+            raise InputError("binary data, not JSON Lines", "binary")
+        first = False
+        try:
+            line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as exc:
+            yield ReadItem(Skip(f"{name}:{number}", SkipReason.ENCODING, f"not UTF-8 ({exc.reason})"), len(raw))
+            continue
+        for doc in iter_json_lines(iter([(number, line)]), name):
+            yield _item(doc, len(raw))
+
+
+_TOO_LONG = b"\x00<too long>"
+
+
+def _bounded_lines(handle: BinaryIO | gzip.GzipFile, limit: int) -> Iterator[bytes]:
+    """Lines of at most ``limit`` bytes; a longer line is consumed and replaced by a marker."""
+    while True:
+        line = handle.readline(limit + 1)
+        if not line:
+            return
+        if len(line) > limit and not line.endswith(b"\n"):
+            while True:  # drain the rest of the over-long line
+                rest = handle.readline(1 << 20)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            yield _TOO_LONG
+        else:
+            yield line
+
+
+def _item(doc: RawDocument | InputError, nbytes: int) -> ReadItem:
+    if isinstance(doc, InputError):
+        where, _, detail = str(doc).partition(": ")
+        return ReadItem(Skip(where, SkipReason(doc.reason), detail), nbytes)
+    return ReadItem(doc, nbytes)
+
+
+def decode(data: bytes) -> str:
+    """Bytes to text: BOMs honoured, UTF-8 first, else the detected charset. Binary data is refused."""
+    if not data.strip():
+        raise InputError("the input is empty", "empty")
+    for bom, codec in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"starts with a {codec} byte-order mark but does not decode ({exc.reason})", "undecodable text"
+                ) from exc
+    if b"\x00" in data[:_SNIFF_BYTES] or _control_ratio(data[:_SNIFF_BYTES]) > 0.1:
+        raise InputError("binary data, not text", "binary")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data[: 1 << 20]).best()
+    if best is None or best.encoding is None:
+        raise InputError("not UTF-8, and no character set could be detected", "undecodable text")
+    return data.decode(best.encoding, errors="replace")
+
+
+def _control_ratio(sample: bytes) -> float:
+    if not sample:
+        return 0.0
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    return controls / len(sample)
+
+
+def _mib(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MiB"

@@ -1,0 +1,275 @@
+"""The data model: plain, frozen dataclasses shared by every stage.
+
+Annotations produced by later stages are character spans into ``Article.text``, the article's one
+clean text. Paragraphs in ``text`` are separated by a blank line (``"\\n\\n"``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+PARAGRAPH_SEPARATOR = "\n\n"
+
+
+@dataclass(frozen=True)
+class RemovedLine:
+    """One line that cleaning removed from an article, with the rule that removed it."""
+
+    line_no: int  # 0-based index of the line in the text given to the cleaner
+    text: str
+    rule: str
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """What the cleaner returns: kept paragraphs, removed lines, and authors found in bylines."""
+
+    paragraphs: tuple[str, ...]
+    removed: tuple[RemovedLine, ...] = ()
+    authors: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return PARAGRAPH_SEPARATOR.join(self.paragraphs)
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """One article as a reader found it, before cleaning: fields are what the input said."""
+
+    origin: str  # file path, "<stdin>", or "path:line" for JSONL records
+    format: str  # "text", "markdown", "html", "json"
+    body: str = ""  # plain text (already extracted for HTML); lines not yet cleaned
+    html: str | None = None  # raw HTML when the input was HTML, kept for re-extraction
+    id: str | None = None  # the caller's id, kept as the article id
+    title: str | None = None
+    dek: str | None = None
+    author: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: object = None  # as the input gave it (text, epoch, datetime); parsed into Article
+    language: str | None = None  # only when the input states it
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Article:
+    """A clean article as stored: the unit every later stage works on."""
+
+    id: str
+    text: str
+    title: str | None = None
+    dek: str | None = None
+    author: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: datetime | None = None  # timezone-aware
+    language: str | None = None  # ISO 639-1 code, "und" when undetermined
+    language_score: float | None = None
+    content_hash: str = ""
+    origin: str = ""
+    format: str = ""
+    ingested_at: datetime | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    removed: tuple[RemovedLine, ...] = ()
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return self.text.split(PARAGRAPH_SEPARATOR) if self.text else []
+
+    @property
+    def is_english(self) -> bool:
+        return self.language == "en"
+
+
+class SkipReason(StrEnum):
+    """Why an input was not stored. The value is shown to users."""
+
+    EMPTY = "empty"
+    BINARY = "binary"
+    ENCODING = "undecodable text"
+    TOO_LARGE = "too large"
+    UNREADABLE = "unreadable"
+    MALFORMED = "malformed"
+    NO_TEXT = "no article text"
+    UNSUPPORTED = "unsupported file type"
+
+
+@dataclass(frozen=True)
+class Skip:
+    """One input that was skipped, with where and why."""
+
+    origin: str
+    reason: SkipReason
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.origin}: {self.reason.value}: {self.detail}"
+
+
+@dataclass
+class IngestReport:
+    """The outcome of one ingest run, shown to users at the end."""
+
+    ingested: list[str] = field(default_factory=list)  # article ids newly stored
+    duplicates: list[str] = field(default_factory=list)  # article ids already stored
+    skipped: list[Skip] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # stored, but with something to say
+
+    @property
+    def ok(self) -> bool:
+        return not self.skipped
+
+    def merge(self, other: IngestReport) -> None:
+        self.ingested.extend(other.ingested)
+        self.duplicates.extend(other.duplicates)
+        self.skipped.extend(other.skipped)
+        self.warnings.extend(other.warnings)
+
+
+# -- analysis -----------------------------------------------------------------------------------
+# Spans are character offsets into Article.text: ``article.text[start:end] == text`` always holds.
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of an article's clean text."""
+
+    article_id: str
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A name in one article: a person, organization or place, linked to its canonical Entity."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+    type: str  # PERSON, ORG, GPE, LOC, NORP, FAC, EVENT
+    sentence: int
+    name: str = ""  # the fullest form of this name in the article ("Putin" -> "Vladimir Putin")
+    entity_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Title:
+    """A title or role the text gives an entity ("Russian Foreign Minister"), with where it says so."""
+
+    title: str
+    article_id: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class NameCount:
+    """How often one (type, name) occurs: the input of cross-article linking."""
+
+    type: str
+    name: str
+    mentions: int
+    articles: int
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A canonical person, organization or place across the corpus."""
+
+    id: str
+    name: str
+    type: str
+    aliases: tuple[str, ...] = ()
+    titles: tuple[Title, ...] = ()
+    article_ids: tuple[str, ...] = ()
+    mentions: int = 0
+
+
+class QuoteKind(StrEnum):
+    DIRECT = "direct"
+    INDIRECT = "indirect"
+    PARTIAL = "partial"
+
+
+@dataclass(frozen=True)
+class Quote:
+    """Something someone said, as the article reports it.
+
+    ``start``/``end`` span the quoted words (inside the quote marks for direct and partial quotes; the
+    reported clause for indirect ones). The speaker is what the text names (``speaker``: "Putin", "he",
+    "a senior official"); ``speaker_start``/``speaker_end`` span the named mention it resolves to (for
+    a pronoun, its antecedent), or are None when the speaker is unnamed or unclear.
+    """
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+    kind: QuoteKind
+    cue: str | None = None  # the reporting verb, lemmatized ("say", "tell", "add")
+    speaker: str | None = None  # the speaker as the text gives it, None when unknown
+    speaker_start: int | None = None
+    speaker_end: int | None = None
+    speaker_entity_id: str | None = None
+    id: str = ""
+
+
+class Granularity(StrEnum):
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    QUARTER = "quarter"
+    SEASON = "season"
+    YEAR = "year"
+    DECADE = "decade"
+    CENTURY = "century"
+    RANGE = "range"
+    TIME = "time"  # a time of day on a known day
+
+
+@dataclass(frozen=True)
+class TimeExpression:
+    """A date or time the text refers to, normalized against the publication date.
+
+    ``value`` is ISO-like: "2018-06-14", "2018-W24", "2018-06", "2018-Q2", "2018-SU" (summer), "2018",
+    "201" (the 2010s), "2018-06-11/2018-06-12" (range), "2018-06-12T14:00". It is None when the
+    expression is relative and the article has no publication date, or cannot be resolved.
+    """
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+    value: str | None
+    granularity: Granularity | None
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything analysis found in one article."""
+
+    article_id: str
+    sentences: tuple[Sentence, ...] = ()
+    mentions: tuple[Mention, ...] = ()
+    titles: tuple[tuple[str, Title], ...] = ()  # (the person's name in the article, the title)
+    quotes: tuple[Quote, ...] = ()
+    times: tuple[TimeExpression, ...] = ()
+
+
+@dataclass
+class AnalyzeReport:
+    """The outcome of one analysis run."""
+
+    analyzed: int = 0
+    words: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (article id, reason)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (article id, error): a bug to report
+    entities: int = 0
+    seconds: float = 0.0

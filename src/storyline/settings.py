@@ -1,0 +1,84 @@
+"""Settings in one typed object: defaults < config file < environment < explicit overrides (flags)."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from storyline.errors import ConfigError
+
+DEFAULT_DB = "storyline.duckdb"
+CONFIG_FILE = "storyline.toml"
+ENV_PREFIX = "STORYLINE_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob storyline has. Validated when built."""
+
+    db: Path = Path(DEFAULT_DB)
+    max_document_bytes: int = 10 * 1024 * 1024  # one article (a .txt/.html file or one JSON line)
+    max_file_bytes: int = 512 * 1024 * 1024  # a whole .json file, which is parsed at once
+    batch_size: int = 200  # articles written per transaction
+    cleaning_rules: Path | None = None  # a TOML rules file replacing the bundled one
+    default_timezone: str = "UTC"  # applied to publication dates given without an offset
+    min_language_chars: int = 40  # shorter texts get language "und"
+    analysis_processes: int = 0  # spaCy worker processes; 0 = 2 for large runs, else 1
+
+    def __post_init__(self) -> None:
+        if self.analysis_processes < 0:
+            raise ConfigError(
+                f"setting analysis_processes must be 0 (automatic) or more, got {self.analysis_processes}"
+            )
+        for name in ("max_document_bytes", "max_file_bytes", "batch_size", "min_language_chars"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"setting {name} must be a positive number, got {getattr(self, name)!r}")
+        if self.cleaning_rules is not None and not Path(self.cleaning_rules).is_file():
+            raise ConfigError(f"setting cleaning_rules: {self.cleaning_rules} is not a file")
+
+    @classmethod
+    def load(cls, config: Path | None = None, **overrides: Any) -> Settings:
+        """Build settings from ./storyline.toml (or ``config``), STORYLINE_* variables and overrides."""
+        values: dict[str, Any] = {}
+        path = config or (Path(os.environ[f"{ENV_PREFIX}CONFIG"]) if f"{ENV_PREFIX}CONFIG" in os.environ else None)
+        if path is None and Path(CONFIG_FILE).is_file():
+            path = Path(CONFIG_FILE)
+        if path is not None:
+            values.update(_read_config(path))
+        for f in fields(cls):
+            env = os.environ.get(ENV_PREFIX + f.name.upper())
+            if env is not None and env != "":
+                values[f.name] = env
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return replace(cls(), **{k: _coerce(k, v) for k, v in values.items()})
+
+
+def _read_config(path: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the config file: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    table = data.get("storyline", data)
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: expected a [storyline] table")
+    return table
+
+
+def _coerce(name: str, value: Any) -> Any:
+    known = {f.name: f for f in fields(Settings)}
+    if name not in known:
+        raise ConfigError(f"unknown setting {name!r}; known settings: {', '.join(sorted(known))}")
+    default = getattr(Settings(), name)
+    if name in ("db", "cleaning_rules"):
+        return Path(value)
+    if isinstance(default, int):
+        try:
+            return int(value)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"setting {name} must be a whole number, got {value!r}") from exc
+    return str(value)

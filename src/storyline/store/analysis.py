@@ -1,0 +1,234 @@
+"""Reads and writes of the analysis tables: sentences, mentions, titles, quotes, times, entities."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+import duckdb
+
+from storyline.model import Analysis, Entity, NameCount, Quote, QuoteKind, Sentence, TimeExpression, Title
+
+_TABLES = ("sentences", "mentions", "titles", "quotes", "times")
+
+
+@dataclass(frozen=True)
+class QuoteFilter:
+    speaker_entity: str | None = None  # an entity id
+    article_id: str | None = None
+    kind: str | None = None
+    limit: int | None = None
+    offset: int = 0
+
+
+class AnalysisTables:
+    """Mixed into Store: ``self._con`` is the DuckDB connection, ``self._transaction()`` a transaction."""
+
+    _con: duckdb.DuckDBPyConnection
+
+    def _transaction(self) -> Any: ...
+
+    # -- what is left to do ------------------------------------------------------------------------
+
+    def pending_analysis(self) -> list[tuple[str, str | None, int]]:
+        """(article id, language, words) of every article not analyzed yet, oldest ingest first."""
+        rows = self._con.execute(
+            "SELECT a.id, a.language, length(a.text) - length(replace(a.text, ' ', '')) + 1 "
+            "FROM articles a ANTI JOIN (SELECT article_id FROM analyses WHERE status <> 'failed') x "
+            "ON x.article_id = a.id ORDER BY a.ingested_at, a.id"
+        ).fetchall()
+        return [(r[0], r[1], int(r[2])) for r in rows]
+
+    def analysis_status(self) -> dict[str, int]:
+        rows = self._con.execute("SELECT status, count(*) FROM analyses GROUP BY 1").fetchall()
+        return {r[0]: int(r[1]) for r in rows}
+
+    # -- writes ------------------------------------------------------------------------------------
+
+    def save_analyses(self, analyses: Sequence[Analysis], version: int) -> None:
+        """Replace the analysis of these articles, in one transaction."""
+        if not analyses:
+            return
+        ids = [a.article_id for a in analyses]
+        now = datetime.now(timezone.utc)
+        with self._transaction():
+            for table in _TABLES:
+                self._con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?))", [ids])
+            self._con.execute("DELETE FROM analyses WHERE article_id IN (SELECT unnest(?))", [ids])
+            self._insert(
+                "sentences", [(s.article_id, s.index, s.start, s.end, s.text) for a in analyses for s in a.sentences]
+            )
+            self._insert(
+                "mentions",
+                [
+                    (m.article_id, m.start, m.end, m.text, m.type, m.sentence, m.name)
+                    for a in analyses
+                    for m in a.mentions
+                ],
+            )
+            self._insert(
+                "titles",
+                list(
+                    {(t.article_id, t.start, t.end, t.title, person): None for a in analyses for person, t in a.titles}
+                ),
+            )
+            self._insert(
+                "quotes",
+                [
+                    (
+                        q.id,
+                        q.article_id,
+                        q.start,
+                        q.end,
+                        q.text,
+                        str(q.kind),
+                        q.cue,
+                        q.speaker,
+                        q.speaker_start,
+                        q.speaker_end,
+                    )
+                    for a in analyses
+                    for q in a.quotes
+                ],
+            )
+            self._insert(
+                "times",
+                [
+                    (t.article_id, t.start, t.end, t.text, t.value, str(t.granularity) if t.granularity else None)
+                    for a in analyses
+                    for t in a.times
+                ],
+            )
+            self._insert("analyses", [(i, "done", None, version, now) for i in ids])
+
+    def mark_skipped(self, skipped: Sequence[tuple[str, str]], version: int, status: str = "skipped") -> None:
+        """Record articles analysis will not process (non-English, ...) with the reason; status "failed"
+        marks an error, retried on the next run."""
+        now = datetime.now(timezone.utc)
+        with self._transaction():
+            self._con.execute("DELETE FROM analyses WHERE article_id IN (SELECT unnest(?))", [[s[0] for s in skipped]])
+            self._insert("analyses", [(i, status, reason, version, now) for i, reason in skipped])
+
+    def _insert(self, table: str, rows: list[tuple[Any, ...]]) -> None:
+        if not rows:
+            return
+        columns = [list(col) for col in zip(*rows, strict=True)]
+        placeholders = ", ".join("unnest(?)" for _ in columns)
+        self._con.execute(f"INSERT INTO {table} SELECT {placeholders} ON CONFLICT DO NOTHING", columns)
+
+    # -- entities ----------------------------------------------------------------------------------
+
+    def name_counts(self) -> list[NameCount]:
+        rows = self._con.execute(
+            "SELECT type, name, count(*), count(DISTINCT article_id) FROM mentions GROUP BY 1, 2 ORDER BY 1, 2"
+        ).fetchall()
+        return [NameCount(r[0], r[1], int(r[2]), int(r[3])) for r in rows]
+
+    def replace_entities(self, entities: Sequence[Entity], names: Sequence[tuple[str, str, str]]) -> None:
+        """Store the current linking of (type, name, entity id) into entities, replacing the previous one."""
+        rows = [(e.id, e.name, e.type, e.mentions, 0) for e in entities]
+        with self._transaction():
+            self._con.execute("DELETE FROM entity_names")
+            self._con.execute("DELETE FROM entities")
+            self._insert("entities", rows)
+            self._insert("entity_names", list(names))
+            self._con.execute(
+                "UPDATE entities SET articles = c.n FROM (SELECT e.entity_id, count(DISTINCT m.article_id) AS n "
+                "FROM mentions m JOIN entity_names e USING (type, name) GROUP BY 1) c WHERE c.entity_id = entities.id"
+            )
+
+    def entities(
+        self, type_: str | None = None, name: str | None = None, limit: int | None = 50, offset: int = 0
+    ) -> list[Entity]:
+        """Entities by mentions, most first; ``name`` matches the name or any alias, case-insensitively."""
+        clauses, params = [], []
+        if type_:
+            clauses.append("e.type = ?")
+            params.append(type_.upper())
+        if name:
+            clauses.append(
+                "(lower(e.name) = lower(?) OR e.id = ? OR e.id IN (SELECT n.entity_id FROM entity_names n "
+                "JOIN mentions m USING (type, name) WHERE lower(m.text) = lower(?) OR lower(n.name) = lower(?)))"
+            )
+            params.extend([name, name, name, name])
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
+        rows = self._con.execute(
+            f"SELECT e.id, e.name, e.type, e.mentions FROM entities e {where} ORDER BY e.mentions DESC, e.name{page}",
+            params,
+        ).fetchall()
+        return [self._entity(r[0], r[1], r[2], int(r[3])) for r in rows]
+
+    def _entity(self, id_: str, name: str, type_: str, mentions: int) -> Entity:
+        aliases = [
+            r[0]
+            for r in self._con.execute(
+                "SELECT m.text, count(*) FROM mentions m JOIN entity_names n USING (type, name) "
+                "WHERE n.entity_id = ? GROUP BY 1 ORDER BY 2 DESC, 1",
+                [id_],
+            ).fetchall()
+        ]
+        titles = [
+            Title(r[0], r[1], r[2], r[3])
+            for r in self._con.execute(
+                "SELECT t.title, t.article_id, t.start_char, t.end_char FROM titles t "
+                "JOIN mentions m ON m.article_id = t.article_id AND m.name = t.person AND m.type = 'PERSON' "
+                "JOIN entity_names n ON n.type = m.type AND n.name = m.name WHERE n.entity_id = ? "
+                "GROUP BY ALL ORDER BY t.article_id, t.start_char",
+                [id_],
+            ).fetchall()
+        ]
+        articles = [
+            r[0]
+            for r in self._con.execute(
+                "SELECT DISTINCT m.article_id FROM mentions m JOIN entity_names n USING (type, name) "
+                "WHERE n.entity_id = ? ORDER BY 1",
+                [id_],
+            ).fetchall()
+        ]
+        return Entity(id_, name, type_, tuple(a for a in aliases), tuple(titles), tuple(articles), mentions)
+
+    # -- quotes, times, sentences ------------------------------------------------------------------
+
+    def quotes(self, flt: QuoteFilter | None = None) -> list[Quote]:
+        flt = flt or QuoteFilter()
+        clauses, params = [], []
+        for clause, value in (
+            ("q.article_id = ?", flt.article_id),
+            ("q.kind = ?", flt.kind),
+            ("n.entity_id = ?", flt.speaker_entity),
+        ):
+            if value is not None:
+                clauses.append(clause)
+                params.append(value)
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        page = (f" LIMIT {int(flt.limit)}" if flt.limit is not None else "") + (
+            f" OFFSET {int(flt.offset)}" if flt.offset else ""
+        )
+        rows = self._con.execute(
+            "SELECT q.id, q.article_id, q.start_char, q.end_char, q.text, q.kind, q.cue, q.speaker, "
+            "q.speaker_start, q.speaker_end, n.entity_id FROM quotes q "
+            "LEFT JOIN mentions m ON m.article_id = q.article_id AND m.start_char = q.speaker_start "
+            "LEFT JOIN entity_names n ON n.type = m.type AND n.name = m.name "
+            f"{where} ORDER BY q.article_id, q.start_char{page}",
+            params,
+        ).fetchall()
+        return [Quote(r[1], r[2], r[3], r[4], QuoteKind(r[5]), r[6], r[7], r[8], r[9], r[10], r[0]) for r in rows]
+
+    def times(self, article_id: str | None = None) -> list[TimeExpression]:
+        where, params = ("WHERE article_id = ?", [article_id]) if article_id else ("", [])
+        rows = self._con.execute(
+            f"SELECT article_id, start_char, end_char, text, value, granularity FROM times {where} "
+            "ORDER BY article_id, start_char",
+            params,
+        ).fetchall()
+        return [TimeExpression(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]  # type: ignore[arg-type]
+
+    def sentences(self, article_id: str) -> list[Sentence]:
+        rows = self._con.execute(
+            "SELECT article_id, idx, start_char, end_char, text FROM sentences WHERE article_id = ? ORDER BY idx",
+            [article_id],
+        ).fetchall()
+        return [Sentence(*r) for r in rows]

@@ -1,0 +1,139 @@
+"""The schema, as named migrations. Each runs once, in a transaction, recorded in ``schema_migrations``.
+
+A later stage adds its tables by appending a migration; a migration is never edited once released.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "articles",
+        """
+        CREATE TABLE articles (
+            id TEXT PRIMARY KEY,
+            url TEXT,
+            source TEXT,
+            title TEXT,
+            dek TEXT,
+            author TEXT,
+            published TIMESTAMPTZ,
+            published_offset INTEGER,  -- the UTC offset the input gave, in seconds
+            language TEXT,
+            language_score DOUBLE,
+            text TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            origin TEXT,
+            format TEXT,
+            ingested_at TIMESTAMPTZ NOT NULL,
+            metadata JSON
+        );
+        CREATE INDEX articles_url ON articles (url);
+        CREATE INDEX articles_hash ON articles (content_hash);
+        CREATE TABLE removed_lines (
+            article_id TEXT NOT NULL,
+            line_no INTEGER NOT NULL,
+            rule TEXT NOT NULL,
+            text TEXT NOT NULL,
+            PRIMARY KEY (article_id, line_no)
+        );
+        CREATE SEQUENCE runs_id;
+        CREATE TABLE runs (
+            id BIGINT PRIMARY KEY DEFAULT nextval('runs_id'),
+            stage TEXT NOT NULL,
+            started_at TIMESTAMPTZ NOT NULL,
+            finished_at TIMESTAMPTZ,
+            stats JSON
+        );
+        """,
+    ),
+    Migration(
+        2,
+        "inputs and analysis",
+        """
+        CREATE TABLE inputs (
+            raw_hash TEXT PRIMARY KEY,  -- a fingerprint of one input document as read
+            article_id TEXT NOT NULL
+        );
+        CREATE TABLE analyses (
+            article_id TEXT PRIMARY KEY,
+            status TEXT NOT NULL,  -- 'done' or 'skipped'
+            reason TEXT,
+            version INTEGER NOT NULL,
+            analyzed_at TIMESTAMPTZ NOT NULL
+        );
+        CREATE TABLE sentences (
+            article_id TEXT NOT NULL,
+            idx INTEGER NOT NULL,
+            start_char INTEGER NOT NULL,
+            end_char INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            PRIMARY KEY (article_id, idx)
+        );
+        CREATE TABLE mentions (
+            article_id TEXT NOT NULL,
+            start_char INTEGER NOT NULL,
+            end_char INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            type TEXT NOT NULL,
+            sentence INTEGER NOT NULL,
+            name TEXT NOT NULL,  -- the fullest form of the name in the article
+            PRIMARY KEY (article_id, start_char)
+        );
+        CREATE INDEX mentions_name ON mentions (type, name);
+        CREATE TABLE titles (
+            article_id TEXT NOT NULL,
+            start_char INTEGER NOT NULL,
+            end_char INTEGER NOT NULL,
+            title TEXT NOT NULL,
+            person TEXT NOT NULL,  -- the person's name in the article, as in mentions.name
+            PRIMARY KEY (article_id, start_char, person)
+        );
+        CREATE TABLE quotes (
+            id TEXT PRIMARY KEY,
+            article_id TEXT NOT NULL,
+            start_char INTEGER NOT NULL,
+            end_char INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            cue TEXT,
+            speaker TEXT,
+            speaker_start INTEGER,
+            speaker_end INTEGER
+        );
+        CREATE INDEX quotes_article ON quotes (article_id);
+        CREATE TABLE times (
+            article_id TEXT NOT NULL,
+            start_char INTEGER NOT NULL,
+            end_char INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            value TEXT,
+            granularity TEXT,
+            PRIMARY KEY (article_id, start_char)
+        );
+        CREATE TABLE entities (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            type TEXT NOT NULL,
+            mentions INTEGER NOT NULL,
+            articles INTEGER NOT NULL
+        );
+        CREATE TABLE entity_names (
+            type TEXT NOT NULL,
+            name TEXT NOT NULL,
+            entity_id TEXT NOT NULL,
+            PRIMARY KEY (type, name)
+        );
+        """,
+    ),
+)

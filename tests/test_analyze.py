@@ -1,0 +1,114 @@
+"""The analysis stage through the public API: incremental, resumable, spans true to the text."""
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import storyline
+from tests.conftest import DEMO
+
+GOLD = json.loads((DEMO / "gold.json").read_text(encoding="utf-8"))
+
+ONE = {
+    "id": "one",
+    "published": "2020-01-30T12:00:00+03:00",
+    "source": "Capital Wire Service",
+    "title": "Netanyahu meets Putin",
+    "text": (
+        "MOSCOW — Israeli Prime Minister Benjamin Netanyahu met Russian President Vladimir Putin in the "
+        "Kremlin on Thursday.\n\n"
+        '"We have a great deal to talk about," Putin said.\n\n'
+        "Netanyahu said that the two countries would keep talking."
+    ),
+}
+TWO = {
+    "id": "two",
+    "published": "2020-01-31T09:00:00+02:00",
+    "title": "Home again",
+    "text": "JERUSALEM — Binyamin Netanyahu returned home on Friday, a day after meeting Putin in Moscow.",
+}
+SPANISH = {
+    "id": "es",
+    "title": "Cumbre",
+    "text": "Los dos líderes se reunieron el jueves en Moscú y hablaron durante tres horas sobre Siria e Irán.",
+}
+
+
+@pytest.fixture
+def analyzed(ws: storyline.Workspace) -> storyline.Workspace:
+    ws.ingest_records([ONE, SPANISH])
+    report = ws.analyze()
+    assert report.analyzed == 1
+    assert report.skipped == [("es", "language is es, analysis is English only")]
+    return ws
+
+
+def test_rerun_does_nothing_and_new_articles_alone_are_analyzed(analyzed: storyline.Workspace) -> None:
+    assert analyzed.analyze().analyzed == 0
+    analyzed.ingest_records([TWO])
+    assert analyzed.analyze().analyzed == 1
+    netanyahu = analyzed.entity("Netanyahu")
+    assert netanyahu.name == "Benjamin Netanyahu"
+    assert set(netanyahu.article_ids) == {"one", "two"}
+    assert {"Binyamin Netanyahu", "Benjamin Netanyahu"} <= set(netanyahu.aliases)
+    assert "Israeli Prime Minister" in {t.title for t in netanyahu.titles}
+
+
+def test_spans_are_slices_of_the_clean_text(analyzed: storyline.Workspace) -> None:
+    text = analyzed.get("one").text
+    assert [s.text for s in analyzed.store.sentences("one")] == [
+        text[s.start : s.end] for s in analyzed.store.sentences("one")
+    ]
+    for quote in analyzed.quotes(article_id="one"):
+        assert text[quote.start : quote.end] == quote.text
+    for time in analyzed.times("one"):
+        assert text[time.start : time.end] == time.text
+    for title in analyzed.entity("Netanyahu").titles:
+        assert text[title.start : title.end] == title.title
+
+
+def test_quotes_resolve_to_entities(analyzed: storyline.Workspace) -> None:
+    quotes = analyzed.quotes(speaker="Vladimir Putin")
+    assert [q.text for q in quotes] == ["We have a great deal to talk about,"]
+    assert quotes[0].speaker_entity_id == analyzed.entity("Putin").id
+
+
+def test_export_has_analysis(analyzed: storyline.Workspace, tmp_path: Path) -> None:
+    analyzed.export(tmp_path / "out.json")
+    document = json.loads((tmp_path / "out.json").read_text())
+    assert {"articles", "entities", "quotes", "times"} <= set(document)
+    entity = next(e for e in document["entities"] if e["name"] == "Benjamin Netanyahu")
+    assert {"id", "name", "type", "aliases", "titles", "article_ids"} <= set(entity)
+    assert {"id", "article_id", "text", "kind", "cue", "speaker", "speaker_entity_id"} <= set(document["quotes"][0])
+    if document["times"]:
+        assert {"article_id", "text", "value", "granularity"} <= set(document["times"][0])
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[storyline.Workspace]:
+    with storyline.open(tmp_path_factory.mktemp("demo") / "demo.duckdb") as ws:
+        ws.run(DEMO / "articles")
+        yield ws
+
+
+@pytest.mark.slow
+def test_demo_name_variants_merge(demo: storyline.Workspace) -> None:
+    """Every gold variant that occurs as a name in the text resolves to the gold entity's own entity."""
+    mention_texts = {a for e in demo.entities(limit=None) for a in e.aliases}
+    unmerged = []
+    for gold in GOLD["entities"]:
+        if gold["name"] not in mention_texts:
+            continue
+        expected = demo.entity(gold["name"]).id
+        for variant in gold["variants"]:
+            if variant in mention_texts and expected not in {e.id for e in demo.entities(name=variant, limit=None)}:
+                unmerged.append((gold["name"], variant))
+    assert unmerged == []
+
+
+@pytest.mark.slow
+def test_demo_distinct_people_stay_apart(demo: storyline.Workspace) -> None:
+    for a, b in GOLD["distinct_entities"]:
+        assert demo.entity(a).id != demo.entity(b).id, (a, b)

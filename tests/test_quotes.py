@@ -1,0 +1,269 @@
+"""Quotes with speakers (analyze/quotes.py): one fixture per attribution pattern, and the demo gold floors.
+
+Floors (issue): on the demo gold's direct quotes, speaker accuracy >= 0.90 and wrong person < 0.05.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from spacy.language import Language
+
+import storyline
+from storyline.analyze.nlp import load_nlp
+from storyline.analyze.quotes import find_marked, find_quotes
+from storyline.model import Quote, QuoteKind
+from tests.conftest import DEMO
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return load_nlp()
+
+
+def quotes_of(nlp: Language, text: str) -> list[Quote]:
+    quotes = find_quotes(nlp(text), "a1")
+    for q in quotes:
+        assert text[q.start : q.end] == q.text
+        assert q.article_id == "a1"
+    assert [q.start for q in quotes] == sorted(q.start for q in quotes)
+    return quotes
+
+
+def named(text: str, quote: Quote) -> str | None:
+    return None if quote.speaker_start is None else text[quote.speaker_start : quote.speaker_end]
+
+
+def only(quotes: list[Quote], kind: QuoteKind) -> list[Quote]:
+    return [q for q in quotes if q.kind == kind]
+
+
+# ---- quote marks -------------------------------------------------------------------------------------
+
+
+def test_marks_pair_straight_curly_and_mixed() -> None:
+    text = 'He said "one," then “two” and “three," too.'
+    assert [text[m.open_at + 1 : m.close_at] for m in find_marked(text)] == ["one,", "two", "three,"]
+
+
+def test_marks_run_over_paragraphs_newswire_style() -> None:
+    text = '"First part.\n\n"Second part," she said.\n\nPlain paragraph.'
+    (mark,) = find_marked(text)
+    assert text[mark.open_at + 1 : mark.close_at] == 'First part.\n\n"Second part,'
+
+
+def test_unclosed_mark_without_reopening_is_dropped() -> None:
+    assert find_marked('An unclosed "quote here.\n\nNext paragraph.') == []
+
+
+# ---- direct quotes -----------------------------------------------------------------------------------
+
+
+def test_speaker_after_the_quote(nlp: Language) -> None:
+    text = '"We will rebuild the bridge by spring," Mayor Helen Ortiz told reporters on Monday.'
+    (q,) = quotes_of(nlp, text)
+    assert q.kind == QuoteKind.DIRECT and q.text == "We will rebuild the bridge by spring,"
+    assert q.cue == "tell" and q.speaker == "Mayor Helen Ortiz" and named(text, q) == "Helen Ortiz"
+
+
+def test_inverted_speaker_and_relative_clause(nlp: Language) -> None:
+    text = '"The numbers do not add up," said Peter Lindqvist, who teaches economics in Oslo.'
+    (q,) = quotes_of(nlp, text)
+    assert q.cue == "say" and named(text, q) == "Peter Lindqvist" and q.speaker == "Peter Lindqvist"
+
+
+def test_speaker_inside_a_split_quote(nlp: Language) -> None:
+    text = '"We talked for hours," Mayor Helen Ortiz said, "and we agreed on nothing."'
+    first, second = quotes_of(nlp, text)
+    assert named(text, first) == named(text, second) == "Helen Ortiz"
+    assert second.text == "and we agreed on nothing."
+
+
+def test_speaker_before_with_colon(nlp: Language) -> None:
+    text = 'Governor Sam Whitfield said: "The dam will hold."'
+    (q,) = quotes_of(nlp, text)
+    assert q.kind == QuoteKind.DIRECT and named(text, q) == "Sam Whitfield"
+
+
+def test_speaker_at_the_end_of_the_previous_paragraph(nlp: Language) -> None:
+    text = 'Governor Sam Whitfield then said:\n\n"The dam will hold, and the town will stay dry."'
+    (q,) = quotes_of(nlp, text)
+    assert named(text, q) == "Sam Whitfield" and q.cue == "say"
+
+
+def test_continuation_quote_keeps_the_speaker(nlp: Language) -> None:
+    text = '"The dam will hold," Sam Whitfield said. "Nobody needs to leave."'
+    _, second = quotes_of(nlp, text)
+    assert named(text, second) == "Sam Whitfield" and second.speaker == "Sam Whitfield"
+
+
+def test_multi_paragraph_quote_is_one_quote(nlp: Language) -> None:
+    text = (
+        'Engineers were cautious. "The dam will hold this year," said Sam Whitfield. "Next year is harder.'
+        '\n\n"We need money for repairs."\n\nThe council meets on Friday.'
+    )
+    quotes = quotes_of(nlp, text)
+    assert quotes[-1].text == 'Next year is harder.\n\n"We need money for repairs.'
+    assert named(text, quotes[-1]) == "Sam Whitfield"
+
+
+def test_pronoun_resolves_to_the_fullest_name(nlp: Language) -> None:
+    text = (
+        "Finance Minister Clara Jensen met bankers on Tuesday. Jensen said the budget would be balanced.\n\n"
+        '"We will not raise taxes," she added.'
+    )
+    q = only(quotes_of(nlp, text), QuoteKind.DIRECT)[0]
+    assert q.speaker == "she" and q.cue == "add" and named(text, q) == "Clara Jensen"
+
+
+def test_pronoun_skips_people_inside_reported_clauses(nlp: Language) -> None:
+    text = 'Foreign Minister Clara Jensen said that Peter Holm had misled parliament. "The record is clear," she added.'
+    q = only(quotes_of(nlp, text), QuoteKind.DIRECT)[0]
+    assert named(text, q) == "Clara Jensen"
+
+
+def test_pronoun_after_an_unnamed_speaker_stays_unnamed(nlp: Language) -> None:
+    text = (
+        'Clara Jensen opened the meeting. A senior official said the talks had stalled. "We are not close," he added.'
+    )
+    q = only(quotes_of(nlp, text), QuoteKind.DIRECT)[0]
+    assert q.speaker == "he" and q.speaker_start is None
+
+
+def test_unnamed_speaker_is_kept_as_text(nlp: Language) -> None:
+    text = '"Nobody expected this," a senior European diplomat said.'
+    (q,) = quotes_of(nlp, text)
+    assert q.speaker == "a senior European diplomat" and q.speaker_start is None
+
+
+def test_organization_speaker_is_named(nlp: Language) -> None:
+    text = 'Microsoft said in a statement: "We will appeal the decision."'
+    (q,) = quotes_of(nlp, text)
+    assert named(text, q) == "Microsoft"
+
+
+# ---- indirect and partial quotes -----------------------------------------------------------------------
+
+
+def test_indirect_with_that(nlp: Language) -> None:
+    text = "Mayor Helen Ortiz said that the bridge would reopen in May."
+    (q,) = quotes_of(nlp, text)
+    assert q.kind == QuoteKind.INDIRECT and q.text == "the bridge would reopen in May"
+    assert q.cue == "say" and named(text, q) == "Helen Ortiz"
+
+
+def test_indirect_without_that_and_told(nlp: Language) -> None:
+    text = "Helen Ortiz told the council the bridge would reopen in May."
+    (q,) = quotes_of(nlp, text)
+    assert q.kind == QuoteKind.INDIRECT and q.text == "the bridge would reopen in May" and q.cue == "tell"
+
+
+def test_indirect_with_speaker_after(nlp: Language) -> None:
+    text = "The bridge will reopen in May, the city council said."
+    (q,) = quotes_of(nlp, text)
+    assert q.text == "The bridge will reopen in May" and q.speaker == "the city council"
+
+
+def test_reported_clause_stops_before_an_appended_aside(nlp: Language) -> None:
+    text = "Helen Ortiz said on Tuesday that the bridge would close for a year, a decision that angered drivers."
+    (q,) = quotes_of(nlp, text)
+    assert q.text == "the bridge would close for a year"
+
+
+def test_passive_reporting_verb_names_no_speaker(nlp: Language) -> None:
+    text = "The mayor's office had not been told that the bridge would close."
+    assert [q for q in quotes_of(nlp, text) if q.speaker is not None and "office" in q.speaker] == []
+
+
+def test_partial_quote_with_framing_verb(nlp: Language) -> None:
+    text = "Helen Ortiz called the plan “a disaster for commuters” and described the delay as “shameful”."
+    quotes = quotes_of(nlp, text)
+    assert [(q.kind, q.text, q.cue) for q in quotes] == [
+        (QuoteKind.PARTIAL, "a disaster for commuters", "call"),
+        (QuoteKind.PARTIAL, "shameful", "describe"),
+    ]
+    assert all(named(text, q) == "Helen Ortiz" for q in quotes)
+
+
+def test_partial_quote_inside_a_reported_clause(nlp: Language) -> None:
+    text = 'Helen Ortiz said the repairs were "long overdue" and that work would start soon.'
+    quotes = quotes_of(nlp, text)
+    assert [(q.kind, q.text) for q in quotes] == [
+        (QuoteKind.PARTIAL, "long overdue"),
+        (QuoteKind.INDIRECT, "work would start soon"),
+    ]
+
+
+def test_scare_quotes_and_titles_are_not_quotes(nlp: Language) -> None:
+    text = (
+        'The plan replaces a call to "phase out" coal with a pledge to "phase down" instead. '
+        'The film "Northern Lights" opened on Friday.'
+    )
+    assert quotes_of(nlp, text) == []
+
+
+def test_empty_text(nlp: Language) -> None:
+    assert find_quotes(nlp(""), "a1") == []
+
+
+# ---- demo gold floors --------------------------------------------------------------------------------
+
+GOLD = json.loads((DEMO / "gold.json").read_text(encoding="utf-8"))
+
+
+def _demo_texts(tmp: Path) -> dict[str, storyline.Article]:
+    with storyline.open(tmp / "demo.duckdb") as ws:
+        ws.ingest(DEMO / "articles")
+        stored = ws.articles()
+    found = {}
+    for doc in (a["doc"] for a in GOLD["articles"]):
+        found[doc] = next(a for a in stored if a.id == doc or Path(a.origin).as_posix().endswith("/" + doc))
+    return found
+
+
+def _verdict(text: str, gold: dict[str, str | None], quote: Quote, names: dict[str, set[str]]) -> str:
+    mention = None if quote.speaker_start is None else text[quote.speaker_start : quote.speaker_end]
+    if gold["speaker"] is None:
+        return "right" if mention is None else "wrong"
+    if mention is None:
+        return "unknown"
+    mention = re.sub(r"['’]s$", "", re.sub(r"^(the|The)\s+", "", mention))
+    accepted = names.get(gold["speaker"], {gold["speaker"]})
+    words = {w for name in accepted for w in name.split()}
+    return "right" if mention in accepted or set(mention.split()) <= words else "wrong"
+
+
+@pytest.mark.slow
+def test_demo_gold_speaker_floors(nlp: Language, tmp_path: Path) -> None:
+    articles = _demo_texts(tmp_path)
+    names = {e["name"]: {e["name"], *e["variants"]} for e in GOLD["entities"]}
+    verdicts: Counter[str] = Counter()
+    spans: Counter[str] = Counter()
+    found_by_doc = {doc: find_quotes(nlp(a.text), a.id) for doc, a in articles.items() if a.is_english}
+    taken: set[tuple[str, int]] = set()
+    for gold in GOLD["quotes"]:
+        text, quotes = articles[gold["doc"]].text, found_by_doc[gold["doc"]]
+        start = text.find(gold["text"])
+        while (gold["doc"], start) in taken:
+            start = text.find(gold["text"], start + 1)
+        taken.add((gold["doc"], start))
+        assert start >= 0, gold
+        end = start + len(gold["text"])
+        match = [q for q in quotes if q.start < end and start < q.end]
+        spans[f"gold {gold['kind']}"] += 1
+        spans[f"found {gold['kind']}"] += bool(match)
+        spans[f"exact {gold['kind']}"] += any(q.start == start and q.end == end for q in match)
+        if gold["kind"] == "direct":
+            verdicts[_verdict(text, gold, match[0], names) if match else "missed"] += 1
+    total = sum(verdicts.values())
+    assert verdicts["right"] / total >= 0.90, verdicts
+    assert verdicts["wrong"] / total < 0.05, verdicts
+    for kind in ("direct", "indirect", "partial"):  # span recall by kind, well below today's values
+        assert spans[f"found {kind}"] / spans[f"gold {kind}"] >= 0.85, spans
+    predicted = Counter(q.kind.value for quotes in found_by_doc.values() for q in quotes)
+    for kind in ("direct", "partial"):  # span precision: few quotes that gold does not have
+        assert spans[f"found {kind}"] / predicted[kind] >= 0.85, (spans, predicted)
