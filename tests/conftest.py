@@ -20,6 +20,22 @@ def ws(tmp_path: Path) -> Iterator[storyline.Workspace]:
         yield workspace
 
 
+@pytest.fixture(scope="session")
+def demo_ws(tmp_path_factory: pytest.TempPathFactory) -> Iterator[storyline.Workspace]:
+    """The whole demo corpus run through every stage once, shared by the tests that only read it."""
+    with storyline.open(tmp_path_factory.mktemp("demo") / "demo.duckdb") as workspace:
+        workspace.run(DEMO / "articles")
+        yield workspace
+
+
+def demo_article(ws: storyline.Workspace, doc: str) -> storyline.Article:
+    """The stored article of a gold ``doc``: files by their origin path, JSON Lines records by their id."""
+    for article in ws.articles(limit=None):
+        if article.id == doc or Path(article.origin).as_posix().endswith("/" + doc):
+            return article
+    raise LookupError(doc)
+
+
 def story(n: int = 0) -> str:
     """A short English news body, distinct per ``n``."""
     return (

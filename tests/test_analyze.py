@@ -1,7 +1,6 @@
 """The analysis stage through the public API: incremental, resumable, spans true to the text."""
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -86,11 +85,9 @@ def test_export_has_analysis(analyzed: storyline.Workspace, tmp_path: Path) -> N
         assert {"article_id", "text", "value", "granularity"} <= set(document["times"][0])
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[storyline.Workspace]:
-    with storyline.open(tmp_path_factory.mktemp("demo") / "demo.duckdb") as ws:
-        ws.run(DEMO / "articles")
-        yield ws
+@pytest.fixture
+def demo(demo_ws: storyline.Workspace) -> storyline.Workspace:
+    return demo_ws
 
 
 @pytest.mark.slow

@@ -273,3 +273,81 @@ class AnalyzeReport:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (article id, error): a bug to report
     entities: int = 0
     seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a summary or timeline sentence comes from: one stored sentence of one article."""
+
+    article_id: str
+    sentence: int  # the sentence's ``idx`` in the article (table ``sentences``)
+
+
+@dataclass(frozen=True)
+class SummarySentence:
+    """One sentence of a summary with every article that states the same thing.
+
+    ``kind`` is "statement" for an extracted sentence, "disagreement" for a line storyline writes to
+    say that sources differ (its text names the conflicting values; its citations are the sources).
+    """
+
+    text: str
+    citations: tuple[Citation, ...]
+    kind: str = "statement"
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """A dated happening: the resolved date (ISO-like, as TimeExpression.value), what happened, who says so."""
+
+    date: str
+    granularity: Granularity
+    text: str
+    citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class Event:
+    """Articles about one real-world happening (a summit: its preview, coverage and follow-up)."""
+
+    id: str
+    story_id: str
+    title: str
+    article_ids: tuple[str, ...]
+    first: datetime | None = None
+    last: datetime | None = None
+    sources: tuple[str, ...] = ()
+    independent: int = 0  # reprint groups count once
+    summary: tuple[SummarySentence, ...] = ()
+    timeline: tuple[TimelineEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class Story:
+    """Events linked by their main actors and topic across time (two summits of the same leaders)."""
+
+    id: str
+    title: str
+    event_ids: tuple[str, ...]
+    article_ids: tuple[str, ...]
+    first: datetime | None = None
+    last: datetime | None = None
+    sources: tuple[str, ...] = ()
+    independent: int = 0
+    entities: tuple[str, ...] = ()  # ids of the main entities, most central first
+    summary: tuple[SummarySentence, ...] = ()
+    timeline: tuple[TimelineEntry, ...] = ()
+
+
+@dataclass
+class ClusterReport:
+    """The outcome of one run of the story stage."""
+
+    embedded: int = 0
+    reprints: int = 0  # articles found to be copies of an earlier one
+    clustered: int = 0  # articles placed in an event this run
+    events: int = 0
+    stories: int = 0
+    summarized: int = 0  # events and stories whose summary was (re)written
+    seconds: float = 0.0
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (article id, reason)

