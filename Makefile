@@ -17,9 +17,9 @@ $(STAMP): pyproject.toml
 ## demo: run storyline on the bundled demo corpus (demo.duckdb) and show what it found
 demo: $(STAMP)
 	$(BIN)/storyline --db $(DEMO_DB) run data/demo/articles
-	$(BIN)/storyline --db $(DEMO_DB) articles --limit 100
+	$(BIN)/storyline --db $(DEMO_DB) stories
 	$(BIN)/storyline --db $(DEMO_DB) entities --limit 15
-	$(BIN)/storyline --db $(DEMO_DB) entity "Benjamin Netanyahu"
+	$(BIN)/storyline --db $(DEMO_DB) story "$$($(BIN)/storyline --db $(DEMO_DB) stories --json --limit 1 | cut -d'"' -f4)"
 
 ## test: the whole test suite
 test: $(STAMP)

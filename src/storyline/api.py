@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
@@ -16,16 +17,27 @@ from storyline.ingest.records import record_to_document
 from storyline.model import (
     AnalyzeReport,
     Article,
+    ClusterReport,
     Entity,
+    Event,
     IngestReport,
     Quote,
     RawDocument,
     RemovedLine,
     Skip,
     SkipReason,
+    Story,
     TimeExpression,
+    Timeline,
 )
-from storyline.pipeline import Progress, analyze_pending, ingest_documents, ingest_paths
+from storyline.pipeline import (
+    Progress,
+    analyze_pending,
+    cluster_pending,
+    ingest_documents,
+    ingest_paths,
+    timeline_of_entity,
+)
 from storyline.settings import Settings
 from storyline.store import ArticleFilter, Store
 from storyline.store.analysis import QuoteFilter
@@ -98,10 +110,58 @@ class Workspace:
         source: str | None = None,
         published: str | None = None,
         progress: Progress | None = None,
-    ) -> tuple[IngestReport, AnalyzeReport]:
-        """Ingest ``paths`` then analyze what is new: the main job in one call."""
+    ) -> tuple[IngestReport, AnalyzeReport, ClusterReport]:
+        """Ingest ``paths``, analyze what is new, update events and stories: the main job in one call."""
         ingested = self.ingest(*paths, source=source, published=published, progress=progress)
-        return ingested, self.analyze(progress)
+        analyzed = self.analyze(progress)
+        return ingested, analyzed, self.cluster(progress)
+
+    def cluster(self, progress: Progress | None = None, *, summaries: bool = True) -> ClusterReport:
+        """Place analyzed articles not yet placed into reprint groups, events and stories; summarize what changed."""
+        return cluster_pending(self.store, self.settings, progress, summaries=summaries)
+
+    def stories(self, *, limit: int | None = 50, offset: int = 0, entity: str | None = None) -> list[Story]:
+        """Stories, most recently updated first; ``entity`` (a name, alias or id) keeps those it is central to."""
+        where, params = "", []
+        if entity is not None:
+            where, params = "list_contains(s.entities, ?)", [self.entity(entity).id]
+        found = self.store.story_rows(where, params)
+        return found[offset : None if limit is None else offset + limit]
+
+    def story(self, story_id: str) -> Story:
+        found = self.store.story_rows("s.id = ?", [story_id])
+        if not found:
+            raise NotFoundError(f"no story {story_id!r}; list them with: storyline stories")
+        return found[0]
+
+    def events(self, *, story_id: str | None = None) -> list[Event]:
+        """Events in time order, all or those of one story."""
+        return self.store.event_rows("e.story_id = ?", [story_id]) if story_id else self.store.event_rows()
+
+    def event(self, event_id: str) -> Event:
+        found = self.store.event_rows("e.id = ?", [event_id])
+        if not found:
+            raise NotFoundError(f"no event {event_id!r}; list stories with: storyline stories")
+        return found[0]
+
+    def reprints(self) -> dict[str, str]:
+        """Copy article id -> the id of the original it reprints."""
+        return {copy: original for copy, (original, _) in self.store.reprints().items()}
+
+    def timeline(self, story_or_entity: str) -> Timeline:
+        """The dated timeline of a story (by id) or of an entity (by id, name or alias), with coverage per day."""
+        try:
+            story = self.story(story_or_entity)
+            entries, ids = list(story.timeline), list(story.article_ids)
+            owner, title = story.id, story.title
+        except NotFoundError:
+            entity = self.entity(story_or_entity)
+            ids = list(entity.article_ids)
+            entries = timeline_of_entity(self.store, entity.id, ids)
+            owner, title = entity.id, entity.name
+        meta = self.store.article_meta(ids)
+        volume = Counter(m.time.date().isoformat() for m in meta.values())
+        return Timeline(owner, title, tuple(entries), tuple(sorted(volume.items())))
 
     def entities(
         self, *, type: str | None = None, name: str | None = None, limit: int | None = 50, offset: int = 0

@@ -19,9 +19,18 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 import storyline
-from storyline.errors import StorylineError
-from storyline.export import EXPORT_FORMATS, article_to_dict, entity_to_dict, quote_to_dict
-from storyline.model import AnalyzeReport, Entity, IngestReport, Quote
+from storyline.errors import ConfigError, StorylineError
+from storyline.export import (
+    EXPORT_FORMATS,
+    article_to_dict,
+    entity_to_dict,
+    quote_to_dict,
+    story_to_dict,
+    timeline_to_list,
+)
+from storyline.model import AnalyzeReport, ClusterReport, Entity, IngestReport, Quote
+from storyline.report import REPORT_FORMATS, render
+from storyline.report import build as build_report
 from storyline.settings import DEFAULT_DB, Settings
 
 EXIT_ERROR, EXIT_USAGE, EXIT_SKIPPED = 1, 2, 3
@@ -253,7 +262,7 @@ def run_cmd(
     published: Annotated[str | None, typer.Option(help="Publication date for inputs that give none.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary lines.")] = False,
 ) -> None:
-    """The main job: ingest PATH... and analyze everything new, in one go."""
+    """The main job: ingest PATH..., analyze everything new, and update events and stories, in one go."""
     try:
         with _open() as ws:
             with _progress(quiet) as bar:
@@ -261,11 +270,127 @@ def run_cmd(
             _print_report(ingested, ws.count(), quiet)
             with _progress(quiet) as bar:
                 analyzed = ws.analyze(progress=_Bar(bar))
+            _print_analysis(analyzed)
+            with _progress(quiet) as bar:
+                clustered = ws.cluster(progress=_Bar(bar))
     except StorylineError as exc:
         raise _fail(exc) from exc
-    _print_analysis(analyzed)
+    _print_clustering(clustered)
     if ingested.skipped:
         raise typer.Exit(EXIT_SKIPPED)
+
+
+def _print_clustering(report: ClusterReport) -> None:
+    out.print(
+        f"stories: [bold]{report.stories}[/] from {report.events} events; placed {report.clustered} articles, "
+        f"{report.reprints} reprints found, {report.summarized} summaries written"
+    )
+
+
+@app.command()
+def cluster(quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary line.")] = False) -> None:
+    """Group analyzed articles into reprints, events and stories; write summaries and timelines."""
+    try:
+        with _open() as ws, _progress(quiet) as bar:
+            report = ws.cluster(progress=_Bar(bar))
+    except StorylineError as exc:
+        raise _fail(exc) from exc
+    _print_clustering(report)
+
+
+@app.command()
+def stories(
+    entity: Annotated[
+        str | None, typer.Option(help="Only stories this entity (name, alias or id) is central to.")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many.")] = 30,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON Lines, one story per line.")] = False,
+) -> None:
+    """List stories, most recent first, with their size, sources and dates."""
+    try:
+        with _open(read_only=True) as ws:
+            found = ws.stories(limit=limit, entity=entity)
+    except StorylineError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        for s in found:
+            sys.stdout.write(json.dumps(story_to_dict(s), ensure_ascii=False) + "\n")
+        return
+    table = Table(header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
+    for name, kwargs in (
+        ("id", {"no_wrap": True}),
+        ("title", {"ratio": 4, "min_width": 28}),
+        ("events", {"justify": "right"}),
+        ("articles", {"justify": "right"}),
+        ("sources", {"justify": "right"}),
+        ("from", {"no_wrap": True}),
+        ("to", {"no_wrap": True}),
+    ):
+        table.add_column(name, **kwargs)  # type: ignore[arg-type]
+    for s in found:
+        table.add_row(
+            s.id,
+            escape(s.title),
+            str(len(s.event_ids)),
+            str(len(s.article_ids)),
+            f"{s.independent}",
+            s.first.date().isoformat() if s.first else "",
+            s.last.date().isoformat() if s.last else "",
+        )
+    out.print(table)
+    if not found:
+        err.print("no stories yet: run `storyline run PATH...` (or `storyline cluster` after analyze)")
+
+
+@app.command()
+def story(
+    story_id: Annotated[str, typer.Argument(help="A story id, as `storyline stories` lists them.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="md, html or json.")] = "md",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")] = None,
+) -> None:
+    """A readable report of one story: cited summary, timeline, entities, quotes and sources."""
+    if fmt not in REPORT_FORMATS:
+        raise _fail(ConfigError(f"unknown format {fmt!r}; choose from {', '.join(REPORT_FORMATS)}"))
+    try:
+        with _open(read_only=True) as ws:
+            text = render(build_report(ws, story_id), fmt)
+    except StorylineError as exc:
+        raise _fail(exc) from exc
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        out.print(f"wrote {escape(str(output))}")
+
+
+@app.command()
+def timeline(
+    target: Annotated[str, typer.Argument(help="A story id, or an entity name, alias or id.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the timeline as JSON.")] = False,
+) -> None:
+    """The dated timeline of a story or an entity, each entry with its sources, and articles per day."""
+    try:
+        with _open(read_only=True) as ws:
+            found = ws.timeline(target)
+    except StorylineError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        record = {
+            "id": found.owner,
+            "title": found.title,
+            "timeline": timeline_to_list(found.entries),
+            "volume": [{"date": d, "articles": n} for d, n in found.volume],
+        }
+        sys.stdout.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+        return
+    out.print(f"[bold]{escape(found.title)}[/] [dim]{found.owner}[/]")
+    for entry in found.entries:
+        sources = ", ".join(dict.fromkeys(c.article_id for c in entry.citations))
+        out.print(f"[bold]{entry.date}[/]  {escape(entry.text)} [dim]({escape(sources)})[/]")
+    if found.volume:
+        out.print("\n[bold]articles per day[/]")
+        for day, n in found.volume:
+            out.print(f"  {day}  {'█' * min(n, 60)} {n}")
 
 
 @app.command()

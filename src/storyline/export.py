@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -12,7 +12,17 @@ from typing import Any, TextIO
 
 from storyline import __version__
 from storyline.errors import ConfigError
-from storyline.model import Article, Entity, Quote, TimeExpression
+from storyline.model import (
+    Article,
+    Citation,
+    Entity,
+    Event,
+    Quote,
+    Story,
+    SummarySentence,
+    TimeExpression,
+    TimelineEntry,
+)
 from storyline.store import ArticleFilter, Store
 
 EXPORT_FORMATS = ("json", "jsonl", "parquet", "csv")
@@ -94,6 +104,8 @@ def _analysis_records(store: Store) -> Iterator[tuple[str, Iterator[dict[str, An
     yield "entities", (entity_to_dict(e) for e in store.entities(limit=None))
     yield "quotes", (quote_to_dict(q) for q in store.quotes())
     yield "times", (time_to_dict(t) for t in store.times())
+    yield "events", (event_to_dict(e) for e in store.event_rows())
+    yield "stories", (story_to_dict(s) for s in store.story_rows())
 
 
 def entity_to_dict(entity: Entity) -> dict[str, Any]:
@@ -132,6 +144,52 @@ def time_to_dict(time: TimeExpression) -> dict[str, Any]:
         "granularity": str(time.granularity) if time.granularity else None,
         "start": time.start,
         "end": time.end,
+    }
+
+
+def citations_to_list(citations: Sequence[Citation]) -> list[dict[str, Any]]:
+    return [{"article_id": c.article_id, "sentence": c.sentence} for c in citations]
+
+
+def summary_to_list(summary: Sequence[SummarySentence]) -> list[dict[str, Any]]:
+    return [{"text": s.text, "kind": s.kind, "citations": citations_to_list(s.citations)} for s in summary]
+
+
+def timeline_to_list(entries: Sequence[TimelineEntry]) -> list[dict[str, Any]]:
+    return [
+        {"date": t.date, "granularity": str(t.granularity), "text": t.text, "citations": citations_to_list(t.citations)}
+        for t in entries
+    ]
+
+
+def event_to_dict(event: Event) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "story_id": event.story_id,
+        "title": event.title,
+        "article_ids": list(event.article_ids),
+        "first": _iso(event.first),
+        "last": _iso(event.last),
+        "sources": list(event.sources),
+        "independent_sources": event.independent,
+        "summary": summary_to_list(event.summary),
+        "timeline": timeline_to_list(event.timeline),
+    }
+
+
+def story_to_dict(story: Story) -> dict[str, Any]:
+    return {
+        "id": story.id,
+        "title": story.title,
+        "event_ids": list(story.event_ids),
+        "article_ids": list(story.article_ids),
+        "first": _iso(story.first),
+        "last": _iso(story.last),
+        "sources": list(story.sources),
+        "independent_sources": story.independent,
+        "entity_ids": list(story.entities),
+        "summary": summary_to_list(story.summary),
+        "timeline": timeline_to_list(story.timeline),
     }
 
 

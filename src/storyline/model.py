@@ -339,6 +339,16 @@ class Story:
     timeline: tuple[TimelineEntry, ...] = ()
 
 
+@dataclass(frozen=True)
+class Timeline:
+    """The timeline of a story or an entity, with how many articles appeared each day."""
+
+    owner: str  # story or entity id
+    title: str
+    entries: tuple[TimelineEntry, ...]
+    volume: tuple[tuple[str, int], ...]  # (ISO day, articles published that day)
+
+
 @dataclass
 class ClusterReport:
     """The outcome of one run of the story stage."""

@@ -2,20 +2,36 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Iterable, Iterator
-from datetime import datetime, timezone
-from typing import Protocol
+from datetime import datetime, timedelta, timezone
+from typing import Any, Protocol
 
+import numpy as np
+
+from storyline.analyze import embed
 from storyline.analyze.canonical import link
 from storyline.analyze.document import ANALYSIS_VERSION, analyze_doc
 from storyline.analyze.nlp import parse_articles
 from storyline.errors import InputError
 from storyline.ingest import inputs
 from storyline.ingest.article import BuildOptions, build_article, fingerprint
-from storyline.model import Analysis, AnalyzeReport, Article, Entity, IngestReport, RawDocument, Skip, SkipReason
+from storyline.model import (
+    Analysis,
+    AnalyzeReport,
+    Article,
+    ClusterReport,
+    Entity,
+    IngestReport,
+    RawDocument,
+    Skip,
+    SkipReason,
+    TimelineEntry,
+)
 from storyline.settings import Settings
 from storyline.store import Store
+from storyline.stories import cluster, features, reprints, summarize, timeline
 
 
 class Progress(Protocol):
@@ -185,3 +201,189 @@ def link_entities(store: Store) -> int:
 def _articles_in_pages(store: Store, ids: list[str], size: int) -> Iterator[Article]:
     for start in range(0, len(ids), size):
         yield from store.articles_by_ids(ids[start : start + size])
+
+
+def cluster_pending(
+    store: Store, settings: Settings, progress: Progress | None = None, *, summaries: bool = True
+) -> ClusterReport:
+    """The story stage: features of new articles, reprint groups, events, stories, summaries, timelines.
+
+    Incremental: only new articles are embedded; the online pass replays from the oldest new article
+    (see ``stories.cluster``); summaries are rewritten only for events and stories whose members changed.
+    """
+    progress = progress or NoProgress()
+    started = datetime.now(timezone.utc)
+    clock = time.perf_counter()
+    report = ClusterReport()
+    pending = store.pending_features()
+    progress.start(len(pending) or None, "embed")
+    for begin in range(0, len(pending), _EMBED_BATCH):
+        chunk = pending[begin : begin + _EMBED_BATCH]
+        store.save_features(features.compute(store.feature_inputs(chunk)))
+        report.embedded += len(chunk)
+        progress.advance(len(chunk))
+    copies = reprints.find(store.signatures(), settings.reprint_threshold)
+    store.replace_reprints(copies)
+    report.reprints = len(copies)
+    params = cluster.Params(
+        join=settings.event_threshold, gap_days=settings.event_gap_days, story=settings.story_threshold
+    )
+    report.clustered = _place_new(store, params, progress)
+    grouping, states = _group_all(store, params)
+    written = _write_stories(store, grouping, states, {c: o for c, o, _ in copies})
+    report.events, report.stories = written
+    if summaries:
+        report.summarized = summarize_changed(store, settings, progress)
+    report.seconds = time.perf_counter() - clock
+    store.record_run(
+        "cluster",
+        started,
+        {
+            "embedded": report.embedded,
+            "clustered": report.clustered,
+            "events": report.events,
+            "stories": report.stories,
+        },
+    )
+    return report
+
+
+_EMBED_BATCH = 256
+
+
+def _place_new(store: Store, params: cluster.Params, progress: Progress) -> int:
+    """Run the online pass from the oldest unplaced article on; returns how many articles it placed."""
+    new = store.unassigned()
+    if not new:
+        return 0
+    cut = min((t, article_id) for article_id, t in new)
+    store.rewind(cut)
+    since = cut[0] - timedelta(days=params.span_days)
+    earlier = {f.article_id: f for f in store.features("f.t >= ? AND (f.t, f.article_id) < (?, ?)", [since, *cut])}
+    open_events: dict[str, cluster.EventState] = {}
+    for article_id, t, raw in store.assignments(since=since, before=cut):
+        f = earlier[article_id]
+        state = open_events.setdefault(raw, cluster.EventState(raw, t, t, np.zeros_like(f.vector)))
+        state.add(f)
+    for raw, first in store.event_starts(list(open_events)).items():
+        open_events[raw].first = first
+    online = cluster.OnlinePass(params, open_events.values())
+    todo = store.features("(f.t, f.article_id) >= (?, ?)", list(cut))
+    progress.start(len(todo), "cluster")
+    rows = []
+    for f in todo:
+        raw, score = online.place(f)
+        rows.append((f.article_id, f.t, raw, score))
+        progress.advance(1)
+    store.save_assignments(rows)
+    return len(rows)
+
+
+def _group_all(store: Store, params: cluster.Params) -> tuple[cluster.Grouping, dict[str, cluster.EventState]]:
+    feats = {f.article_id: f for f in store.features()}
+    states: dict[str, cluster.EventState] = {}
+    for article_id, t, raw in store.assignments():
+        f = feats[article_id]
+        states.setdefault(raw, cluster.EventState(raw, t, t, np.zeros_like(f.vector))).add(f)
+    return cluster.group(list(states.values()), params), states
+
+
+def _write_stories(
+    store: Store, grouping: cluster.Grouping, states: dict[str, cluster.EventState], original_of: dict[str, str]
+) -> tuple[int, int]:
+    """Store events and stories with their titles, sources and independent-source counts."""
+    members: dict[str, list[str]] = {}
+    for raw, state in states.items():
+        members.setdefault(grouping.event_of[raw], []).extend(state.members)
+    meta = store.article_meta([a for ids in members.values() for a in ids])
+    vectors = store.feature_vectors([a for ids in members.values() for a in ids])
+    event_rows, member_rows = [], []
+    story_members: dict[str, list[str]] = {}
+    story_events: dict[str, list[str]] = {}
+    for event, ids in members.items():
+        ids = sorted(ids, key=lambda a: (meta[a].time, a))
+        story = grouping.story_of[event]
+        story_members.setdefault(story, []).extend(ids)
+        story_events.setdefault(story, []).append(event)
+        summary = _describe(ids, meta, vectors, original_of)
+        event_rows.append((event, story, *summary))
+        member_rows.extend((a, event) for a in ids)
+    story_rows = []
+    for story, ids in story_members.items():
+        ids = sorted(ids, key=lambda a: (meta[a].time, a))
+        title, first, last, count, independent, sources, fingerprint = _describe(ids, meta, vectors, original_of)
+        keys = store.main_entities(ids, 8)
+        story_rows.append(
+            (story, title, first, last, len(story_events[story]), count, independent, sources, keys, fingerprint)
+        )
+    store.replace_stories(event_rows, member_rows, story_rows)
+    return len(event_rows), len(story_rows)
+
+
+def _describe(
+    ids: list[str], meta: dict[str, Any], vectors: dict[str, np.ndarray], original_of: dict[str, str]
+) -> tuple[Any, ...]:
+    """(title, first, last, articles, independent sources, sources, fingerprint) of a group of articles.
+
+    The title is the headline of the original article closest to the group's centroid; copies of an
+    article count with their original's outlet, so a wire story reprinted by ten sites is one source.
+    """
+    originals = [a for a in ids if a not in original_of] or ids
+    centroid = np.sum([vectors[a] for a in originals], axis=0)
+    titled = [a for a in originals if meta[a].title] or originals
+    best = max(titled, key=lambda a: (float(vectors[a] @ centroid), -ids.index(a)))
+    published = [meta[a].published for a in ids if meta[a].published is not None]
+    sources = sorted({meta[a].source for a in ids if meta[a].source})
+    independent = len({meta[original_of.get(a, a)].source or original_of.get(a, a) for a in ids})
+    fingerprint = hashlib.sha1("\n".join(sorted(ids)).encode()).hexdigest()[:16]
+    title = meta[best].title or meta[best].lead
+    return (title, min(published, default=None), max(published, default=None), len(ids), independent, sources,
+            fingerprint)  # fmt: skip
+
+
+_SUMMARY_ARTICLES = 40  # the articles a summary reads: originals first, then the most recent
+
+
+def summarize_changed(store: Store, settings: Settings, progress: Progress | None = None) -> int:
+    """(Re)write the summary and timeline of every event and story whose members changed."""
+    progress = progress or NoProgress()
+    done = store.fingerprints()
+    owners = [(e.id, e.article_ids) for e in store.event_rows()] + [(s.id, s.article_ids) for s in store.story_rows()]
+    current = store.owner_fingerprints()
+    todo = [(owner, ids) for owner, ids in owners if done.get(owner) != current[owner]]
+    progress.start(len(todo) or None, "summarize")
+    original_of = {c: o for c, (o, _) in store.reprints().items()}
+    for owner, ids in todo:
+        chosen = [a for a in ids if a not in original_of][-_SUMMARY_ARTICLES:] or list(ids[-_SUMMARY_ARTICLES:])
+        units, vectors = _units(store, chosen, original_of)
+        text = summarize.summarize(units, vectors, max_words=settings.summary_words)
+        entries = timeline.build(store.times_of(list(ids)), store.sentences_of(list(ids)), original_of)
+        store.save_summary(owner, current[owner], text, entries)
+        progress.advance(1)
+    return len(todo)
+
+
+def _units(store: Store, ids: list[str], original_of: dict[str, str]) -> tuple[list[summarize.Unit], np.ndarray]:
+    """The candidate sentences of ``ids`` with their vectors (computed once, then read from the store)."""
+    meta = store.article_meta(ids)
+    sentences = store.sentences_of(ids)
+    cached = store.sentence_vectors(ids)
+    missing = [key for key in sentences if key not in cached]
+    if missing:
+        fresh = embed.embedder().encode([sentences[k].text for k in missing])
+        store.save_sentence_vectors([(a, i, v) for (a, i), v in zip(missing, fresh, strict=True)])
+        cached.update({k: v for k, v in zip(missing, fresh, strict=True)})
+    keys = sorted(sentences, key=lambda k: (meta[k[0]].time, k[0], k[1]))
+    units = [
+        summarize.Unit(a, i, sentences[a, i].text, meta[a].published, i, meta[a].source, original_of.get(a, a))
+        for a, i in keys
+    ]
+    vectors = np.stack([cached[k] for k in keys]) if keys else np.zeros((0, embed.DIMENSIONS), dtype=np.float32)
+    return units, vectors
+
+
+def timeline_of_entity(store: Store, entity_id: str, article_ids: list[str]) -> list[TimelineEntry]:
+    """Timeline entries from the dated sentences that mention the entity."""
+    sentences = store.entity_sentences(entity_id)
+    original_of = {c: o for c, (o, _) in store.reprints().items()}
+    return timeline.build(store.times_of(article_ids), sentences, original_of)

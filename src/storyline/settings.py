@@ -27,13 +27,28 @@ class Settings:
     default_timezone: str = "UTC"  # applied to publication dates given without an offset
     min_language_chars: int = 40  # shorter texts get language "und"
     analysis_processes: int = 0  # spaCy worker processes; 0 = 2 for large runs, else 1
+    reprint_threshold: float = 0.5  # estimated Jaccard of word 5-shingles for two articles to be copies
+    event_threshold: float = 0.62  # score (cosine + entity overlap) an article needs to join an event
+    event_gap_days: float = 4.0  # an event takes articles up to this long after its latest one
+    story_threshold: float = 0.55  # score two events need to belong to one story
+    summary_words: int = 120  # length of event and story summaries
 
     def __post_init__(self) -> None:
         if self.analysis_processes < 0:
             raise ConfigError(
                 f"setting analysis_processes must be 0 (automatic) or more, got {self.analysis_processes}"
             )
-        for name in ("max_document_bytes", "max_file_bytes", "batch_size", "min_language_chars"):
+        for name in ("reprint_threshold", "event_threshold", "story_threshold"):
+            if not 0.0 < getattr(self, name) <= 2.0:
+                raise ConfigError(f"setting {name} must be in (0, 2], got {getattr(self, name)!r}")
+        for name in (
+            "max_document_bytes",
+            "max_file_bytes",
+            "batch_size",
+            "min_language_chars",
+            "event_gap_days",
+            "summary_words",
+        ):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"setting {name} must be a positive number, got {getattr(self, name)!r}")
         if self.cleaning_rules is not None and not Path(self.cleaning_rules).is_file():
@@ -76,6 +91,11 @@ def _coerce(name: str, value: Any) -> Any:
     default = getattr(Settings(), name)
     if name in ("db", "cleaning_rules"):
         return Path(value)
+    if isinstance(default, float):
+        try:
+            return float(value)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"setting {name} must be a number, got {value!r}") from exc
     if isinstance(default, int):
         try:
             return int(value)

@@ -102,7 +102,7 @@ def link(names: Iterable[NameCount]) -> list[Group]:
         elif type_ == "ORG":
             groups.extend(_orgs(items))
         else:
-            groups.extend(_by_key(items, type_, _place_key))
+            groups.extend(_by_key(items, type_, place_key))
     return sorted(groups, key=lambda g: (-g.mentions, g.canonical))
 
 
@@ -227,7 +227,8 @@ def _org_key(name: str) -> str:
     return key
 
 
-def _place_key(name: str) -> str:
+def place_key(name: str) -> str:
+    """A place or organization key: qualifiers dropped, known aliases of a place mapped to one."""
     key = _org_key(name)
     return f"alias:{_PLACE_OF[key]}" if key in _PLACE_OF else key
 

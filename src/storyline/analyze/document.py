@@ -12,13 +12,15 @@ from storyline.analyze.quotes import find_quotes
 from storyline.analyze.times import find_times
 from storyline.model import Analysis, Article, Sentence
 
-ANALYSIS_VERSION = 1  # bump when a change to analysis should re-run on stored articles
+ANALYSIS_VERSION = 2  # bump when a change to analysis should re-run on stored articles
 
 
 def analyze_doc(doc: Doc, article: Article) -> Analysis:
     """Everything analysis finds in ``article``, whose parse is ``doc`` (``doc.text == article.text``)."""
     sentences = tuple(
-        Sentence(article.id, i, s.start_char, s.end_char, s.text) for i, s in enumerate(doc.sents) if s.text.strip()
+        Sentence(article.id, i, s.start_char, s.start_char + len(s.text.rstrip()), s.text.rstrip())
+        for i, s in enumerate(doc.sents)
+        if s.text.strip()
     )
     found = find_entities(doc, article.id)
     quotes = tuple(replace(q, id=quote_id(article.id, q.start, q.end)) for q in find_quotes(doc, article.id))

@@ -24,6 +24,16 @@ NEEDED = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
 MAX_CHARS = 1_000_000  # spaCy's own default limit per text
 
 
+@Language.component("paragraph_breaks")
+def paragraph_breaks(doc: Doc) -> Doc:
+    """A sentence never runs across a line break: paragraphs, headings and captions end sentences."""
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if "\n" in previous.whitespace_ or (previous.is_space and "\n" in previous.text):
+            token.is_sent_start = True
+    return doc
+
+
 @lru_cache(maxsize=2)
 def load_nlp(model: str = MODEL_PACKAGE) -> Language:
     """Load the pipeline once per process, with every component analysis does not use disabled."""
@@ -39,6 +49,7 @@ def load_nlp(model: str = MODEL_PACKAGE) -> Language:
     for name in nlp.pipe_names:
         if name not in NEEDED:
             nlp.disable_pipe(name)
+    nlp.add_pipe("paragraph_breaks", before="parser")
     nlp.max_length = MAX_CHARS
     return nlp
 

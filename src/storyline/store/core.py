@@ -19,6 +19,7 @@ from storyline.errors import StoreError
 from storyline.model import Article, RemovedLine
 from storyline.store.analysis import AnalysisTables
 from storyline.store.schema import MIGRATIONS
+from storyline.store.stories import StoryReads, StoryTables
 
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -44,7 +45,7 @@ class ArticleFilter:
     offset: int = 0
 
 
-class Store(AnalysisTables):
+class Store(AnalysisTables, StoryTables, StoryReads):
     """A DuckDB file holding everything storyline knows."""
 
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:

@@ -136,4 +136,83 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        3,
+        "stories",
+        """
+        CREATE TABLE article_features (
+            article_id TEXT PRIMARY KEY,
+            t TIMESTAMPTZ NOT NULL,  -- publication time, else ingest time: the clustering order
+            model TEXT NOT NULL,
+            vector FLOAT[384] NOT NULL,  -- title + lead, unit length
+            keys TEXT[] NOT NULL,  -- the article's entity keys (folded names), most mentioned first
+            weights FLOAT[] NOT NULL,
+            signature UINTEGER[] NOT NULL  -- MinHash of the text's word shingles
+        );
+        CREATE TABLE reprints (
+            article_id TEXT PRIMARY KEY,  -- a copy
+            original_id TEXT NOT NULL,  -- the earliest member of its group
+            similarity DOUBLE NOT NULL
+        );
+        CREATE TABLE assignments (
+            article_id TEXT PRIMARY KEY,
+            t TIMESTAMPTZ NOT NULL,
+            raw_event TEXT NOT NULL,  -- the event the online pass put it in, before merges
+            score DOUBLE
+        );
+        CREATE INDEX assignments_t ON assignments (t);
+        CREATE TABLE events (
+            id TEXT PRIMARY KEY,
+            story_id TEXT NOT NULL,
+            title TEXT NOT NULL,
+            first TIMESTAMPTZ,
+            last TIMESTAMPTZ,
+            articles INTEGER NOT NULL,
+            independent INTEGER NOT NULL,
+            sources TEXT[] NOT NULL,
+            fingerprint TEXT NOT NULL  -- a hash of the member ids: summaries are redone when it changes
+        );
+        CREATE TABLE event_articles (
+            article_id TEXT PRIMARY KEY,
+            event_id TEXT NOT NULL
+        );
+        CREATE INDEX event_articles_event ON event_articles (event_id);
+        CREATE TABLE stories (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            first TIMESTAMPTZ,
+            last TIMESTAMPTZ,
+            events INTEGER NOT NULL,
+            articles INTEGER NOT NULL,
+            independent INTEGER NOT NULL,
+            sources TEXT[] NOT NULL,
+            entities TEXT[] NOT NULL,
+            fingerprint TEXT NOT NULL
+        );
+        CREATE TABLE summaries (
+            owner TEXT NOT NULL,  -- an event or story id
+            position INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            text TEXT NOT NULL,
+            citations JSON NOT NULL,  -- [[article_id, sentence idx], ...]
+            fingerprint TEXT NOT NULL,
+            PRIMARY KEY (owner, position)
+        );
+        CREATE TABLE timelines (
+            owner TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            date TEXT NOT NULL,
+            granularity TEXT NOT NULL,
+            text TEXT NOT NULL,
+            citations JSON NOT NULL,
+            PRIMARY KEY (owner, position)
+        );
+        CREATE TABLE sentence_vectors (
+            article_id TEXT NOT NULL,
+            idx INTEGER NOT NULL,
+            vector FLOAT[384] NOT NULL,
+            PRIMARY KEY (article_id, idx)
+        );
+        """,
+    ),
 )

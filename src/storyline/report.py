@@ -1,0 +1,197 @@
+"""A readable report of one story: cited summary, timeline, people and organizations, quotes, sources.
+
+Markdown for notes and tickets, standalone HTML (every piece of article content escaped; links only
+http/https) for sharing, and JSON with the same content. Citations are numbered by source article:
+"[2]" points to the second entry of the sources list, and to the sentence it cites there.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
+
+from storyline.export import entity_to_dict, quote_to_dict, story_to_dict
+from storyline.model import Article, Citation, Entity, Quote, Story
+
+if TYPE_CHECKING:
+    from storyline.api import Workspace
+
+REPORT_FORMATS = ("md", "html", "json")
+
+
+@dataclass(frozen=True)
+class StoryReport:
+    story: Story
+    articles: list[Article]  # in citation-number order (time order)
+    original_of: dict[str, str]
+    entities: list[Entity]
+    quotes: list[Quote]
+    sentences: dict[tuple[str, int], str]
+
+    def number(self, article_id: str) -> int:
+        return 1 + [a.id for a in self.articles].index(article_id)
+
+
+def build(ws: Workspace, story_id: str) -> StoryReport:
+    story = ws.story(story_id)
+    articles = ws.store.articles_by_ids(list(story.article_ids))
+    order = {a: i for i, a in enumerate(story.article_ids)}
+    articles.sort(key=lambda a: order[a.id])
+    entities = []
+    for entity_id in story.entities:
+        found = ws.store.entities(None, entity_id, 1, 0)
+        if found:
+            entities.append(found[0])
+    quotes = [q for a in story.article_ids for q in ws.quotes(article_id=a)]
+    cited = {(c.article_id, c.sentence) for s in story.summary for c in s.citations} | {
+        (c.article_id, c.sentence) for t in story.timeline for c in t.citations
+    }
+    sentences = {k: s.text for k, s in ws.store.sentences_of(list(story.article_ids)).items() if k in cited}
+    copies = {c: o for c, o in ws.reprints().items() if c in order and o in order}
+    return StoryReport(story, articles, copies, entities, quotes, sentences)
+
+
+def render(report: StoryReport, fmt: str) -> str:
+    if fmt == "md":
+        return markdown(report)
+    if fmt == "html":
+        return to_html(report)
+    if fmt == "json":
+        return json.dumps(to_json(report), ensure_ascii=False, indent=2) + "\n"
+    raise ValueError(f"unknown report format {fmt!r}; choose from {', '.join(REPORT_FORMATS)}")
+
+
+def _marks(report: StoryReport, citations: Sequence[Citation]) -> list[int]:
+    return sorted({report.number(c.article_id) for c in citations})
+
+
+def _speakers(report: StoryReport) -> dict[str, list[Quote]]:
+    names = {e.id: e.name for e in report.entities}
+    grouped: dict[str, list[Quote]] = {}
+    for q in report.quotes:
+        if q.speaker is None and q.speaker_entity_id is None:
+            continue
+        grouped.setdefault(names.get(q.speaker_entity_id or "", q.speaker or "unknown"), []).append(q)
+    return dict(sorted(grouped.items(), key=lambda kv: -len(kv[1])))
+
+
+def _span(story: Story) -> str:
+    if story.first is None or story.last is None:
+        return "undated"
+    first, last = story.first.date().isoformat(), story.last.date().isoformat()
+    return first if first == last else f"{first} to {last}"
+
+
+def markdown(report: StoryReport) -> str:
+    s = report.story
+    lines = [f"# {s.title}", ""]
+    lines.append(
+        f"{len(s.article_ids)} articles, {len(s.event_ids)} events, {s.independent} independent sources "
+        f"({', '.join(s.sources) or 'no outlet named'}); {_span(s)}. Story `{s.id}`."
+    )
+    lines += ["", "## Summary", ""]
+    for sentence in s.summary:
+        marks = "".join(f"[{n}]" for n in _marks(report, sentence.citations))
+        prefix = "**Sources differ:** " if sentence.kind == "disagreement" and "differ" not in sentence.text else ""
+        lines.append(f"- {prefix}{sentence.text} {marks}")
+    if s.timeline:
+        lines += ["", "## Timeline", ""]
+        for entry in s.timeline:
+            marks = "".join(f"[{n}]" for n in _marks(report, entry.citations))
+            lines.append(f"- **{entry.date}** — {entry.text} {marks}")
+    if report.entities:
+        lines += ["", "## People and organizations", ""]
+        for e in report.entities:
+            titles = "; ".join(dict.fromkeys(t.title for t in e.titles if t.article_id in s.article_ids))
+            lines.append(f"- **{e.name}** ({e.type}){': ' + titles if titles else ''}")
+    speakers = _speakers(report)
+    if speakers:
+        lines += ["", "## Quotes", ""]
+        for speaker, said in list(speakers.items())[:12]:
+            lines.append(f"**{speaker}**")
+            lines += [f"- “{q.text}” [{report.number(q.article_id)}]" for q in said[:5]]
+            lines.append("")
+    lines += ["", "## Sources", ""]
+    for i, a in enumerate(report.articles, 1):
+        when = a.published.date().isoformat() if a.published else "undated"
+        copy = report.original_of.get(a.id)
+        note = f" — reprint of [{report.number(copy)}]" if copy else ""
+        link = f" <{a.url}>" if a.url and _safe_url(a.url) else ""
+        lines.append(f"{i}. {a.source or 'unknown outlet'}, {when}: {a.title or a.id}{link}{note}")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _safe_url(url: str) -> bool:
+    return urlparse(url).scheme in ("http", "https")
+
+
+def to_html(report: StoryReport) -> str:
+    s = report.story
+    e = html.escape
+
+    def marks(citations: Sequence[Citation]) -> str:
+        out = []
+        for c in citations:
+            n = report.number(c.article_id)
+            quote = report.sentences.get((c.article_id, c.sentence), "")
+            out.append(f'<a class="cite" href="#src-{n}" title="{e(quote)}">[{n}]</a>')
+        return "".join(dict.fromkeys(out))
+
+    parts = [
+        "<!doctype html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{e(s.title)}</title>",
+        "<style>body{font:16px/1.5 Georgia,serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#222}"
+        "h1{font-size:1.8rem}.meta{color:#666}.cite{font-size:.75em;text-decoration:none;margin-left:.1em}"
+        ".differ{background:#fff4d6}li{margin:.3em 0}</style></head><body>",
+        f"<h1>{e(s.title)}</h1>",
+        f'<p class="meta">{len(s.article_ids)} articles · {len(s.event_ids)} events · {s.independent} independent '
+        f"sources · {e(_span(s))}</p>",
+        "<h2>Summary</h2><ul>",
+    ]
+    for sentence in s.summary:
+        cls = ' class="differ"' if sentence.kind == "disagreement" else ""
+        parts.append(f"<li{cls}>{e(sentence.text)} {marks(sentence.citations)}</li>")
+    parts.append("</ul>")
+    if s.timeline:
+        parts.append("<h2>Timeline</h2><ul>")
+        parts += [f"<li><b>{e(t.date)}</b> — {e(t.text)} {marks(t.citations)}</li>" for t in s.timeline]
+        parts.append("</ul>")
+    if report.entities:
+        parts.append("<h2>People and organizations</h2><ul>")
+        for ent in report.entities:
+            titles = "; ".join(dict.fromkeys(t.title for t in ent.titles if t.article_id in s.article_ids))
+            parts.append(f"<li><b>{e(ent.name)}</b> ({e(ent.type)}){': ' + e(titles) if titles else ''}</li>")
+        parts.append("</ul>")
+    speakers = _speakers(report)
+    if speakers:
+        parts.append("<h2>Quotes</h2>")
+        for speaker, said in list(speakers.items())[:12]:
+            parts.append(f"<h3>{e(speaker)}</h3><ul>")
+            parts += [f"<li>“{e(q.text)}” <a class='cite' href='#src-{report.number(q.article_id)}'>"
+                      f"[{report.number(q.article_id)}]</a></li>" for q in said[:5]]  # fmt: skip
+            parts.append("</ul>")
+    parts.append("<h2>Sources</h2><ol>")
+    for i, a in enumerate(report.articles, 1):
+        when = a.published.date().isoformat() if a.published else "undated"
+        title = e(a.title or a.id)
+        if a.url and _safe_url(a.url):
+            title = f'<a href="{e(a.url)}" rel="noopener noreferrer">{title}</a>'
+        copy = report.original_of.get(a.id)
+        note = f" — reprint of [{report.number(copy)}]" if copy else ""
+        parts.append(f'<li id="src-{i}">{e(a.source or "unknown outlet")}, {when}: {title}{note}</li>')
+    parts.append("</ol></body></html>")
+    return "\n".join(parts) + "\n"
+
+
+def to_json(report: StoryReport) -> dict[str, Any]:
+    return story_to_dict(report.story) | {
+        "entities": [entity_to_dict(e) for e in report.entities],
+        "quotes": [quote_to_dict(q) for q in report.quotes],
+        "reprints": report.original_of,
+        "sentences": [{"article_id": a, "sentence": i, "text": t} for (a, i), t in sorted(report.sentences.items())],
+    }

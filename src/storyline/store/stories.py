@@ -1,0 +1,324 @@
+"""Reads and writes of the story tables: features, reprints, assignments, events, stories, summaries."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import duckdb
+import numpy as np
+
+from storyline.model import (
+    Citation,
+    Event,
+    Granularity,
+    Sentence,
+    Story,
+    SummarySentence,
+    TimeExpression,
+    TimelineEntry,
+)
+from storyline.stories.features import MODEL_ID, Features
+
+
+class StoryTables:
+    """Mixed into Store: ``self._con`` is the DuckDB connection, ``self._transaction()`` a transaction."""
+
+    _con: duckdb.DuckDBPyConnection
+
+    def _transaction(self) -> Any: ...
+
+    _insert: Callable[[str, list[tuple[Any, ...]]], None]  # AnalysisTables._insert
+
+    # -- features ----------------------------------------------------------------------------------
+
+    def pending_features(self) -> list[str]:
+        """Ids of analyzed articles without features yet, in clustering order."""
+        rows = self._con.execute(
+            "SELECT a.id FROM articles a JOIN analyses s ON s.article_id = a.id AND s.status = 'done' "
+            "ANTI JOIN article_features f ON f.article_id = a.id "
+            "ORDER BY coalesce(a.published, a.ingested_at), a.id"
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def feature_inputs(self, ids: Sequence[str]) -> list[tuple[str, datetime, str | None, str, list[tuple[str, str]]]]:
+        """(id, clustering time, title, text, [(type, name) mentions]) of these articles."""
+        rows = self._con.execute(
+            "SELECT a.id, coalesce(a.published, a.ingested_at), a.title, a.text, "
+            "coalesce((SELECT list(struct_pack(t := m.type, n := m.name) ORDER BY m.start_char) "
+            "          FROM mentions m WHERE m.article_id = a.id), []) "
+            "FROM articles a WHERE a.id IN (SELECT unnest(?)) ORDER BY a.id",
+            [list(ids)],
+        ).fetchall()
+        return [(r[0], r[1], r[2], r[3], [(m["t"], m["n"]) for m in r[4]]) for r in rows]
+
+    def save_features(self, features: Sequence[Features]) -> None:
+        rows = [
+            (f.article_id, f.t, MODEL_ID, f.vector.tolist(), list(f.keys), list(f.weights), f.signature.tolist())
+            for f in features
+        ]
+        with self._transaction():
+            self._con.execute(
+                "DELETE FROM article_features WHERE article_id IN (SELECT unnest(?))",
+                [[f.article_id for f in features]],
+            )
+            self._insert("article_features", rows)
+
+    def features(self, where: str = "", params: Sequence[Any] = ()) -> list[Features]:
+        """Stored features (``where`` is a condition on table alias ``f``), in clustering order."""
+        rows = self._con.execute(
+            f"SELECT article_id, t, vector, keys, weights, signature FROM article_features f "
+            f"{'WHERE ' + where if where else ''} ORDER BY t, article_id",
+            list(params),
+        ).fetchall()
+        return [
+            Features(
+                r[0],
+                r[1],
+                np.asarray(r[2], dtype=np.float32),
+                tuple(r[3]),
+                tuple(r[4]),
+                np.asarray(r[5], dtype=np.uint32),
+            )
+            for r in rows
+        ]
+
+    def signatures(self) -> list[tuple[str, datetime, np.ndarray]]:
+        rows = self._con.execute("SELECT article_id, t, signature FROM article_features ORDER BY t, article_id")
+        return [(r[0], r[1], np.asarray(r[2], dtype=np.uint32)) for r in rows.fetchall()]
+
+    # -- reprints ----------------------------------------------------------------------------------
+
+    def reprints(self) -> dict[str, tuple[str, float]]:
+        """Copy id -> (original id, similarity)."""
+        rows = self._con.execute("SELECT article_id, original_id, similarity FROM reprints").fetchall()
+        return {r[0]: (r[1], float(r[2])) for r in rows}
+
+    def replace_reprints(self, rows: Sequence[tuple[str, str, float]]) -> None:
+        with self._transaction():
+            self._con.execute("DELETE FROM reprints")
+            self._insert("reprints", list(rows))
+
+    # -- the online pass ---------------------------------------------------------------------------
+
+    def unassigned(self) -> list[tuple[str, datetime]]:
+        rows = self._con.execute(
+            "SELECT article_id, t FROM article_features ANTI JOIN assignments USING (article_id) ORDER BY t, article_id"
+        ).fetchall()
+        return [(r[0], r[1]) for r in rows]
+
+    def assignments(self, since: datetime | None = None, before: tuple[datetime, str] | None = None) -> list[Any]:
+        """(article id, t, raw event) placed at or after ``since`` and strictly before ``before``."""
+        conditions, params = [], []
+        if since is not None:
+            conditions.append("t >= ?")
+            params.append(since)
+        if before is not None:
+            conditions.append("(t, article_id) < (?, ?)")
+            params.extend(before)
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+        return self._con.execute(
+            f"SELECT article_id, t, raw_event FROM assignments {where} ORDER BY t, article_id", params
+        ).fetchall()
+
+    def event_starts(self, raw_events: Sequence[str]) -> dict[str, datetime]:
+        rows = self._con.execute(
+            "SELECT raw_event, min(t) FROM assignments WHERE raw_event IN (SELECT unnest(?)) GROUP BY 1",
+            [list(raw_events)],
+        ).fetchall()
+        return {r[0]: r[1] for r in rows}
+
+    def rewind(self, cut: tuple[datetime, str]) -> int:
+        """Forget the placement of every article at or after ``cut`` (they are placed again)."""
+        with self._transaction():
+            count = self._con.execute(
+                "SELECT count(*) FROM assignments WHERE (t, article_id) >= (?, ?)", list(cut)
+            ).fetchone()
+            self._con.execute("DELETE FROM assignments WHERE (t, article_id) >= (?, ?)", list(cut))
+        return int(count[0]) if count else 0
+
+    def save_assignments(self, rows: Sequence[tuple[str, datetime, str, float]]) -> None:
+        with self._transaction():
+            self._insert("assignments", list(rows))
+
+    # -- events and stories ------------------------------------------------------------------------
+
+    def replace_stories(
+        self, events: Sequence[tuple[Any, ...]], members: Sequence[tuple[str, str]], stories: Sequence[tuple[Any, ...]]
+    ) -> None:
+        with self._transaction():
+            for table in ("events", "event_articles", "stories"):
+                self._con.execute(f"DELETE FROM {table}")
+            self._insert("events", list(events))
+            self._insert("event_articles", list(members))
+            self._insert("stories", list(stories))
+            live = [e[0] for e in events] + [s[0] for s in stories]
+            for table in ("summaries", "timelines"):
+                self._con.execute(f"DELETE FROM {table} WHERE owner NOT IN (SELECT unnest(?))", [live])
+
+    def fingerprints(self) -> dict[str, str]:
+        """Owner id -> fingerprint of the members its summary was written for."""
+        rows = self._con.execute("SELECT DISTINCT owner, fingerprint FROM summaries").fetchall()
+        return {r[0]: r[1] for r in rows}
+
+    def save_summary(
+        self, owner: str, fingerprint: str, summary: Sequence[SummarySentence], timeline: Sequence[TimelineEntry]
+    ) -> None:
+        with self._transaction():
+            self._con.execute("DELETE FROM summaries WHERE owner = ?", [owner])
+            self._con.execute("DELETE FROM timelines WHERE owner = ?", [owner])
+            self._insert(
+                "summaries",
+                [(owner, i, s.kind, s.text, _citations_json(s.citations), fingerprint) for i, s in enumerate(summary)],
+            )
+            self._insert(
+                "timelines",
+                [
+                    (owner, i, t.date, t.granularity.value, t.text, _citations_json(t.citations))
+                    for i, t in enumerate(timeline)
+                ],
+            )
+
+    def event_rows(self, where: str = "", params: Sequence[Any] = ()) -> list[Event]:
+        rows = self._con.execute(
+            "SELECT e.id, e.story_id, e.title, e.first, e.last, e.sources, e.independent, "
+            "(SELECT list(x.article_id ORDER BY coalesce(a.published, a.ingested_at), a.id) "
+            " FROM event_articles x JOIN articles a ON a.id = x.article_id WHERE x.event_id = e.id) "
+            f"FROM events e {'WHERE ' + where if where else ''} ORDER BY e.first, e.id",
+            list(params),
+        ).fetchall()
+        return [
+            Event(r[0], r[1], r[2], tuple(r[7] or ()), r[3], r[4], tuple(r[5]), int(r[6]), *self._texts(r[0]))
+            for r in rows
+        ]
+
+    def story_rows(self, where: str = "", params: Sequence[Any] = (), order: str = "s.last DESC, s.id") -> list[Story]:
+        rows = self._con.execute(
+            "SELECT s.id, s.title, s.first, s.last, s.sources, s.independent, s.entities, "
+            "(SELECT list(e.id ORDER BY e.first, e.id) FROM events e WHERE e.story_id = s.id), "
+            "(SELECT list(x.article_id ORDER BY coalesce(a.published, a.ingested_at), a.id) FROM events e "
+            " JOIN event_articles x ON x.event_id = e.id JOIN articles a ON a.id = x.article_id "
+            " WHERE e.story_id = s.id) "
+            f"FROM stories s {'WHERE ' + where if where else ''} ORDER BY {order}",
+            list(params),
+        ).fetchall()
+        return [
+            Story(
+                r[0],
+                r[1],
+                tuple(r[7] or ()),
+                tuple(r[8] or ()),
+                r[2],
+                r[3],
+                tuple(r[4]),
+                int(r[5]),
+                tuple(r[6]),
+                *self._texts(r[0]),
+            )
+            for r in rows
+        ]
+
+    def _texts(self, owner: str) -> tuple[tuple[SummarySentence, ...], tuple[TimelineEntry, ...]]:
+        summary = self._con.execute(
+            "SELECT kind, text, citations FROM summaries WHERE owner = ? ORDER BY position", [owner]
+        ).fetchall()
+        timeline = self._con.execute(
+            "SELECT date, granularity, text, citations FROM timelines WHERE owner = ? ORDER BY position", [owner]
+        ).fetchall()
+        return (
+            tuple(SummarySentence(r[1], _citations(r[2]), r[0]) for r in summary),
+            tuple(TimelineEntry(r[0], Granularity(r[1]), r[2], _citations(r[3])) for r in timeline),
+        )
+
+    def sentence_vectors(self, ids: Sequence[str]) -> dict[tuple[str, int], np.ndarray]:
+        rows = self._con.execute(
+            "SELECT article_id, idx, vector FROM sentence_vectors WHERE article_id IN (SELECT unnest(?))", [list(ids)]
+        ).fetchall()
+        return {(r[0], r[1]): np.asarray(r[2], dtype=np.float32) for r in rows}
+
+    def save_sentence_vectors(self, rows: Sequence[tuple[str, int, np.ndarray]]) -> None:
+        with self._transaction():
+            self._insert("sentence_vectors", [(a, i, v.tolist()) for a, i, v in rows])
+
+
+def _citations_json(citations: Sequence[Citation]) -> str:
+    return json.dumps([[c.article_id, c.sentence] for c in citations])
+
+
+def _citations(raw: str) -> tuple[Citation, ...]:
+    return tuple(Citation(a, int(i)) for a, i in json.loads(raw))
+
+
+@dataclass(frozen=True)
+class ArticleMeta:
+    """What the story stage shows of an article: enough for titles, sources and ordering."""
+
+    title: str | None
+    source: str | None
+    published: datetime | None
+    time: datetime  # published, else ingested
+    lead: str
+
+
+class StoryReads:
+    """Mixed into Store: reads across articles and analysis that the story stage needs."""
+
+    _con: duckdb.DuckDBPyConnection
+
+    def article_meta(self, ids: Sequence[str]) -> dict[str, ArticleMeta]:
+        rows = self._con.execute(
+            "SELECT id, title, source, published, coalesce(published, ingested_at), left(text, 200) FROM articles "
+            "WHERE id IN (SELECT unnest(?))",
+            [list(ids)],
+        ).fetchall()
+        return {r[0]: ArticleMeta(r[1], r[2], r[3], r[4], r[5]) for r in rows}
+
+    def feature_vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        rows = self._con.execute(
+            "SELECT article_id, vector FROM article_features WHERE article_id IN (SELECT unnest(?))", [list(ids)]
+        ).fetchall()
+        return {r[0]: np.asarray(r[1], dtype=np.float32) for r in rows}
+
+    def main_entities(self, ids: Sequence[str], n: int) -> list[str]:
+        """The ids of the entities most articles among ``ids`` mention, people and organizations first."""
+        rows = self._con.execute(
+            "SELECT n.entity_id FROM mentions m JOIN entity_names n ON n.type = m.type AND n.name = m.name "
+            "WHERE m.article_id IN (SELECT unnest(?)) GROUP BY n.entity_id, m.type "
+            "ORDER BY count(DISTINCT m.article_id) DESC, m.type IN ('PERSON', 'ORG') DESC, count(*) DESC, "
+            "n.entity_id LIMIT ?",
+            [list(ids), n],
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def owner_fingerprints(self) -> dict[str, str]:
+        rows = self._con.execute("SELECT id, fingerprint FROM events UNION ALL SELECT id, fingerprint FROM stories")
+        return {r[0]: r[1] for r in rows.fetchall()}
+
+    def times_of(self, ids: Sequence[str]) -> list[TimeExpression]:
+        rows = self._con.execute(
+            "SELECT article_id, start_char, end_char, text, value, granularity FROM times "
+            "WHERE article_id IN (SELECT unnest(?)) ORDER BY article_id, start_char",
+            [list(ids)],
+        ).fetchall()
+        return [TimeExpression(r[0], r[1], r[2], r[3], r[4], Granularity(r[5]) if r[5] else None) for r in rows]
+
+    def sentences_of(self, ids: Sequence[str]) -> dict[tuple[str, int], Sentence]:
+        rows = self._con.execute(
+            "SELECT article_id, idx, start_char, end_char, text FROM sentences "
+            "WHERE article_id IN (SELECT unnest(?)) ORDER BY article_id, idx",
+            [list(ids)],
+        ).fetchall()
+        return {(r[0], r[1]): Sentence(*r) for r in rows}
+
+    def entity_sentences(self, entity_id: str) -> dict[tuple[str, int], Sentence]:
+        """The sentences that mention an entity."""
+        rows = self._con.execute(
+            "SELECT DISTINCT s.article_id, s.idx, s.start_char, s.end_char, s.text FROM mentions m "
+            "JOIN entity_names n ON n.type = m.type AND n.name = m.name AND n.entity_id = ? "
+            "JOIN sentences s ON s.article_id = m.article_id AND s.idx = m.sentence",
+            [entity_id],
+        ).fetchall()
+        return {(r[0], r[1]): Sentence(*r) for r in rows}

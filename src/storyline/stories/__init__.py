@@ -1,0 +1,1 @@
+"""The story stage: reprints, events, stories, summaries and timelines."""

@@ -1,0 +1,217 @@
+"""Events and stories from article features.
+
+Events: one pass over the articles in time order (publication time, then id). Each article is scored
+against the events still open at its time (an event closes ``gap_days`` after its latest article, or
+``span_days`` after its first): cosine of its vector with the event centroid plus ``entity_weight``
+times the overlap of their entity keys. It joins the best event scoring at least ``join``, else opens
+a new one. Because the pass is a function of the ordered articles alone, the store can replay it from
+any point: new articles older than some already placed make the stage rewind to the oldest of them and
+replay from there, so the result never depends on batch sizes or on the order articles arrived in.
+
+After the pass, events that were opened apart but overlap in time and agree in vector and entities
+are merged (a late preview and the coverage of one summit). Stories link events of any date whose main
+actors and topic agree (the same leaders meeting again years later).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import numpy as np
+
+from storyline.stories.features import Features
+
+
+@dataclass(frozen=True)
+class Params:
+    join: float = 0.62  # cosine + entity_weight * overlap needed to join an event
+    entity_weight: float = 0.35
+    gap_days: float = 4.0  # an event takes articles up to this long after its latest one
+    span_days: float = 12.0  # ... and up to this long after its first one
+    merge: float = 0.72  # score two overlapping events need to merge
+    story: float = 0.55  # score two events of any date need to share a story
+    story_entities: float = 0.35  # and the overlap of their main actors
+    story_keys: int = 8  # main actors of an event: its top entity keys
+
+
+@dataclass
+class EventState:
+    """An event as the online pass sees it."""
+
+    id: str
+    first: datetime
+    last: datetime
+    total: np.ndarray  # sum of member vectors
+    size: int = 0
+    profile: dict[str, float] = field(default_factory=dict)  # summed entity weights
+    members: list[str] = field(default_factory=list)
+
+    def add(self, f: Features) -> None:
+        self.total = self.total + f.vector
+        self.size += 1
+        self.last = max(self.last, f.t)
+        self.first = min(self.first, f.t)
+        for key, weight in zip(f.keys, f.weights, strict=True):
+            self.profile[key] = self.profile.get(key, 0.0) + weight
+        self.members.append(f.article_id)
+
+    @property
+    def centroid(self) -> np.ndarray:
+        norm = float(np.linalg.norm(self.total))
+        return self.total / norm if norm else self.total
+
+
+def event_id(first_article: str) -> str:
+    return "ev" + hashlib.sha1(first_article.encode()).hexdigest()[:10]
+
+
+def story_id(first_event: str) -> str:
+    return "st" + hashlib.sha1(first_event.encode()).hexdigest()[:10]
+
+
+def overlap(a: dict[str, float], b: dict[str, float]) -> float:
+    """Cosine of two entity-key profiles (0 when either is empty)."""
+    if not a or not b:
+        return 0.0
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(w * b[k] for k, w in a.items() if k in b)
+    if not dot:
+        return 0.0
+    return dot / (math.sqrt(sum(w * w for w in a.values())) * math.sqrt(sum(w * w for w in b.values())))
+
+
+def order_key(f: Features) -> tuple[datetime, str]:
+    return (f.t, f.article_id)
+
+
+class OnlinePass:
+    """Places articles, in time order, into open events."""
+
+    def __init__(self, params: Params, open_events: Iterable[EventState] = ()) -> None:
+        self.params = params
+        self.open: list[EventState] = list(open_events)
+
+    def _close_expired(self, t: datetime) -> None:
+        gap, span = timedelta(days=self.params.gap_days), timedelta(days=self.params.span_days)
+        self.open = [e for e in self.open if e.last >= t - gap and e.first >= t - span]
+
+    def place(self, f: Features) -> tuple[str, float]:
+        """The event ``f`` joins (opening one if none fits) and its score there."""
+        self._close_expired(f.t)
+        best: EventState | None = None
+        best_score = -1.0
+        if self.open:
+            centroids = np.stack([e.centroid for e in self.open])
+            cosines = centroids @ f.vector
+            profile = f.profile
+            for event, cosine in zip(self.open, cosines, strict=True):
+                if cosine + self.params.entity_weight < self.params.join:
+                    continue  # cannot reach the threshold even with full entity overlap
+                score = float(cosine) + self.params.entity_weight * overlap(profile, event.profile)
+                if score > best_score:
+                    best, best_score = event, score
+        if best is None or best_score < self.params.join:
+            best = EventState(event_id(f.article_id), f.t, f.t, np.zeros_like(f.vector))
+            self.open.append(best)
+            best_score = 1.0
+        best.add(f)
+        return best.id, best_score
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """The final grouping: merged event of every raw event, story of every merged event."""
+
+    event_of: dict[str, str]  # raw event id -> event id
+    story_of: dict[str, str]  # event id -> story id
+
+
+def group(raw: Sequence[EventState], params: Params) -> Grouping:
+    """Merge overlapping events that agree, then link events into stories. Deterministic in ``raw``."""
+    events = sorted(raw, key=lambda e: (e.first, e.id))
+    merged = _merge_events(events, params)
+    by_event: dict[str, list[EventState]] = {}
+    for e in events:
+        by_event.setdefault(merged[e.id], []).append(e)
+    combined = [_combine(k, parts) for k, parts in by_event.items()]
+    combined.sort(key=lambda e: (e.first, e.id))
+    return Grouping(merged, _link_stories(combined, params))
+
+
+def _combine(event: str, parts: list[EventState]) -> EventState:
+    out = EventState(event, min(p.first for p in parts), max(p.last for p in parts), sum(p.total for p in parts))
+    for p in parts:
+        out.size += p.size
+        out.members.extend(p.members)
+        for k, w in p.profile.items():
+            out.profile[k] = out.profile.get(k, 0.0) + w
+    return out
+
+
+def _score(a: EventState, b: EventState, params: Params) -> float:
+    return float(a.centroid @ b.centroid) + params.entity_weight * overlap(a.profile, b.profile)
+
+
+def _merge_events(events: list[EventState], params: Params) -> dict[str, str]:
+    uf = _UnionFind([e.id for e in events])
+    gap = timedelta(days=params.gap_days)
+    for i, a in enumerate(events):
+        for b in events[i + 1 :]:
+            if b.first > a.last + gap:
+                break
+            if _score(a, b, params) >= params.merge:
+                uf.union(a.id, b.id)
+    return {e.id: uf.find(e.id) for e in events}
+
+
+def _main_actors(e: EventState, n: int) -> dict[str, float]:
+    ranked = sorted(e.profile.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+    return dict(ranked)
+
+
+def _link_stories(events: list[EventState], params: Params) -> dict[str, str]:
+    uf = _UnionFind([e.id for e in events])
+    actors = [_main_actors(e, params.story_keys) for e in events]
+    by_key: dict[str, list[int]] = {}
+    for i, a in enumerate(actors):
+        for key in a:
+            by_key.setdefault(key, []).append(i)
+    centroids = np.stack([e.centroid for e in events]) if events else np.zeros((0, 1))
+    for i, a in enumerate(actors):
+        candidates = sorted({j for key in a for j in by_key[key] if j > i})
+        if not candidates:
+            continue
+        cosines = centroids[candidates] @ centroids[i]
+        for j, cosine in zip(candidates, cosines, strict=True):
+            entities = overlap(a, actors[j])
+            if entities >= params.story_entities and cosine + params.entity_weight * entities >= params.story:
+                uf.union(events[i].id, events[j].id)
+    return {e.id: story_id(uf.find(e.id)) for e in events}
+
+
+class _UnionFind:
+    """Union-find whose root is always the earliest item (the order given), so ids are stable."""
+
+    def __init__(self, items: Sequence[str]) -> None:
+        self.rank = {x: i for i, x in enumerate(items)}
+        self.parent = {x: x for x in items}
+
+    def find(self, x: str) -> str:
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            if self.rank[rb] < self.rank[ra]:
+                ra, rb = rb, ra
+            self.parent[rb] = ra

@@ -1,0 +1,87 @@
+"""Timelines: dated entries from the resolved dates of a story's (or an entity's) articles.
+
+Each resolved date expression dates the sentence it sits in. Sentences about one date that say
+much the same thing (shared content words) become one entry, worded by the sentence most of them
+agree with and citing all of them; copies of a reprinted article add no citation of their own.
+Entries are sorted by date (ISO values sort in time order: "2018" < "2018-06" < "2018-06-12").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from storyline.model import Citation, Granularity, Sentence, TimeExpression, TimelineEntry
+
+DATED = frozenset({Granularity.DAY, Granularity.WEEK, Granularity.MONTH, Granularity.TIME})
+MAX_PER_DATE = 2
+MAX_ENTRIES = 40
+SAME = 0.25  # content-word Jaccard for two sentences to say the same thing
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+|\d+")
+_STOP = frozenset(
+    "the a an and or but of to in on at for with by from as is are was were be been has have had that this "
+    "it its he she they his her their said says will would after before over about than which who".split()
+)
+
+
+def content_words(text: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in _WORD.findall(text) if w.lower() not in _STOP)
+
+
+def _similar(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def build(
+    times: Sequence[TimeExpression],
+    sentences: Mapping[tuple[str, int], Sentence],
+    original_of: Mapping[str, str],
+    *,
+    granularities: frozenset[Granularity] = DATED,
+    max_entries: int = MAX_ENTRIES,
+) -> list[TimelineEntry]:
+    """Timeline entries from ``times`` (resolved expressions) and the ``sentences`` that contain them."""
+    by_article: dict[str, list[Sentence]] = {}
+    for sentence in sentences.values():
+        by_article.setdefault(sentence.article_id, []).append(sentence)
+    dated: dict[tuple[str, Granularity], dict[tuple[str, int], Sentence]] = {}
+    for t in times:
+        if t.value is None or t.granularity not in granularities or t.article_id in original_of:
+            continue
+        sentence = next((s for s in by_article.get(t.article_id, ()) if s.start <= t.start < s.end), None)
+        if sentence is not None and len(sentence.text.split()) >= 6:
+            value = t.value[:10] if t.granularity is Granularity.TIME else t.value
+            granularity = Granularity.DAY if t.granularity is Granularity.TIME else t.granularity
+            dated.setdefault((value, granularity), {})[sentence.article_id, sentence.index] = sentence
+    entries: list[TimelineEntry] = []
+    for (value, granularity), found in dated.items():
+        entries.extend(_entries(value, granularity, list(found.values())))
+    entries.sort(key=lambda e: (-len({c.article_id for c in e.citations}), e.date, e.text))
+    kept = entries[:max_entries]
+    kept.sort(key=lambda e: (e.date, -len(e.citations), e.text))
+    return kept
+
+
+def _entries(value: str, granularity: Granularity, found: list[Sentence]) -> list[TimelineEntry]:
+    words = [content_words(s.text) for s in found]
+    support = [
+        [j for j in range(len(found)) if j == i or _similar(words[i], words[j]) >= SAME] for i in range(len(found))
+    ]
+    order = sorted(
+        range(len(found)),
+        key=lambda i: (-len({found[j].article_id for j in support[i]}), len(found[i].text), found[i].article_id),
+    )
+    used: set[int] = set()
+    out = []
+    for i in order:
+        if i in used or len(out) >= MAX_PER_DATE:
+            continue
+        group = [j for j in support[i] if j not in used]
+        used.update(group)
+        citations = tuple(sorted({Citation(found[j].article_id, found[j].index) for j in group}, key=_cite_key))
+        out.append(TimelineEntry(value, granularity, found[i].text, citations))
+    return out
+
+
+def _cite_key(c: Citation) -> tuple[str, int]:
+    return (c.article_id, c.sentence)
