@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import threading
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,8 @@ from storyline.model import (
     AnalyzeReport,
     Article,
     Entity,
+    FeedPoll,
+    FeedStatus,
     IngestReport,
     Quote,
     RawDocument,
@@ -29,6 +32,8 @@ from storyline.pipeline import Progress, analyze_pending, ingest_documents, inge
 from storyline.settings import Settings
 from storyline.store import ArticleFilter, Store
 from storyline.store.analysis import QuoteFilter
+from storyline.watch import WatchCycle
+from storyline.watch import watch as watch_feeds
 
 
 class Workspace:
@@ -102,6 +107,35 @@ class Workspace:
         """Ingest ``paths`` then analyze what is new: the main job in one call."""
         ingested = self.ingest(*paths, source=source, published=published, progress=progress)
         return ingested, self.analyze(progress)
+
+    def watch(
+        self,
+        *urls: str,
+        once: bool = False,
+        analyze: bool = True,
+        on_poll: Callable[[FeedPoll], None] | None = None,
+        on_cycle: Callable[[WatchCycle], None] | None = None,
+        stop: threading.Event | None = None,
+    ) -> WatchCycle | None:
+        """Poll feeds (these, added to the store, or every feed it knows), store and analyze new items.
+
+        ``once`` polls each feed once and returns that cycle; otherwise runs until ``stop`` is set.
+        ``analyze=False`` only stores new articles (analyze them later with ``analyze()``).
+        """
+        last: list[WatchCycle] = []
+
+        def cycle_done(cycle: WatchCycle) -> None:
+            last[:] = [cycle]
+            if on_cycle:
+                on_cycle(cycle)
+
+        watch_feeds(self.store, urls, self.settings, self._options(None, None), once=once, analyze=analyze,
+                    on_poll=on_poll, on_cycle=cycle_done, stop=stop)  # fmt: skip
+        return last[0] if last else None
+
+    def feeds(self) -> list[FeedStatus]:
+        """Every watched feed: last success, last error, items seen, next poll."""
+        return self.store.feed_statuses()
 
     def entities(
         self, *, type: str | None = None, name: str | None = None, limit: int | None = 50, offset: int = 0
