@@ -323,3 +323,11 @@ def test_a_new_article_is_ingested_and_analyzed_after_one_poll(fws: storyline.Wo
     # TODO(lead, stories): once pipeline.update_after_ingest also clusters, assert the story assignment here:
     #   the new article ``new_id`` lands in the same story as the first article (both report Odile Ferrand
     #   opening council works), e.g. ``assert fws.story_of(new_id).id == fws.story_of(first_id).id``.
+
+
+def test_an_unreachable_robots_txt_means_nothing_is_fetched(fws: storyline.Workspace, server: FeedServer) -> None:
+    server.routes["/robots.txt"] = Route("busy", status=503, content_type="text/plain")
+    server.routes["/rss"] = Route(rss(add_pages(server, [0])))
+    (result,) = poll(fws, server.url("/rss")).polls
+    assert "robots.txt" in (result.error or "") and "unreachable" in (result.error or "")
+    assert server.hits("/rss") == 0 and fws.count() == 0

@@ -119,7 +119,8 @@ class Workspace:
     ) -> WatchCycle | None:
         """Poll feeds (these, added to the store, or every feed it knows), store and analyze new items.
 
-        ``once`` polls each feed once and returns that cycle; otherwise runs until ``stop`` is set.
+        ``once`` polls each feed once; otherwise polls as feeds fall due until ``stop`` is set. Returns the
+        last cycle (None when there was none).
         ``analyze=False`` only stores new articles (analyze them later with ``analyze()``).
         """
         last: list[WatchCycle] = []

@@ -300,6 +300,7 @@ class ParsedFeed:
     kind: str  # "rss", "atom" or "json"
     title: str | None
     entries: tuple[FeedEntry, ...]
+    problem: str | None = None  # not well-formed, but read leniently (as feed readers do)
 
 
 @dataclass(frozen=True)

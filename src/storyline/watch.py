@@ -38,6 +38,7 @@ from storyline.store.feeds import ItemOutcome, PollResult
 MAX_ITEM_ATTEMPTS = 3  # an item whose page failed this many polls in a row is given up (status 'failed')
 MAX_CRAWL_DELAY = 60.0  # a robots.txt Crawl-delay is honoured up to this many seconds
 ROBOTS_TTL = 24 * 3600.0  # robots.txt is fetched again after this many seconds
+ROBOTS_RETRY = 600.0  # ... or this many, when it was unreachable
 _REDIRECTS = (301, 302, 303, 307, 308)
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _TOTAL_TIMEOUT_FACTOR = 4  # a whole response must arrive within this many fetch_timeouts
@@ -150,7 +151,7 @@ class _Host:
     delay: float = 0.0
     robots: urllib.robotparser.RobotFileParser | None = None
     robots_error: str | None = None  # robots.txt unreachable: the host is not fetched
-    robots_at: float | None = None
+    robots_until: float = 0.0  # monotonic time after which robots.txt is fetched again
 
 
 class Fetcher:
@@ -301,7 +302,7 @@ class Fetcher:
         """Raise FetchError when robots.txt disallows ``url`` for our User-Agent (RFC 9309 rules)."""
         host = self._host(url)
         with host.lock:
-            fresh = host.robots_at is not None and time.monotonic() - host.robots_at < ROBOTS_TTL
+            fresh = time.monotonic() < host.robots_until
         if not fresh:
             self._load_robots(url, host)
         if host.robots_error:
@@ -330,7 +331,8 @@ class Fetcher:
             if crawl_delay is not None:
                 delay = max(delay, min(float(crawl_delay), MAX_CRAWL_DELAY))
         with host.lock:
-            host.robots, host.robots_error, host.robots_at, host.delay = parser, error, time.monotonic(), delay
+            host.robots, host.robots_error, host.delay = parser, error, delay
+            host.robots_until = time.monotonic() + (ROBOTS_RETRY if error else ROBOTS_TTL)
 
 
 def _charset(content_type: str | None) -> str | None:
@@ -386,6 +388,8 @@ def poll_feed(store: Store, fetcher: Fetcher, url: str, settings: Settings, opti
         poll.error = str(exc)
         store.save_poll(url, PollResult(now, _next_poll(now, settings, state.failures + 1), poll.error))
         return poll
+    if feed.problem:
+        poll.ingest.warnings.append(f"{url}: the feed is not well-formed ({feed.problem}); read leniently")
     entries = list({e.key: e for e in reversed(feed.entries)}.values())[::-1]  # one per key, feed order
     poll.entries = len(entries)
     seen = store.feed_items(url, [e.key for e in entries])

@@ -8,6 +8,7 @@ import json
 from html import escape as escape_html
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import feedparser
 from lxml import etree
@@ -16,6 +17,7 @@ from storyline.errors import InputError
 from storyline.ingest.html import extract_html
 from storyline.model import FeedEntry, ParsedFeed, RawDocument
 
+_BENIGN = (feedparser.NonXMLContentType, feedparser.CharacterEncodingOverride)  # served as text/html, etc.
 _JSON_FEED = "https://jsonfeed.org/version/"
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
@@ -35,13 +37,15 @@ def parse_feed(content: bytes, url: str, content_type: str | None = None) -> Par
         sanitize_html=False,  # pages are extracted by trafilatura, and HTML is never rendered
     )
     version = str(parsed.get("version") or "")
+    exc = parsed.get("bozo_exception")
+    problem = str(exc) or type(exc).__name__ if exc is not None and not isinstance(exc, _BENIGN) else None
     if not version:
-        problem = parsed.get("bozo_exception")
-        detail = f": {problem}" if problem else ""
-        raise InputError(f"not an RSS, Atom or JSON feed{detail}")
+        raise InputError("not an RSS, Atom or JSON feed" + (f": {problem}" if problem else ""))
     entries = tuple(e for e in (_feedparser_entry(item) for item in parsed.entries) if e is not None)
+    if problem and not entries:
+        raise InputError(f"malformed feed: {problem}")
     kind = "atom" if version.startswith("atom") else "rss"
-    return ParsedFeed(kind=kind, title=_text(parsed.feed.get("title")), entries=entries)
+    return ParsedFeed(kind=kind, title=_text(parsed.feed.get("title")), entries=entries, problem=problem)
 
 
 def _feedparser_entry(item: Any) -> FeedEntry | None:
@@ -133,11 +137,17 @@ def entry_document(
         title=page.title or entry.title,
         dek=page.description,
         author=page.author.replace("; ", ", ") if page.author else entry.author,
-        source=page.source or feed_title,
+        source=_site_name(page.source, fetched_url or entry.url) or feed_title,
         url=entry.url or page.url,
         published=_published(page.published, entry.published),
         metadata=metadata,
     )
+
+
+def _site_name(name: str | None, url: str | None) -> str | None:
+    """The page's site name, unless it is only the host name (trafilatura's fallback): then the feed's title."""
+    host = (urlsplit(url).netloc if url else "").lower().removeprefix("www.")
+    return None if name is None or name.lower().removeprefix("www.") == host else name
 
 
 def _published(page: str | None, feed: str | None) -> str | None:
