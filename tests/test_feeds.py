@@ -14,7 +14,7 @@ from storyline.errors import InputError
 from storyline.ingest.feeds import parse_feed, parse_opml
 from storyline.settings import Settings
 from storyline.store import Store
-from storyline.watch import WatchCycle, is_public, vet_address
+from storyline.watch import Fetcher, FetchError, WatchCycle, _GuardedBackend, is_public, vet_address
 from tests.feedserver import FeedServer, Route, atom, json_feed, page, rss
 
 FAST = {
@@ -331,3 +331,13 @@ def test_an_unreachable_robots_txt_means_nothing_is_fetched(fws: storyline.Works
     (result,) = poll(fws, server.url("/rss")).polls
     assert "robots.txt" in (result.error or "") and "unreachable" in (result.error or "")
     assert server.hits("/rss") == 0 and fws.count() == 0
+
+
+def test_connections_are_pinned_to_vetted_addresses(server: FeedServer) -> None:
+    """The guard also sits under httpx, so a host whose DNS answer changes after the check is still refused."""
+    with Fetcher(Settings()) as fetcher:
+        backend = fetcher._client._transport._pool._network_backend  # type: ignore[attr-defined]
+        assert isinstance(backend, _GuardedBackend)
+        with pytest.raises(FetchError, match="private, loopback"):
+            backend.connect_tcp("127.0.0.1", server.port)
+    assert server.log == []
