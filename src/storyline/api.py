@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,8 @@ from storyline.model import (
     ClusterReport,
     Entity,
     Event,
+    FeedPoll,
+    FeedStatus,
     IngestReport,
     Quote,
     RawDocument,
@@ -41,6 +44,8 @@ from storyline.pipeline import (
 from storyline.settings import Settings
 from storyline.store import ArticleFilter, Store
 from storyline.store.analysis import QuoteFilter
+from storyline.watch import WatchCycle
+from storyline.watch import watch as watch_feeds
 
 
 class Workspace:
@@ -162,6 +167,36 @@ class Workspace:
         meta = self.store.article_meta(ids)
         volume = Counter(m.time.date().isoformat() for m in meta.values())
         return Timeline(owner, title, tuple(entries), tuple(sorted(volume.items())))
+
+    def watch(
+        self,
+        *urls: str,
+        once: bool = False,
+        analyze: bool = True,
+        on_poll: Callable[[FeedPoll], None] | None = None,
+        on_cycle: Callable[[WatchCycle], None] | None = None,
+        stop: threading.Event | None = None,
+    ) -> WatchCycle | None:
+        """Poll feeds (these, added to the store, or every feed it knows), store and analyze new items.
+
+        ``once`` polls each feed once; otherwise polls as feeds fall due until ``stop`` is set. Returns the
+        last cycle (None when there was none).
+        ``analyze=False`` only stores new articles (analyze them later with ``analyze()``).
+        """
+        last: list[WatchCycle] = []
+
+        def cycle_done(cycle: WatchCycle) -> None:
+            last[:] = [cycle]
+            if on_cycle:
+                on_cycle(cycle)
+
+        watch_feeds(self.store, urls, self.settings, self._options(None, None), once=once, analyze=analyze,
+                    on_poll=on_poll, on_cycle=cycle_done, stop=stop)  # fmt: skip
+        return last[0] if last else None
+
+    def feeds(self) -> list[FeedStatus]:
+        """Every watched feed: last success, last error, items seen, next poll."""
+        return self.store.feed_statuses()
 
     def entities(
         self, *, type: str | None = None, name: str | None = None, limit: int | None = 50, offset: int = 0

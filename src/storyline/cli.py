@@ -1,12 +1,14 @@
 """The ``storyline`` command: thin commands that parse flags, call the library, and render.
 
 Exit codes: 0 success; 1 an error stopped the command (message on stderr); 2 wrong usage;
-3 ingest finished but skipped some inputs (each listed with its reason).
+3 ingest finished but skipped some inputs, or watch --once finished but some feeds or items failed (each
+listed with its reason).
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -28,7 +30,8 @@ from storyline.export import (
     story_to_dict,
     timeline_to_list,
 )
-from storyline.model import AnalyzeReport, ClusterReport, Entity, IngestReport, Quote
+from storyline.ingest.feeds import parse_opml
+from storyline.model import AnalyzeReport, ClusterReport, Entity, FeedPoll, IngestReport, Quote
 from storyline.report import REPORT_FORMATS, render
 from storyline.report import build as build_report
 from storyline.settings import DEFAULT_DB, Settings
@@ -78,8 +81,8 @@ def main(
     state.db, state.config = db, config
 
 
-def _open(read_only: bool = False) -> storyline.Workspace:
-    settings = Settings.load(state.config, db=state.db)
+def _open(read_only: bool = False, **overrides: Any) -> storyline.Workspace:
+    settings = Settings.load(state.config, db=state.db, **overrides)
     return storyline.Workspace(settings, read_only=read_only)
 
 
@@ -494,6 +497,126 @@ def quotes(
             escape(who) if q.speaker or q.speaker_entity_id else who, str(q.kind), escape(q.text), escape(q.article_id)
         )
     out.print(table)
+
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$", re.IGNORECASE)
+_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(text: str) -> float:
+    """'90', '90s', '10m', '2h', '1d' -> seconds."""
+    match = _DURATION.match(text)
+    if not match or float(match.group(1)) <= 0:
+        raise typer.BadParameter(f"{text!r} is not a duration such as 30s, 10m, 2h or 1d")
+    return float(match.group(1)) * _SECONDS[(match.group(2) or "s").lower()]
+
+
+@app.command()
+def watch(
+    urls: Annotated[list[str] | None, typer.Argument(help="Feed URLs (RSS, Atom or JSON Feed).")] = None,
+    opml: Annotated[
+        Path | None, typer.Option("--opml", help="Also watch the feeds of an OPML file.", exists=True, dir_okay=False)
+    ] = None,
+    every: Annotated[
+        str | None, typer.Option("--every", help="Poll interval: 30s, 10m, 2h... [default: 10m, or poll_interval]")
+    ] = None,
+    once: Annotated[bool, typer.Option("--once", help="Poll each feed once, then exit.")] = False,
+    allow_private: Annotated[
+        bool, typer.Option("--allow-private", help="Allow private, loopback and link-local addresses.")
+    ] = False,
+    analyze: Annotated[bool, typer.Option(help="Analyze new articles after each round of polls.")] = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only failures and summaries.")] = False,
+) -> None:
+    """Watch feeds: fetch each new item's page, store it, analyze what is new. Without URLs: every known feed."""
+    interval = parse_duration(every) if every is not None else None
+    feed_urls = list(urls or [])
+    failed = False
+    try:
+        if opml is not None:
+            feed_urls += parse_opml(opml)
+        overrides: dict[str, Any] = {"poll_interval": interval, "allow_private": True if allow_private else None}
+        with _open(**overrides) as ws:
+            if not feed_urls and not ws.feeds():
+                err.print("[bold red]error:[/] no feeds: give FEED_URL... or --opml FILE")
+                raise typer.Exit(EXIT_USAGE)
+
+            def on_poll(poll: FeedPoll) -> None:
+                nonlocal failed
+                failed = failed or not poll.ok
+                _print_poll(poll, quiet)
+
+            def on_cycle(cycle: Any) -> None:
+                if cycle.analysis is not None:
+                    _print_analysis(cycle.analysis)
+
+            if not once and not quiet:
+                err.print(f"[dim]watching; polls every {ws.settings.poll_interval:g}s; Ctrl-C to stop[/]")
+            try:
+                ws.watch(*feed_urls, once=once, analyze=analyze, on_poll=on_poll, on_cycle=on_cycle)
+            except KeyboardInterrupt:
+                err.print("stopped")
+    except StorylineError as exc:
+        raise _fail(exc) from exc
+    if failed and once:
+        raise typer.Exit(EXIT_SKIPPED)
+
+
+def _print_poll(poll: FeedPoll, quiet: bool) -> None:
+    if poll.error is not None:
+        err.print(f"[red]failed[/] {escape(poll.url)}: {escape(poll.error)}")
+        return
+    if not quiet:
+        for skip in poll.ingest.skipped:
+            err.print(f"[yellow]skipped[/] {escape(str(skip))}")
+        for warning in poll.ingest.warnings:
+            err.print(f"[yellow]warning[/] {escape(warning)}")
+    if poll.not_modified:
+        out.print(f"{escape(poll.url)}: not modified")
+        return
+    out.print(
+        f"{escape(poll.url)}: {poll.entries} items, {poll.new} new; ingested [bold]{len(poll.ingest.ingested)}[/], "
+        f"duplicates {len(poll.ingest.duplicates)}, skipped {len(poll.ingest.skipped)}"
+    )
+
+
+@app.command()
+def feeds(as_json: Annotated[bool, typer.Option("--json", help="JSON Lines, one feed per line.")] = False) -> None:
+    """List watched feeds: last success, last error, items seen, next poll."""
+    try:
+        with _open(read_only=True) as ws:
+            found = ws.feeds()
+    except StorylineError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        for f in found:
+            record = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in vars(f).items()}
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        return
+    if not found:
+        out.print("no feeds yet; add some with: storyline watch FEED_URL...")
+        return
+    table = Table(header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
+    for name, kwargs in (
+        ("feed", {"ratio": 2}),
+        ("last success", {"no_wrap": True}),
+        ("last error", {"ratio": 2}),
+        ("items", {"justify": "right"}),
+        ("next poll", {"no_wrap": True}),
+    ):
+        table.add_column(name, **kwargs)
+    for f in found:
+        name = f"{escape(f.title)}\n[dim]{escape(f.url)}[/]" if f.title else escape(f.url)
+        error = ""
+        if f.last_error and f.last_error_at and (f.last_success is None or f.last_error_at > f.last_success):
+            error = f"[red]{escape(f.last_error)}[/] [dim]({_when(f.last_error_at)}, {f.failures} in a row)[/]"
+        elif f.last_error and f.last_error_at:
+            error = f"[dim]{escape(f.last_error)} ({_when(f.last_error_at)})[/]"
+        table.add_row(name, _when(f.last_success), error, str(f.items_seen), _when(f.next_poll))
+    out.print(table)
+
+
+def _when(moment: Any) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S") if moment is not None else "never"
 
 
 def run() -> None:

@@ -96,6 +96,9 @@ class SkipReason(StrEnum):
     MALFORMED = "malformed"
     NO_TEXT = "no article text"
     UNSUPPORTED = "unsupported file type"
+    NOT_HTML = "not an HTML page"  # a feed item's link served something else (PDF, image, ...)
+    FETCH_FAILED = "fetch failed"  # network error, timeout or HTTP error status
+    DISALLOWED = "disallowed"  # robots.txt, or an address the SSRF guard refuses
 
 
 @dataclass(frozen=True)
@@ -361,3 +364,61 @@ class ClusterReport:
     summarized: int = 0  # events and stories whose summary was (re)written
     seconds: float = 0.0
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (article id, reason)
+
+
+# -- feeds --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One item of an RSS, Atom or JSON Feed, normalized: what the feed says about one article."""
+
+    key: str  # the item's identity within its feed: guid/id, else link, else a hash of its content
+    url: str | None = None  # the article page
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None  # as the feed gives it (RFC 822, ISO 8601); parsed at ingest
+    content_html: str | None = None  # full content or summary the feed carries, used when there is no link
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    """A feed document: its title and its items, newest as the feed orders them."""
+
+    kind: str  # "rss", "atom" or "json"
+    title: str | None
+    entries: tuple[FeedEntry, ...]
+    problem: str | None = None  # not well-formed, but read leniently (as feed readers do)
+
+
+@dataclass(frozen=True)
+class FeedStatus:
+    """What the store knows about one watched feed (``storyline feeds``)."""
+
+    url: str
+    title: str | None = None
+    last_polled: datetime | None = None
+    last_success: datetime | None = None
+    last_error: str | None = None
+    last_error_at: datetime | None = None
+    failures: int = 0  # consecutive failed polls; drives the backoff
+    items_seen: int = 0
+    next_poll: datetime | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass
+class FeedPoll:
+    """The outcome of polling one feed once."""
+
+    url: str
+    not_modified: bool = False  # the server answered 304: nothing was transferred
+    entries: int = 0  # items in the feed document
+    new: int = 0  # items not seen before
+    ingest: IngestReport = field(default_factory=IngestReport)  # new items stored, duplicate or skipped
+    error: str | None = None  # the poll failed (the feed could not be fetched or parsed)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and not self.ingest.skipped

@@ -190,6 +190,14 @@ def analyze_pending(store: Store, settings: Settings, progress: Progress | None 
     return report
 
 
+def update_after_ingest(store: Store, settings: Settings, progress: Progress | None = None) -> AnalyzeReport:
+    """Everything that follows an ingest of new articles (feeds call this after each poll): analysis, then
+    the story stage (reprints, events, stories, summaries of what changed)."""
+    report = analyze_pending(store, settings, progress)
+    cluster_pending(store, settings, progress)
+    return report
+
+
 def link_entities(store: Store) -> int:
     """Relink every name into canonical entities (cheap: it works on distinct names, not on texts)."""
     groups = link(store.name_counts())

@@ -32,6 +32,19 @@ class Settings:
     event_gap_days: float = 4.0  # an event takes articles up to this long after its latest one
     story_threshold: float = 0.55  # score two events need to belong to one story
     summary_words: int = 120  # length of event and story summaries
+    # -- feeds (storyline watch) --
+    user_agent: str = "storyline/0.1 (news feed reader)"  # sent with every request and matched in robots.txt
+    fetch_timeout: float = 20.0  # seconds to connect, and between bytes received
+    fetch_retries: int = 2  # further attempts after a network error, 429 or 5xx
+    retry_backoff: float = 1.0  # seconds before the first retry; doubles each time
+    max_response_bytes: int = 5 * 1024 * 1024  # a feed or page larger than this is skipped
+    max_redirects: int = 5
+    host_delay: float = 1.0  # seconds between two requests to the same host (robots.txt Crawl-delay if longer)
+    host_connections: int = 2  # requests in flight to one host at a time
+    fetch_workers: int = 8  # requests in flight in total
+    poll_interval: float = 600.0  # seconds between two polls of a feed (storyline watch --every)
+    max_backoff: float = 6 * 3600.0  # the longest wait before polling a failing feed again
+    allow_private: bool = False  # fetch private, loopback and link-local addresses (the SSRF guard off)
 
     def __post_init__(self) -> None:
         if self.analysis_processes < 0:
@@ -48,9 +61,18 @@ class Settings:
             "min_language_chars",
             "event_gap_days",
             "summary_words",
+            "fetch_timeout",
+            "max_response_bytes",
+            "host_connections",
+            "fetch_workers",
+            "poll_interval",
+            "max_backoff",
         ):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"setting {name} must be a positive number, got {getattr(self, name)!r}")
+        for name in ("fetch_retries", "retry_backoff", "max_redirects", "host_delay"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"setting {name} must be 0 or more, got {getattr(self, name)!r}")
         if self.cleaning_rules is not None and not Path(self.cleaning_rules).is_file():
             raise ConfigError(f"setting cleaning_rules: {self.cleaning_rules} is not a file")
 
@@ -91,6 +113,15 @@ def _coerce(name: str, value: Any) -> Any:
     default = getattr(Settings(), name)
     if name in ("db", "cleaning_rules"):
         return Path(value)
+    if isinstance(default, bool):
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in ("1", "true", "yes", "on"):
+            return True
+        if text in ("0", "false", "no", "off"):
+            return False
+        raise ConfigError(f"setting {name} must be true or false, got {value!r}")
     if isinstance(default, float):
         try:
             return float(value)

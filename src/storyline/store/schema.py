@@ -215,4 +215,35 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        4,
+        "feeds",
+        """
+        CREATE TABLE feeds (
+            url TEXT PRIMARY KEY,
+            title TEXT,
+            added_at TIMESTAMPTZ NOT NULL,
+            etag TEXT,  -- validators of the last 200 answer, sent back as a conditional GET
+            last_modified TEXT,
+            last_polled TIMESTAMPTZ,
+            last_success TIMESTAMPTZ,
+            last_error TEXT,
+            last_error_at TIMESTAMPTZ,
+            failures INTEGER NOT NULL DEFAULT 0,  -- consecutive failed polls
+            next_poll TIMESTAMPTZ
+        );
+        CREATE TABLE feed_items (
+            feed_url TEXT NOT NULL,
+            item_key TEXT NOT NULL,  -- guid/id, else link, else a content hash
+            url TEXT,
+            status TEXT NOT NULL,  -- 'stored', 'skipped' (for good) or 'failed' (tried again later)
+            article_id TEXT,
+            reason TEXT,
+            attempts INTEGER NOT NULL,
+            first_seen TIMESTAMPTZ NOT NULL,
+            updated_at TIMESTAMPTZ NOT NULL,
+            PRIMARY KEY (feed_url, item_key)
+        );
+        """,
+    ),
 )
