@@ -69,3 +69,22 @@ def test_demo_gold_date_values_at_least_90_percent(demo_ws: storyline.Workspace)
             by_doc[item["doc"]] = {t.text.lower(): t.value for t in demo_ws.times(article.id)}
     correct = sum(by_doc[g["doc"]].get(g["text"].lower()) == g["value"] for g in gold)
     assert correct / len(gold) >= 0.90
+
+
+@pytest.mark.parametrize(
+    "text", ["June 12, 2018.", "Next week.", "Monday.", "Photo: 2019", "THE WEEKEND REVIEW\n\n2020"]
+)
+def test_fragments_whose_root_is_the_date_finish(text: str) -> None:
+    """A sentence that is only a date has no verb to climb to: the search must stop at the root."""
+    import signal
+
+    def stuck(*_: object) -> None:
+        raise TimeoutError(f"find_times did not finish on {text!r}")
+
+    previous = signal.signal(signal.SIGALRM, stuck)
+    signal.alarm(20)
+    try:
+        resolved(text)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)

@@ -112,7 +112,7 @@ def _direction(doc: Doc, start: int, end: int) -> Direction:
         return Direction.NEAREST
     token = span.root
     while token.pos_ not in ("VERB", "AUX"):
-        if token.head is token:
+        if token.head.i == token.i:
             return Direction.NEAREST
         token = token.head
         if token.pos_ in ("NOUN", "PROPN") and token.i not in range(span.start, span.end):
@@ -172,8 +172,8 @@ def _finite_tense(token: Token, auxes: set[str]) -> Direction | None:
 def _governor(token: Token) -> Token | None:
     """The verb a non-finite verb depends on, or None at the top of the clause."""
     head = token.head
-    while head is not token and token.dep_ in CLIMB_DEPS:
-        if head.pos_ in ("VERB", "AUX", "ADJ") or head.head is head:
+    while head.i != token.i and token.dep_ in CLIMB_DEPS:
+        if head.pos_ in ("VERB", "AUX", "ADJ") or head.head.i == head.i:
             return head if head.pos_ in ("VERB", "AUX", "ADJ") else None
         token, head = head, head.head
     return None
