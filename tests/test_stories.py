@@ -1,0 +1,193 @@
+"""The story stage: reprints, events and stories on the demo gold, order independence, citations, reports."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import storyline
+from storyline.cli import app
+from storyline.report import build, render
+from tests.conftest import DEMO, demo_article
+
+GOLD = json.loads((DEMO / "gold.json").read_text(encoding="utf-8"))
+
+
+def pairwise_f1(pred: dict[str, str], gold: dict[str, str]) -> float:
+    ids = sorted(set(pred) & set(gold))
+    tp = fp = fn = 0
+    for a, b in itertools.combinations(ids, 2):
+        same_pred, same_gold = pred[a] == pred[b], gold[a] == gold[b]
+        tp += same_pred and same_gold
+        fp += same_pred and not same_gold
+        fn += same_gold and not same_pred
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def partition(groups: Iterable[Iterable[str]]) -> set[frozenset[str]]:
+    return {frozenset(g) for g in groups}
+
+
+@pytest.fixture(scope="module")
+def doc_ids(demo_ws: storyline.Workspace) -> dict[str, str]:
+    """Stored article id -> gold doc."""
+    return {demo_article(demo_ws, a["doc"]).id: a["doc"] for a in GOLD["articles"]}
+
+
+@pytest.mark.slow
+def test_demo_events_match_the_gold(demo_ws: storyline.Workspace, doc_ids: dict[str, str]) -> None:
+    gold = {a["doc"]: a["event"] for a in GOLD["articles"] if a.get("event")}
+    ours = {doc_ids[a]: e.id for e in demo_ws.events() for a in e.article_ids}
+    assert pairwise_f1(ours, gold) >= 0.95
+
+
+@pytest.mark.slow
+def test_demo_stories_join_events_years_apart(demo_ws: storyline.Workspace, doc_ids: dict[str, str]) -> None:
+    """The two Trump-Kim summits, the two Netanyahu-Putin meetings and the two Biden-Xi meetings share stories."""
+    story_of = {doc_ids[a]: s.id for s in demo_ws.stories(limit=None) for a in s.article_ids}
+    events = {e["id"]: e for e in GOLD["events"]}
+    for first, second in (("E1", "E2"), ("E3", "E4"), ("E5", "E6"), ("E9", "E10")):
+        assert story_of[events[first]["docs"][0]] == story_of[events[second]["docs"][0]], (first, second)
+    assert story_of[events["E5"]["docs"][0]] != story_of[events["E11"]["docs"][0]]  # same week, other story
+    gold = {a["doc"]: a["story"] for a in GOLD["articles"] if a.get("story")}
+    assert pairwise_f1(story_of, gold) >= 0.85
+
+
+@pytest.mark.slow
+def test_demo_reprint_groups_are_exact(demo_ws: storyline.Workspace, doc_ids: dict[str, str]) -> None:
+    groups: dict[str, set[str]] = {}
+    for copy, original in demo_ws.reprints().items():
+        groups.setdefault(doc_ids[original], {doc_ids[original]}).add(doc_ids[copy])
+    assert partition(groups.values()) == partition(GOLD["reprint_groups"])
+    for group in GOLD["reprint_groups"]:  # the original is the earliest member
+        when = {a["doc"]: datetime.fromisoformat(a["published"]) for a in GOLD["articles"]}
+        published = {d: when[d] for d in group}
+        assert min(group, key=lambda d: published[d]) in groups
+
+
+@pytest.mark.slow
+def test_reprints_count_as_one_independent_source(demo_ws: storyline.Workspace) -> None:
+    for story in demo_ws.stories(limit=None):
+        copies = sum(1 for a in story.article_ids if a in demo_ws.reprints())
+        assert story.independent <= len(story.article_ids) - copies
+
+
+@pytest.mark.slow
+def test_every_citation_resolves_to_a_stored_sentence(demo_ws: storyline.Workspace) -> None:
+    owners = [*demo_ws.stories(limit=None), *demo_ws.events()]
+    assert owners and all(o.summary for o in owners)
+    for owner in owners:
+        sentences = demo_ws.store.sentences_of(list(owner.article_ids))
+        for line in [*owner.summary, *owner.timeline]:
+            assert line.citations, line
+            for c in line.citations:
+                assert (c.article_id, c.sentence) in sentences, (owner.id, c)
+                assert c.article_id in owner.article_ids
+
+
+@pytest.mark.slow
+def test_timelines_are_sorted_and_dated(demo_ws: storyline.Workspace) -> None:
+    for story in demo_ws.stories(limit=None):
+        dates = [e.date for e in story.timeline]
+        assert dates == sorted(dates)
+    timeline = demo_ws.timeline("Kim Jong Un")
+    assert timeline.entries and any(e.date.startswith("2018-06-1") for e in timeline.entries)
+    assert sum(n for _, n in timeline.volume) == len(demo_ws.entity("Kim Jong Un").article_ids)
+
+
+@pytest.mark.slow
+def test_clustering_does_not_depend_on_arrival_order_or_batches(demo_ws: storyline.Workspace, tmp_path: Path) -> None:
+    """Ingesting the demo in three shuffled parts, clustering after each, gives the one-go result."""
+    files = sorted(p for p in (DEMO / "articles").rglob("*") if p.is_file())
+    random.Random(5).shuffle(files)
+    with storyline.open(tmp_path / "parts.duckdb") as ws:
+        for part in (files[:9], files[9:20], files[20:]):
+            ws.ingest(*part)
+            ws.analyze()
+            ws.cluster(summaries=False)
+        again = ws.cluster(summaries=False)
+        assert again.clustered == 0 and again.embedded == 0
+        parted = (
+            partition(e.article_ids for e in ws.events()),
+            partition(s.article_ids for s in ws.stories(limit=None)),
+        )
+    one_go = (
+        partition(e.article_ids for e in demo_ws.events()),
+        partition(s.article_ids for s in demo_ws.stories(limit=None)),
+    )
+    assert parted == one_go
+
+
+@pytest.mark.slow
+def test_reports_render_and_escape_content(demo_ws: storyline.Workspace) -> None:
+    story = demo_ws.stories(limit=1)[0]
+    report = build(demo_ws, story.id)
+    md = render(report, "md")
+    assert md.startswith(f"# {story.title}") and "## Sources" in md and "[1]" in md
+    page = render(report, "html")
+    assert "<script" not in page.lower() and 'id="src-1"' in page
+    data = json.loads(render(report, "json"))
+    assert data["id"] == story.id and data["summary"] and data["sentences"]
+
+
+def test_html_report_escapes_hostile_articles(ws: storyline.Workspace) -> None:
+    hostile = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+    ws.ingest_records(
+        [
+            {
+                "id": f"x{i}",
+                "title": f"Mayor {hostile} opens the bridge",
+                "url": "javascript:alert(3)",
+                "source": f"Outlet {i}",
+                "published": f"2024-03-0{i + 1}T10:00:00Z",
+                "text": f'Mayor Ana Ruiz opened the new river bridge on Monday. {hostile} She said: "It is {hostile} '
+                'a great day for the city." The bridge cost 40 million euros and took three years to build.',
+            }
+            for i in range(2)
+        ]
+    )
+    ws.analyze()
+    ws.cluster()
+    page = render(build(ws, ws.stories(limit=1)[0].id), "html")
+    assert "<script>" not in page and "onerror=alert" not in page.replace("onerror=alert(2)&gt;", "")
+    assert "javascript:" not in page
+
+
+def test_cli_stories_story_and_timeline(tmp_path: Path) -> None:
+    db = str(tmp_path / "cli.duckdb")
+    runner = CliRunner()
+    records = tmp_path / "in.jsonl"
+    records.write_text(
+        "\n".join(
+            json.dumps(
+                {
+                    "id": f"b{i}",
+                    "title": f"Port strike enters day {i + 2}",
+                    "source": f"Outlet {i}",
+                    "published": f"2024-05-1{i}T08:00:00Z",
+                    "text": "Dock workers in Rotterdam stayed off the job on Tuesday as the strike over pay entered "
+                    "its second week, union leader Marta de Vries said. Talks will resume next week.",
+                }
+            )
+            for i in range(3)
+        ),
+        encoding="utf-8",
+    )
+    assert runner.invoke(app, ["--db", db, "run", str(records)]).exit_code == 0
+    listed = runner.invoke(app, ["--db", db, "stories", "--json"])
+    assert listed.exit_code == 0
+    story = json.loads(listed.stdout.splitlines()[0])
+    assert set(story["article_ids"]) == {"b0", "b1", "b2"}
+    for fmt in ("md", "html", "json"):
+        shown = runner.invoke(app, ["--db", db, "story", story["id"], "--format", fmt])
+        assert shown.exit_code == 0 and "Port strike" in shown.stdout
+    timeline = runner.invoke(app, ["--db", db, "timeline", story["id"], "--json"])
+    assert timeline.exit_code == 0 and json.loads(timeline.stdout)["volume"]
+    assert runner.invoke(app, ["--db", db, "story", "nope"]).exit_code != 0
