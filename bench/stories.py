@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -219,7 +220,7 @@ def demo_section() -> Section:
 # -- scale -----------------------------------------------------------------------------------------------
 
 
-def generate_features(n: int, seed: int = 3) -> list[tuple[str, datetime, list[float], list[str], list[float]]]:
+def generate_features(n: int, seed: int = 3) -> list[tuple[Any, ...]]:
     """N synthetic articles: 2,000 topics with recurring actors, events of 1-30 articles over a year."""
     rng = np.random.default_rng(seed)
     topics = rng.normal(size=(2000, 384)).astype(np.float32)
@@ -236,7 +237,9 @@ def generate_features(n: int, seed: int = 3) -> list[tuple[str, datetime, list[f
             v /= np.linalg.norm(v)
             t = day + timedelta(hours=float(rng.uniform(0, 72)))
             keys = actors[: int(rng.integers(1, 5))]
-            rows.append((f"g{i:07d}", t, v.tolist(), keys, [1.0 + math.log(1 + j) for j in range(len(keys))][::-1]))
+            weights = [1.0 + math.log(1 + j) for j in range(len(keys))][::-1]
+            signature = rng.integers(0, 2**32, size=64, dtype=np.uint64).tolist()
+            rows.append((f"g{i:07d}", t, v.tolist(), keys, weights, signature))
             i += 1
     random.Random(seed).shuffle(rows)  # arrival order is not time order
     return rows
@@ -255,8 +258,14 @@ def scale_run(n: int) -> dict[str, float]:
             part = rows[p * n // parts : (p + 1) * n // parts]
             columns = [list(c) for c in zip(*part, strict=True)]
             con.execute(
+                "INSERT INTO articles (id, title, source, published, text, content_hash, ingested_at) "
+                "SELECT unnest(?), 'Generated headline ' || unnest(?), 'Outlet ' || (hash(unnest(?)) % 50), "
+                "unnest(?), 'generated', unnest(?), now()",
+                [columns[0], columns[0], columns[0], columns[1], columns[0]],
+            )
+            con.execute(
                 "INSERT INTO article_features SELECT unnest(?), unnest(?), 'generated', unnest(?), unnest(?), "
-                "unnest(?), [0::UINTEGER]",
+                "unnest(?), unnest(?)",
                 columns,
             )
             start = time.perf_counter()

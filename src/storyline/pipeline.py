@@ -230,15 +230,13 @@ def cluster_pending(
         store.save_features(features.compute(store.feature_inputs(chunk)))
         report.embedded += len(chunk)
         progress.advance(len(chunk))
-    copies = reprints.find(store.signatures(), settings.reprint_threshold)
-    store.replace_reprints(copies)
-    report.reprints = len(copies)
+    report.reprints = _find_reprints(store, settings.reprint_threshold)
     params = cluster.Params(
         join=settings.event_threshold, gap_days=settings.event_gap_days, story=settings.story_threshold
     )
     report.clustered = _place_new(store, params, progress)
     grouping, states = _group_all(store, params)
-    written = _write_stories(store, grouping, states, {c: o for c, o, _ in copies})
+    written = _write_stories(store, grouping, states, {c: o for c, (o, _) in store.reprints().items()})
     report.events, report.stories = written
     if summaries:
         report.summarized = summarize_changed(store, settings, progress)
@@ -257,6 +255,26 @@ def cluster_pending(
 
 
 _EMBED_BATCH = 256
+
+
+def _find_reprints(store: Store, threshold: float) -> int:
+    """Look the new (not yet placed) articles up in the LSH index; regroup what they touch. Returns new copies."""
+    new = [a for a, _ in store.unassigned()]
+    if not new:
+        return 0
+    sigs = store.signatures_of(new)
+    candidates = store.reprint_candidates(
+        [(a, key) for a in new for _, key in reprints.band_keys(sigs[a][1], threshold)]
+    )
+    sigs.update(store.signatures_of(sorted({b for _, b in candidates} - set(sigs))))
+    pairs = reprints.verified(candidates, {a: sig for a, (_, sig) in sigs.items()}, threshold)
+    existing = {c: o for c, (o, _) in store.reprints().items()}
+    involved = {x for pair in pairs for x in pair} | set(existing) | set(existing.values())
+    sigs.update(store.signatures_of(sorted(involved - set(sigs))))
+    copies = reprints.groups(pairs, existing, {a: t for a, (t, _) in sigs.items()})
+    members = sorted({x for pair in copies for x in pair})
+    store.update_reprints(reprints.similarity(copies, {a: sig for a, (_, sig) in sigs.items()}), members)
+    return sum(1 for c, _ in copies if c not in existing)
 
 
 def _place_new(store: Store, params: cluster.Params, progress: Progress) -> int:
@@ -304,7 +322,7 @@ def _write_stories(
     for raw, state in states.items():
         members.setdefault(grouping.event_of[raw], []).extend(state.members)
     meta = store.article_meta([a for ids in members.values() for a in ids])
-    vectors = store.feature_vectors([a for ids in members.values() for a in ids])
+    vectors = {a: v for state in states.values() for a, v in zip(state.members, state.vectors, strict=True)}
     event_rows, member_rows = [], []
     story_members: dict[str, list[str]] = {}
     story_events: dict[str, list[str]] = {}
@@ -320,9 +338,8 @@ def _write_stories(
     for story, ids in story_members.items():
         ids = sorted(ids, key=lambda a: (meta[a].time, a))
         title, first, last, count, independent, sources, fingerprint = _describe(ids, meta, vectors, original_of)
-        keys = store.main_entities(ids, 8)
         story_rows.append(
-            (story, title, first, last, len(story_events[story]), count, independent, sources, keys, fingerprint)
+            (story, title, first, last, len(story_events[story]), count, independent, sources, [], fingerprint)
         )
     store.replace_stories(event_rows, member_rows, story_rows)
     return len(event_rows), len(story_rows)

@@ -149,6 +149,11 @@ MIGRATIONS: tuple[Migration, ...] = (
             weights FLOAT[] NOT NULL,
             signature UINTEGER[] NOT NULL  -- MinHash of the text's word shingles
         );
+        CREATE TABLE lsh_bands (
+            band_key UBIGINT NOT NULL,  -- band number (high 32 bits) and the hash of its signature values
+            article_id TEXT NOT NULL,
+            PRIMARY KEY (band_key, article_id)
+        );
         CREATE TABLE reprints (
             article_id TEXT PRIMARY KEY,  -- a copy
             original_id TEXT NOT NULL,  -- the earliest member of its group

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 import duckdb
@@ -22,6 +22,29 @@ from storyline.model import (
     TimelineEntry,
 )
 from storyline.stories.features import MODEL_ID, Features
+
+MAIN_ENTITIES = 8  # entities listed per story
+# The entities most of a story's articles mention (people and organizations first on ties), per story.
+_MAIN_ENTITIES = """
+UPDATE stories SET entities = ranked.ids FROM (
+    WITH counts AS (
+        SELECT e.story_id, n.entity_id, count(DISTINCT m.article_id) AS articles,
+               max(CASE WHEN m.type IN ('PERSON', 'ORG') THEN 1 ELSE 0 END) AS actor, count(*) AS mentions
+        FROM event_articles x
+        JOIN events e ON e.id = x.event_id
+        JOIN mentions m ON m.article_id = x.article_id
+        JOIN entity_names n ON n.type = m.type AND n.name = m.name
+        GROUP BY 1, 2
+    ), ordered AS (
+        SELECT *, row_number() OVER (
+            PARTITION BY story_id ORDER BY articles DESC, actor DESC, mentions DESC, entity_id
+        ) AS rank
+        FROM counts
+    )
+    SELECT story_id, list(entity_id ORDER BY rank) AS ids FROM ordered WHERE rank <= ? GROUP BY story_id
+) ranked
+WHERE stories.id = ranked.story_id
+"""
 
 
 class StoryTables:
@@ -68,27 +91,34 @@ class StoryTables:
             self._insert("article_features", rows)
 
     def features(self, where: str = "", params: Sequence[Any] = ()) -> list[Features]:
-        """Stored features (``where`` is a condition on table alias ``f``), in clustering order."""
-        rows = self._con.execute(
-            f"SELECT article_id, t, vector, keys, weights, signature FROM article_features f "
+        """Stored features (``where`` is a condition on table alias ``f``), in clustering order.
+
+        Read column-wise with ``fetchnumpy``: 20x faster than row tuples for the vector column.
+        """
+        cols = self._con.execute(
+            f"SELECT article_id, epoch_us(t) AS us, vector, keys, weights, signature FROM article_features f "
             f"{'WHERE ' + where if where else ''} ORDER BY t, article_id",
             list(params),
-        ).fetchall()
+        ).fetchnumpy()
         return [
             Features(
-                r[0],
-                r[1],
-                np.asarray(r[2], dtype=np.float32),
-                tuple(r[3]),
-                tuple(r[4]),
-                np.asarray(r[5], dtype=np.uint32),
+                article_id,
+                datetime.fromtimestamp(int(us) / 1e6, tz=timezone.utc),
+                vector,
+                tuple(keys.tolist()),
+                tuple(weights.tolist()),
+                signature,
             )
-            for r in rows
+            for article_id, us, vector, keys, weights, signature in zip(
+                cols["article_id"],
+                cols["us"],
+                cols["vector"],
+                cols["keys"],
+                cols["weights"],
+                cols["signature"],
+                strict=True,
+            )
         ]
-
-    def signatures(self) -> list[tuple[str, datetime, np.ndarray]]:
-        rows = self._con.execute("SELECT article_id, t, signature FROM article_features ORDER BY t, article_id")
-        return [(r[0], r[1], np.asarray(r[2], dtype=np.uint32)) for r in rows.fetchall()]
 
     # -- reprints ----------------------------------------------------------------------------------
 
@@ -97,9 +127,37 @@ class StoryTables:
         rows = self._con.execute("SELECT article_id, original_id, similarity FROM reprints").fetchall()
         return {r[0]: (r[1], float(r[2])) for r in rows}
 
-    def replace_reprints(self, rows: Sequence[tuple[str, str, float]]) -> None:
+    def reprint_candidates(self, bands: Sequence[tuple[str, int]]) -> list[tuple[str, str]]:
+        """Index the LSH band keys of new articles; the pairs (new article, any article) that share one."""
+        ids = sorted({a for a, _ in bands})
         with self._transaction():
-            self._con.execute("DELETE FROM reprints")
+            self._insert("lsh_bands", [(key, a) for a, key in bands])
+        rows = self._con.execute(
+            "SELECT DISTINCT n.article_id, o.article_id FROM lsh_bands n "
+            "JOIN lsh_bands o ON o.band_key = n.band_key AND o.article_id <> n.article_id "
+            "WHERE n.article_id IN (SELECT unnest(?))",
+            [ids],
+        ).fetchall()
+        return [(r[0], r[1]) for r in rows]
+
+    def signatures_of(self, ids: Sequence[str]) -> dict[str, tuple[tuple[datetime, str], np.ndarray]]:
+        cols = self._con.execute(
+            "SELECT article_id, epoch_us(t) AS us, signature FROM article_features "
+            "WHERE article_id IN (SELECT unnest(?))",
+            [list(ids)],
+        ).fetchnumpy()
+        return {
+            a: ((datetime.fromtimestamp(int(us) / 1e6, tz=timezone.utc), a), sig)
+            for a, us, sig in zip(cols["article_id"], cols["us"], cols["signature"], strict=True)
+        }
+
+    def update_reprints(self, rows: Sequence[tuple[str, str, float]], members: Sequence[str]) -> None:
+        """Replace the links of the groups ``members`` belong to by ``rows`` (copy, original, similarity)."""
+        with self._transaction():
+            self._con.execute(
+                "DELETE FROM reprints WHERE article_id IN (SELECT unnest(?)) OR original_id IN (SELECT unnest(?))",
+                [list(members), list(members)],
+            )
             self._insert("reprints", list(rows))
 
     # -- the online pass ---------------------------------------------------------------------------
@@ -155,6 +213,7 @@ class StoryTables:
             self._insert("events", list(events))
             self._insert("event_articles", list(members))
             self._insert("stories", list(stories))
+            self._con.execute(_MAIN_ENTITIES, [MAIN_ENTITIES])
             live = [e[0] for e in events] + [s[0] for s in stories]
             for table in ("summaries", "timelines"):
                 self._con.execute(f"DELETE FROM {table} WHERE owner NOT IN (SELECT unnest(?))", [live])
@@ -277,21 +336,10 @@ class StoryReads:
         return {r[0]: ArticleMeta(r[1], r[2], r[3], r[4], r[5]) for r in rows}
 
     def feature_vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
-        rows = self._con.execute(
+        cols = self._con.execute(
             "SELECT article_id, vector FROM article_features WHERE article_id IN (SELECT unnest(?))", [list(ids)]
-        ).fetchall()
-        return {r[0]: np.asarray(r[1], dtype=np.float32) for r in rows}
-
-    def main_entities(self, ids: Sequence[str], n: int) -> list[str]:
-        """The ids of the entities most articles among ``ids`` mention, people and organizations first."""
-        rows = self._con.execute(
-            "SELECT n.entity_id FROM mentions m JOIN entity_names n ON n.type = m.type AND n.name = m.name "
-            "WHERE m.article_id IN (SELECT unnest(?)) GROUP BY n.entity_id, m.type "
-            "ORDER BY count(DISTINCT m.article_id) DESC, m.type IN ('PERSON', 'ORG') DESC, count(*) DESC, "
-            "n.entity_id LIMIT ?",
-            [list(ids), n],
-        ).fetchall()
-        return [r[0] for r in rows]
+        ).fetchnumpy()
+        return dict(zip(cols["article_id"], cols["vector"], strict=True))
 
     def owner_fingerprints(self) -> dict[str, str]:
         rows = self._con.execute("SELECT id, fingerprint FROM events UNION ALL SELECT id, fingerprint FROM stories")

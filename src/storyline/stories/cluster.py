@@ -49,20 +49,27 @@ class EventState:
     size: int = 0
     profile: dict[str, float] = field(default_factory=dict)  # summed entity weights
     members: list[str] = field(default_factory=list)
+    vectors: list[np.ndarray] = field(default_factory=list)
+    _centroid: np.ndarray | None = None
 
     def add(self, f: Features) -> None:
         self.total = self.total + f.vector
+        self._centroid = None
         self.size += 1
         self.last = max(self.last, f.t)
         self.first = min(self.first, f.t)
         for key, weight in zip(f.keys, f.weights, strict=True):
             self.profile[key] = self.profile.get(key, 0.0) + weight
         self.members.append(f.article_id)
+        self.vectors.append(f.vector)
 
     @property
     def centroid(self) -> np.ndarray:
-        norm = float(np.linalg.norm(self.total))
-        return self.total / norm if norm else self.total
+        """The unit mean of the members' vectors (cached until the next ``add``)."""
+        if self._centroid is None:
+            norm = float(np.sqrt(self.total @ self.total))
+            self._centroid = self.total / norm if norm else self.total
+        return self._centroid
 
 
 def event_id(first_article: str) -> str:
@@ -148,6 +155,7 @@ def _combine(event: str, parts: list[EventState]) -> EventState:
     for p in parts:
         out.size += p.size
         out.members.extend(p.members)
+        out.vectors.extend(p.vectors)
         for k, w in p.profile.items():
             out.profile[k] = out.profile.get(k, 0.0) + w
     return out

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
-from datasketch import MinHash
+from datasketch import LeanMinHash, MinHash
 
 from storyline.analyze.canonical import place_key
 from storyline.analyze.embed import MODEL_ID, embedder
@@ -85,9 +85,9 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.mean(a == b))
 
 
-def minhash(sig: np.ndarray) -> MinHash:
-    """A datasketch MinHash of a stored signature, for LSH."""
-    return MinHash(num_perm=NUM_PERM, seed=7, hashvalues=sig.astype(np.uint64), scheme="affine32")
+def minhash(sig: np.ndarray) -> LeanMinHash:
+    """A datasketch MinHash of a stored signature, for LSH (lean: no permutations to rebuild)."""
+    return LeanMinHash(seed=7, hashvalues=sig.astype(np.uint64), scheme="affine32")
 
 
 def compute(

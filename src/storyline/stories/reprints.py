@@ -1,48 +1,80 @@
 """Reprint groups: near-duplicate articles (wire copy republished with small edits, one article at two
 URLs) found with MinHash LSH over word 5-shingles. A group counts as one independent source; its
 earliest member (by time, then id) is the original, every other member a copy of it.
+
+The LSH index is banded the datasketch way (``b`` bands of ``r`` signature values, chosen by datasketch
+for the threshold) and kept in the store, so each run only hashes and looks up the new articles.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 import numpy as np
-from datasketch import MinHashLSH
+from datasketch.lsh import _optimal_param
 
-from storyline.stories.features import NUM_PERM, jaccard, minhash
+from storyline.stories.features import NUM_PERM, jaccard
 
 
-def find(signatures: Sequence[tuple[str, datetime, np.ndarray]], threshold: float) -> list[tuple[str, str, float]]:
-    """(copy id, original id, estimated Jaccard with the original) for every copy among ``signatures``.
+def bands(threshold: float) -> tuple[int, int]:
+    """(bands, rows per band) that datasketch's MinHashLSH would use for ``threshold`` (false +/- weighed alike)."""
+    b, r = _optimal_param(threshold, NUM_PERM, 0.5, 0.5)
+    return int(b), int(r)
 
-    Candidates come from LSH at ``threshold``; a pair is kept when the signatures' estimated Jaccard
-    reaches it too (LSH alone lets some lower pairs through).
+
+def band_keys(signature: np.ndarray, threshold: float) -> list[tuple[int, int]]:
+    """(band, key) pairs of one signature: two articles are candidates when they share one."""
+    b, r = bands(threshold)
+    raw = signature.astype("<u4").tobytes()
+    return [(i, zlib.crc32(raw[i * r * 4 : (i + 1) * r * 4]) | (i << 32)) for i in range(b)]
+
+
+def groups(
+    pairs: Iterable[tuple[str, str]],
+    existing: Mapping[str, str],
+    time_of: Mapping[str, tuple[datetime, str]],
+) -> list[tuple[str, str]]:
+    """(copy, original) for every group formed by the existing (copy -> original) links plus new ``pairs``.
+
+    Only groups touched by a new pair are returned, each member except its earliest one listed as a copy.
     """
-    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-    ordered = sorted(signatures, key=lambda s: (s[1], s[0]))
-    rank = {article_id: i for i, (article_id, _, _) in enumerate(ordered)}
-    parent = list(range(len(ordered)))
+    parent: dict[str, str] = {}
 
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+    def root(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
 
-    for i, (article_id, _, sig) in enumerate(ordered):
-        m = minhash(sig)
-        for other in lsh.query(m):
-            j = rank[other]
-            if jaccard(sig, ordered[j][2]) >= threshold:
-                a, b = root(i), root(j)
-                if a != b:
-                    parent[max(a, b)] = min(a, b)  # the earliest member stays the root
-        lsh.insert(article_id, m)
-    copies = []
-    for i, (article_id, _, sig) in enumerate(ordered):
-        r = root(i)
-        if r != i:
-            copies.append((article_id, ordered[r][0], round(jaccard(sig, ordered[r][2]), 3)))
-    return copies
+    def union(a: str, b: str) -> None:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            first, second = sorted((ra, rb), key=lambda x: time_of[x])
+            parent[second] = first
+
+    touched = set()
+    for a, b in pairs:
+        union(a, b)
+        touched.update((a, b))
+    for copy, original in existing.items():
+        union(copy, original)
+    roots = {root(x) for x in touched}
+    members: dict[str, list[str]] = {}
+    for x in list(parent):
+        if root(x) in roots:
+            members.setdefault(root(x), []).append(x)
+    return [(x, r) for r, xs in members.items() for x in xs if x != r]
+
+
+def verified(
+    candidates: Iterable[tuple[str, str]], signatures: Mapping[str, np.ndarray], threshold: float
+) -> list[tuple[str, str]]:
+    """Candidate pairs whose signatures estimate a Jaccard similarity of at least ``threshold``."""
+    return [(a, b) for a, b in candidates if jaccard(signatures[a], signatures[b]) >= threshold]
+
+
+def similarity(copies: Sequence[tuple[str, str]], signatures: Mapping[str, np.ndarray]) -> list[tuple[str, str, float]]:
+    return [(c, o, round(jaccard(signatures[c], signatures[o]), 3)) for c, o in copies]
