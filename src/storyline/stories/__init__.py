@@ -1,0 +1,1 @@
+"""The story stage: events, stories, their summaries and timelines."""
