@@ -117,6 +117,24 @@ def test_agreeing_sources_produce_no_disagreement() -> None:
     assert not [s for s in summary if s.kind == "disagreement"]
 
 
+def test_numbers_that_count_different_things_are_no_disagreement() -> None:
+    units = [
+        unit("p", 0, "The storm destroyed 40 homes along the northern coast, the fire service said."),
+        unit("q", 0, "The storm left 300 people without power along the northern coast, the fire service said."),
+    ]
+    assert [s.kind for s in summarize(units, vectors([0, 0]), max_words=None)] == ["statement"]
+
+
+def test_a_disagreement_on_a_date_is_reported() -> None:
+    units = [
+        unit("p", 0, "The new bridge over the harbour will open to traffic on March 3, the transport ministry said."),
+        unit("q", 0, "The new bridge over the harbour will open to traffic on March 10, the transport ministry said."),
+    ]
+    notes = [s for s in summarize(units, vectors([0, 0]), max_words=None) if s.kind == "disagreement"]
+    assert len(notes) == 1 and "march 3" in notes[0].text and "march 10" in notes[0].text
+    assert {c.article_id for c in notes[0].citations} == {"p", "q"}
+
+
 def test_query_focus_changes_the_choice() -> None:
     meanings = FLOOD_MEANINGS
     generic = statements(summarize(FLOOD, vectors(meanings), max_words=20, max_sentences=1))
