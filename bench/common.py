@@ -19,7 +19,11 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared" / "bench"
+# ../shared beside the project; from a git worktree under ../wt/, the one two levels up
+SHARED = next(
+    (p / "shared" / "bench" for p in (ROOT.parent, ROOT.parent.parent) if (p / "shared" / "bench").is_dir()),
+    ROOT.parent / "shared" / "bench",
+)
 DOCS = ROOT / "docs" / "benchmarks.md"
 
 

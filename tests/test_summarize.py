@@ -1,0 +1,158 @@
+"""Multi-document summaries: length limits, citations, redundancy, reprints, disagreements, query focus."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import numpy as np
+import pytest
+
+from storyline.model import Citation
+from storyline.stories.summarize import Unit, summarize
+
+DAY = datetime(2024, 3, 14, 9, 0)
+
+
+OUTLETS = {"p": "Post", "q": "Globe"}
+
+
+def unit(article: str, index: int, text: str, *, hours: int = 0, source: str | None = None, group: str = "") -> Unit:
+    outlet = source or OUTLETS.get(article, article)
+    return Unit(article, index, text, DAY + timedelta(hours=hours), index, outlet, group or article)
+
+
+def vectors(meanings: list[int], dims: int = 16, seed: int = 7) -> np.ndarray:
+    """Unit vectors where equal meanings are near-identical (cosine ~0.99) and different ones far apart."""
+    rng = np.random.default_rng(seed)
+    base = np.eye(dims, dtype=np.float32)
+    rows = np.stack([base[m] + 0.05 * rng.standard_normal(dims).astype(np.float32) for m in meanings])
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+FLOOD = [
+    unit("a", 0, "Heavy rain flooded the river valley on Tuesday and forced thousands of residents from their homes."),
+    unit("a", 1, "Emergency crews opened three shelters in school gyms across the county overnight.", hours=0),
+    unit("a", 2, "The regional power company said electricity would return to most streets by Friday."),
+    unit("b", 0, "Thousands of residents fled their homes as heavy rain flooded the river valley on Tuesday.", hours=2),
+    unit("b", 1, "Farmers in the valley warned that the spring planting season could be lost entirely.", hours=2),
+    unit("c", 0, "Officials at the county dam released water slowly to keep the reservoir from overflowing.", hours=5),
+    unit("c", 1, "Volunteers filled sandbags outside the town library well into the evening hours.", hours=5),
+]
+FLOOD_MEANINGS = [0, 1, 2, 0, 3, 4, 5]
+
+
+def resolves(summary, units) -> bool:  # type: ignore[no-untyped-def]
+    stored = {Citation(u.article_id, u.index) for u in units}
+    return all(s.citations and set(s.citations) <= stored for s in summary)
+
+
+def statements(summary):  # type: ignore[no-untyped-def]
+    return [s for s in summary if s.kind == "statement"]
+
+
+def test_empty_input_gives_an_empty_summary() -> None:
+    assert summarize([], np.zeros((0, 16), dtype=np.float32)) == []
+
+
+@pytest.mark.parametrize("max_words", [20, 35, 60])
+def test_word_limit_is_honoured_and_every_citation_resolves(max_words: int) -> None:
+    summary = summarize(FLOOD, vectors(FLOOD_MEANINGS), max_words=max_words)
+    assert statements(summary)
+    assert sum(len(s.text.split()) for s in statements(summary)) <= max_words
+    assert resolves(summary, FLOOD)
+
+
+def test_sentence_limit_is_honoured() -> None:
+    summary = summarize(FLOOD, vectors(FLOOD_MEANINGS), max_words=None, max_sentences=2)
+    assert len(statements(summary)) == 2
+    assert len(statements(summarize(FLOOD, vectors(FLOOD_MEANINGS), max_words=None))) > 2
+
+
+def test_paraphrases_collapse_into_one_sentence_citing_both_articles() -> None:
+    summary = summarize(FLOOD, vectors(FLOOD_MEANINGS), max_words=None)
+    about_flood = [s for s in statements(summary) if "flooded the river valley" in s.text]
+    assert len(about_flood) == 1
+    assert {c.article_id for c in about_flood[0].citations} == {"a", "b"}
+    assert Citation("a", 0) in about_flood[0].citations and Citation("b", 0) in about_flood[0].citations
+
+
+def test_order_follows_the_earliest_citing_article() -> None:
+    summary = statements(summarize(FLOOD, vectors(FLOOD_MEANINGS), max_words=None))
+    first_hours = [min(c.article_id for c in s.citations) for s in summary]
+    assert first_hours == sorted(first_hours)  # articles a, b, c were published in that order
+
+
+def test_wire_reprints_do_not_outvote_independent_sources() -> None:
+    wire = "The council approved a new bridge over the harbour after a long night of debate."
+    independent = "Residents packed the town hall to demand lower parking fees in the old quarter."
+    units = [unit(f"w{k}", 0, wire, group="w0", source="Wire") for k in range(5)]
+    units += [unit(name, 0, independent, source=name.upper()) for name in ("x", "y", "z")]
+    units += [unit(name, 1, f"The meeting in {place} ended shortly before midnight on Monday.", source=name.upper())
+              for name, place in (("x", "Oldtown"), ("y", "Harbourside"), ("z", "Millbrook"))]  # fmt: skip
+    meanings = [0] * 5 + [1] * 3 + [2, 3, 4]
+    summary = statements(summarize(units, vectors(meanings), max_words=16, max_sentences=1))
+    assert len(summary) == 1
+    assert summary[0].text == independent  # three independent outlets beat five copies of one wire story
+    assert {c.article_id for c in summary[0].citations} == {"x", "y", "z"}
+
+
+def test_a_disagreement_on_a_number_is_reported_with_both_citations() -> None:
+    units = [
+        unit("p", 0, "The storm destroyed 40 homes along the northern coast, the fire service said."),
+        unit("q", 0, "The storm destroyed 45 homes along the northern coast, the fire service said.", hours=1),
+        unit("p", 1, "Schools in the district will stay closed until the roads are cleared again."),
+    ]
+    summary = summarize(units, vectors([0, 0, 1]), max_words=None)
+    notes = [s for s in summary if s.kind == "disagreement"]
+    assert len(notes) == 1
+    assert '"40"' in notes[0].text and '"45"' in notes[0].text and "Post" in notes[0].text and "Globe" in notes[0].text
+    assert set(notes[0].citations) == {Citation("p", 0), Citation("q", 0)}
+    position = summary.index(notes[0])
+    assert position > 0 and "homes" in summary[position - 1].text  # right after the statement it qualifies
+    assert resolves(summary, units)
+
+
+def test_agreeing_sources_produce_no_disagreement() -> None:
+    summary = summarize(FLOOD, vectors(FLOOD_MEANINGS), max_words=None)
+    assert not [s for s in summary if s.kind == "disagreement"]
+
+
+def test_numbers_that_count_different_things_are_no_disagreement() -> None:
+    units = [
+        unit("p", 0, "The storm destroyed 40 homes along the northern coast, the fire service said."),
+        unit("q", 0, "The storm left 300 people without power along the northern coast, the fire service said."),
+    ]
+    assert [s.kind for s in summarize(units, vectors([0, 0]), max_words=None)] == ["statement"]
+
+
+def test_a_disagreement_on_a_date_is_reported() -> None:
+    units = [
+        unit("p", 0, "The new bridge over the harbour will open to traffic on March 3, the transport ministry said."),
+        unit("q", 0, "The new bridge over the harbour will open to traffic on March 10, the transport ministry said."),
+    ]
+    notes = [s for s in summarize(units, vectors([0, 0]), max_words=None) if s.kind == "disagreement"]
+    assert len(notes) == 1 and "march 3" in notes[0].text and "march 10" in notes[0].text
+    assert {c.article_id for c in notes[0].citations} == {"p", "q"}
+
+
+def test_query_focus_changes_the_choice() -> None:
+    meanings = FLOOD_MEANINGS
+    generic = statements(summarize(FLOOD, vectors(meanings), max_words=20, max_sentences=1))
+    power = vectors([2])[0]
+    query = "electricity power company"
+    focused = statements(summarize(FLOOD, vectors(meanings), max_words=20, max_sentences=1, query=query,
+                                   query_vector=power))  # fmt: skip
+    assert generic[0].text != focused[0].text
+    assert "electricity" in focused[0].text
+
+
+def test_unsuitable_sentences_are_not_chosen() -> None:
+    units = [
+        unit("a", 0, "The new stadium will open to the public in the first week of May, the city said."),
+        unit("a", 1, "But it was never clear who would pay for the roof and the parking garage."),
+        unit("a", 2, "Will the stadium ever pay for itself over the next thirty years of use?"),
+        unit("a", 3, '"We are thrilled," the mayor said.'),
+        unit("b", 0, "He said the stadium would open in May and hold more than forty thousand fans."),
+    ]
+    summary = statements(summarize(units, vectors([0, 1, 2, 3, 4]), max_words=None))
+    assert [s.text for s in summary] == [units[0].text]
