@@ -22,6 +22,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import numpy as np
+from scipy import sparse
+from scipy.cluster import hierarchy
+from scipy.spatial.distance import squareform
 
 from storyline.stories.features import Features
 
@@ -33,8 +36,7 @@ class Params:
     gap_days: float = 4.0  # an event takes articles up to this long after its latest one
     span_days: float = 12.0  # ... and up to this long after its first one
     merge: float = 0.72  # score two overlapping events need to merge
-    story: float = 0.55  # score two events of any date need to share a story
-    story_entities: float = 0.35  # and the overlap of their main actors
+    story: float = 0.6  # average score (cosine + entity_weight * actor overlap) events of one story share
     story_keys: int = 8  # main actors of an event: its top entity keys
 
 
@@ -183,23 +185,69 @@ def _main_actors(e: EventState, n: int) -> dict[str, float]:
 
 
 def _link_stories(events: list[EventState], params: Params) -> dict[str, str]:
+    """Average-linkage clustering of events on cosine + entity_weight * main-actor overlap.
+
+    Average linkage joins two groups only when their events agree on the whole, so one shared actor
+    does not chain unrelated events together. A group can only form inside a connected component of
+    the graph of pairs scoring at least ``story``, so components are found first (in row blocks, the
+    actor overlap as a sparse product) and the linkage runs per component.
+    """
+    n = len(events)
+    if n == 0:
+        return {}
+    w, threshold = params.entity_weight, params.story
+    centroids = np.stack([e.centroid for e in events]).astype(np.float32)
+    actors = _actor_matrix([_main_actors(e, params.story_keys) for e in events])
     uf = _UnionFind([e.id for e in events])
-    actors = [_main_actors(e, params.story_keys) for e in events]
-    by_key: dict[str, list[int]] = {}
-    for i, a in enumerate(actors):
-        for key in a:
-            by_key.setdefault(key, []).append(i)
-    centroids = np.stack([e.centroid for e in events]) if events else np.zeros((0, 1))
-    for i, a in enumerate(actors):
-        candidates = sorted({j for key in a for j in by_key[key] if j > i})
-        if not candidates:
-            continue
-        cosines = centroids[candidates] @ centroids[i]
-        for j, cosine in zip(candidates, cosines, strict=True):
-            entities = overlap(a, actors[j])
-            if entities >= params.story_entities and cosine + params.entity_weight * entities >= params.story:
+    for begin in range(0, n, _BLOCK):
+        scores = (
+            centroids[begin : begin + _BLOCK] @ centroids.T + w * (actors[begin : begin + _BLOCK] @ actors.T).toarray()
+        )
+        rows, cols = np.nonzero(scores >= threshold)
+        for i, j in zip(rows + begin, cols, strict=True):
+            if j > i:
                 uf.union(events[i].id, events[j].id)
-    return {e.id: story_id(uf.find(e.id)) for e in events}
+    components: dict[str, list[int]] = {}
+    for i, e in enumerate(events):
+        components.setdefault(uf.find(e.id), []).append(i)
+    story_of: dict[str, str] = {}
+    for members in components.values():
+        for group in _average_linkage(members, centroids, actors, w, threshold):
+            first = events[min(group)].id  # events are in time order: the earliest names the story
+            story_of.update({events[i].id: story_id(first) for i in group})
+    return story_of
+
+
+_BLOCK = 1024
+
+
+def _actor_matrix(profiles: list[dict[str, float]]) -> sparse.csr_matrix:
+    """Rows of L2-normalized actor weights, so a row product is the cosine of two profiles."""
+    index: dict[str, int] = {}
+    rows, cols, values = [], [], []
+    for i, profile in enumerate(profiles):
+        norm = math.sqrt(sum(v * v for v in profile.values())) or 1.0
+        for key, value in profile.items():
+            rows.append(i)
+            cols.append(index.setdefault(key, len(index)))
+            values.append(value / norm)
+    return sparse.csr_matrix((values, (rows, cols)), shape=(len(profiles), max(len(index), 1)), dtype=np.float32)
+
+
+def _average_linkage(
+    members: list[int], centroids: np.ndarray, actors: sparse.csr_matrix, w: float, threshold: float
+) -> list[list[int]]:
+    if len(members) <= 2:
+        return [members]  # two events in one component score at least the threshold together
+    scores = centroids[members] @ centroids[members].T + w * (actors[members] @ actors[members].T).toarray()
+    distances = np.clip((1.0 + w) - scores, 0.0, None)
+    np.fill_diagonal(distances, 0.0)
+    tree = hierarchy.linkage(squareform(distances, checks=False), method="average")
+    labels = hierarchy.fcluster(tree, t=(1.0 + w) - threshold, criterion="distance")
+    groups: dict[int, list[int]] = {}
+    for member, label in zip(members, labels, strict=True):
+        groups.setdefault(int(label), []).append(member)
+    return list(groups.values())
 
 
 class _UnionFind:
