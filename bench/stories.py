@@ -153,7 +153,7 @@ def peers(vectors: np.ndarray, ids: list[str], k: int) -> list[tuple[str, Labels
     named = dict(zip(ids, map(str, labels), strict=True))
     found.append(("agglomerative, average linkage, cosine distance < 0.6", named, time.perf_counter() - start))
     start = time.perf_counter()
-    labels = HDBSCAN(min_cluster_size=3, metric="euclidean").fit_predict(vectors)
+    labels = HDBSCAN(min_cluster_size=3, metric="euclidean", copy=True).fit_predict(vectors)
     named = {i: (str(lab) if lab >= 0 else f"noise:{i}") for i, lab in zip(ids, labels, strict=True)}
     found.append(("HDBSCAN, min_cluster_size=3", named, time.perf_counter() - start))
     return found
