@@ -288,7 +288,7 @@ def run(
     report.resumed = len(shards) - len(todo)
     clock = time.perf_counter()
     if todo:
-        _run_shards(todo, out, settings, address, workers, source, published, progress, crash_once)
+        run_shards(todo, out, settings, address, workers, source, published, progress, crash_once)
     report.analysis_seconds = time.perf_counter() - clock
     markers = [_read_json(out / DONE / f"{s.id}.json") for s in shards]
     for marker in markers:
@@ -303,7 +303,7 @@ def run(
     return report
 
 
-def _run_shards(
+def run_shards(
     todo: list[Shard],
     out: Path,
     settings: Settings,
