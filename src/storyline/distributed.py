@@ -120,7 +120,7 @@ def _expand_url(url: str) -> list[str]:
 
     fs, _, found = fsspec.get_fs_token_paths(url)
     protocol = url.split("://", 1)[0]
-    names = []
+    names: list[str] = []
     for path in found:
         children = sorted(fs.find(path)) if fs.isdir(path) else [path]
         names.extend(c if "://" in c else f"{protocol}://{c}" for c in children)
