@@ -183,3 +183,17 @@ def test_ann_blocking_places_like_the_exact_pass(local_db: Path) -> None:
     got = [blocked.place(f)[0] for f in feats]
     assert got == expected
     assert blocked.blocked > len(feats) // 2
+
+
+def test_cli_run_with_the_ray_engine(ray_run: tuple[Path, distributed.RayReport], inputs: list[str]) -> None:
+    """The command on a finished output directory: everything resumed, the bad records listed, exit 3."""
+    result = CliRunner().invoke(app, ["run", "--engine", "ray", *inputs, "--out", str(ray_run[0])])
+    assert result.exit_code == 3, result.output
+    shards = ray_run[1].shards
+    assert f"{shards} shards ({shards} done before), 44 articles" in result.output
+    assert "extra.jsonl:2" in result.output
+
+
+def test_cli_ray_engine_needs_out(inputs: list[str]) -> None:
+    result = CliRunner().invoke(app, ["run", "--engine", "ray", *inputs])
+    assert result.exit_code == 2 and "--out" in result.output
