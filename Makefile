@@ -1,5 +1,6 @@
 # Two set-up commands work on a fresh machine: `make demo` and `make test`.
-# Each creates .venv and installs storyline with what it needs on first use.
+# Each creates .venv and installs storyline with what it needs on first use (with the ray extra, which the
+# Ray engine's local-mode test needs).
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -11,7 +12,7 @@ DEMO_DB ?= demo.duckdb
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,ray]'
 	touch $(STAMP)
 
 ## demo: run storyline on the bundled demo corpus (demo.duckdb) and show what it found

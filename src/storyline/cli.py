@@ -263,9 +263,28 @@ def run_cmd(
     paths: Annotated[list[str], typer.Argument(help="Files, directories (recursive), globs, or - for stdin.")],
     source: Annotated[str | None, typer.Option(help="Outlet name for inputs that do not name one.")] = None,
     published: Annotated[str | None, typer.Option(help="Publication date for inputs that give none.")] = None,
+    engine: Annotated[
+        str, typer.Option(help="local: the store (--db), in this process. ray: sharded on Ray, Parquet in --out.")
+    ] = "local",
+    address: Annotated[
+        str | None, typer.Option(help="--engine ray: the Ray cluster (e.g. ray://head:10001); default: local Ray.")
+    ] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="--engine ray: the output directory (Parquet); reruns resume it.")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="--engine ray: analysis actors; default: the cluster's CPUs.")
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary lines.")] = False,
 ) -> None:
     """The main job: ingest PATH..., analyze everything new, and update events and stories, in one go."""
+    if engine not in ("local", "ray"):
+        raise typer.BadParameter(f"--engine must be local or ray, not {engine!r}", param_hint="--engine")
+    if engine == "ray":
+        if out_dir is None:
+            raise typer.BadParameter("--engine ray writes Parquet and needs --out DIR", param_hint="--out")
+        _run_ray(paths, out_dir, address, workers, source, published, quiet)
+        return
     try:
         with _open() as ws:
             with _progress(quiet) as bar:
@@ -281,6 +300,59 @@ def run_cmd(
     _print_clustering(clustered)
     if ingested.skipped:
         raise typer.Exit(EXIT_SKIPPED)
+
+
+def _run_ray(
+    paths: list[str],
+    out_dir: Path,
+    address: str | None,
+    workers: int | None,
+    source: str | None,
+    published: str | None,
+    quiet: bool,
+) -> None:
+    from storyline import distributed
+
+    try:
+        settings = Settings.load(state.config, db=state.db)
+        with _progress(quiet) as bar:
+            report = distributed.run(
+                paths, out_dir, settings, address=address, workers=workers, source=source, published=published,
+                progress=_Bar(bar),
+            )  # fmt: skip
+    except StorylineError as exc:
+        raise _fail(exc) from exc
+    if not quiet:
+        for skip in report.skipped:
+            err.print(f"[yellow]skipped[/] {escape(str(skip))}")
+    for article_id, error in report.failed:
+        err.print(f"[yellow]warning[/] {escape(article_id)}: {escape(error)} (please report this)")
+    rate = f" ({report.words / report.analysis_seconds:,.0f} words/s)" if report.analysis_seconds else ""
+    out.print(
+        f"ray: {report.shards} shards ({report.resumed} done before), {report.articles} articles, "
+        f"{report.duplicates} duplicates, skipped {len(report.skipped)}; {report.words:,} words{rate}"
+    )
+    out.print(
+        f"stories: [bold]{report.stories}[/] from {report.events} events, {report.entities} entities, "
+        f"{report.summarized} summaries; Parquet in {escape(str(out_dir))} (storyline load {escape(str(out_dir))})"
+    )
+    if report.skipped:
+        raise typer.Exit(EXIT_SKIPPED)
+
+
+@app.command()
+def load(
+    directory: Annotated[Path, typer.Argument(help="The --out directory of a `storyline run --engine ray`.")],
+) -> None:
+    """Load the Parquet output of a Ray run into the store (--db); loading twice adds nothing."""
+    from storyline import distributed
+
+    try:
+        with _open() as ws:
+            counts = distributed.load(ws.store, directory, ws.settings)
+    except StorylineError as exc:
+        raise _fail(exc) from exc
+    out.print(f"loaded {counts['articles']} new articles; the store holds {counts['stories']} stories")
 
 
 def _print_clustering(report: ClusterReport) -> None:
