@@ -239,8 +239,8 @@ def generate_features(n: int, seed: int = 3) -> list[tuple[Any, ...]]:
             t = day + timedelta(hours=float(rng.uniform(0, 72)))
             keys = actors[: int(rng.integers(1, 5))]
             weights = [1.0 + math.log(1 + j) for j in range(len(keys))][::-1]
-            signature = rng.integers(0, 2**32, size=64, dtype=np.uint64).tolist()
-            rows.append((f"g{i:07d}", t, v.tolist(), keys, weights, signature))
+            signature = rng.integers(0, 2**32, size=64, dtype=np.uint64)
+            rows.append((f"g{i:07d}", t, v, keys, weights, signature))  # lists only per part: less memory
             i += 1
     random.Random(seed).shuffle(rows)  # arrival order is not time order
     return rows
@@ -257,7 +257,7 @@ def scale_run(n: int) -> dict[str, float]:
         con = ws.store._con
         for p in range(parts):
             part = rows[p * n // parts : (p + 1) * n // parts]
-            columns = [list(c) for c in zip(*part, strict=True)]
+            columns = [[x.tolist() if isinstance(x, np.ndarray) else x for x in c] for c in zip(*part, strict=True)]
             con.execute(
                 "INSERT INTO articles (id, title, source, published, text, content_hash, ingested_at) "
                 "SELECT unnest(?), 'Generated headline ' || unnest(?), 'Outlet ' || (hash(unnest(?)) % 50), "
@@ -317,13 +317,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=int, default=100_000, help="generated articles for the scale run")
     parser.add_argument("--skip-scale", action="store_true", help="leave out the scale run")
+    parser.add_argument("--scale-only", action="store_true", help="only the scale run")
     parser.add_argument("--record", action="store_true", help="write the results into docs/benchmarks.md")
     args = parser.parse_args()
     header = (
         f"Machine: {machine(('duckdb', 'onnxruntime', 'datasketch', 'sklearn'))}. Date: {time.strftime('%Y-%m-%d')}."
     )
-    sections = [demo_section()]
-    if duc.available():
+    sections = [] if args.scale_only else [demo_section()]
+    if args.scale_only:
+        pass
+    elif duc.available():
         store = analyzed_store("duc2006", lambda: [d.record() for d in duc.documents()])
         gold = {i: s for s, ids in duc.docsets().items() for i in ids}
         sections.append(corpus_section("DUC 2006", store, gold, [
@@ -334,7 +337,7 @@ def main() -> None:
         sections.append(embedding_section(sample))
     else:
         sections.append(Section("DUC 2006", skipped="../shared/bench/mds-duc2006 not found"))
-    if WIKIREF.is_dir():
+    if WIKIREF.is_dir() and not args.scale_only:
         store = analyzed_store("wikiref220", wikiref_records)
         sections.append(corpus_section("WikiRef220", store, wikiref_gold(), [
             "Undated web articles: the time window plays no part; noise articles are gold singletons."]))  # fmt: skip
