@@ -258,8 +258,8 @@ _EMBED_BATCH = 256
 
 
 def _find_reprints(store: Store, threshold: float) -> int:
-    """Look the new (not yet placed) articles up in the LSH index; regroup what they touch. Returns new copies."""
-    new = [a for a, _ in store.unassigned()]
+    """Look the articles not yet indexed up in the LSH index; regroup what they touch. Returns new copies."""
+    new = store.unbanded()
     if not new:
         return 0
     sigs = store.signatures_of(new)

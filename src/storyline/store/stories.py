@@ -127,6 +127,14 @@ class StoryTables:
         rows = self._con.execute("SELECT article_id, original_id, similarity FROM reprints").fetchall()
         return {r[0]: (r[1], float(r[2])) for r in rows}
 
+    def unbanded(self) -> list[str]:
+        """Articles with features that the reprint index does not hold yet."""
+        rows = self._con.execute(
+            "SELECT article_id FROM article_features ANTI JOIN (SELECT DISTINCT article_id FROM lsh_bands) b "
+            "USING (article_id) ORDER BY article_id"
+        ).fetchall()
+        return [r[0] for r in rows]
+
     def reprint_candidates(self, bands: Sequence[tuple[str, int]]) -> list[tuple[str, str]]:
         """Index the LSH band keys of new articles; the pairs (new article, any article) that share one."""
         ids = sorted({a for a, _ in bands})
