@@ -225,8 +225,11 @@ def test_search_finds_articles_and_quotes(client: TestClient, demo_ws: storyline
     assert client.get("/api/search", params={"q": "x" * 501}).status_code == 422
 
 
-@pytest.mark.parametrize("template", ["/", "/?sort=sources&source=Meridian+Post", "/stories/{story}",
-                                      "/articles/{article}", "/entities/{entity}", "/search?q=summit", "/search"])  # fmt: skip
+PAGES = ["/", "/?sort=sources&source=Meridian+Post", "/stories/{story}", "/articles/{article}", "/entities/{entity}",
+         "/search?q=summit", "/search"]  # fmt: skip
+
+
+@pytest.mark.parametrize("template", PAGES)
 def test_pages_render(client: TestClient, ids: dict[str, str], template: str) -> None:
     response = client.get(template.format(**ids))
     assert response.status_code == 200, response.text
