@@ -90,7 +90,7 @@ def create_app(settings: Settings, workspace: Workspace | None = None) -> FastAP
             allow_methods=["GET", "POST"],
             allow_headers=["Authorization", "Content-Type"],
         )
-    app.add_middleware(Guard, max_body=settings.max_body_bytes)  # type: ignore[arg-type]
+    app.add_middleware(Guard, max_body=settings.max_body_bytes)
     return app
 
 

@@ -79,7 +79,7 @@ class Service:
         if found is None:
             found = compute()
             self.values.put(full, found)
-        return found  # type: ignore[no-any-return]
+        return found
 
     @property
     def writable(self) -> bool:
