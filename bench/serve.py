@@ -149,7 +149,7 @@ def start_server(db: Path, port: int) -> subprocess.Popen[bytes]:
     env.pop("STORYLINE_TOKEN", None)
     command = [sys.executable, "-m", "storyline", "--db", str(db), "serve", "--port", str(port)]
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # imports alone take seconds on a busy machine
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/api/sources", timeout=2).status_code == 200:
