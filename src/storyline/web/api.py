@@ -381,9 +381,23 @@ def list_sources(ws: Reader, svc: Svc) -> dict[str, Any]:
 # -- search -----------------------------------------------------------------------------------------
 
 
+def search_index(svc: Service, ws: Workspace) -> SearchIndex:
+    return svc.cached("search", lambda: SearchIndex(ws))
+
+
 def run_search(svc: Service, ws: Workspace, q: str, limit: int) -> Results:
-    index: SearchIndex = svc.cached("search", lambda: SearchIndex(ws))
-    return index.search(ws, q, limit)
+    return search_index(svc, ws).search(ws, q, limit)
+
+
+def warm_cards(svc: Service) -> None:
+    cards(svc, svc.reader())
+
+
+def warm_search(svc: Service) -> None:
+    from storyline.analyze.embed import embedder
+
+    search_index(svc, svc.reader())
+    embedder()
 
 
 @router.get("/search", summary="Full-text and semantic search over articles and quotes")

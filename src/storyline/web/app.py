@@ -59,7 +59,9 @@ def create_app(settings: Settings, workspace: Workspace | None = None) -> FastAP
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        warming = service.warm(api.warm_cards, api.warm_search)
         yield
+        warming.join(timeout=60)
         service.close()
 
     app = FastAPI(

@@ -61,6 +61,7 @@ class Service:
         self.generation = 0  # bumped by every write: caches keyed by it go stale
         self.pages = LRU(512)
         self.values = LRU(64)
+        self._computing: dict[Any, threading.Lock] = {}
 
     def reader(self) -> Workspace:
         """The calling thread's workspace view on its own cursor."""
@@ -73,13 +74,24 @@ class Service:
         return view
 
     def cached(self, key: Any, compute: Callable[[], T]) -> T:
-        """A value computed once per store generation."""
+        """A value computed once per store generation (concurrent callers wait for the one computing it)."""
         full = (self.generation, key)
         found = self.values.get(full)
         if found is None:
-            found = compute()
-            self.values.put(full, found)
+            with self._views_lock:
+                lock = self._computing.setdefault(key, threading.Lock())
+            with lock:
+                found = self.values.get(full)
+                if found is None:
+                    found = compute()
+                    self.values.put(full, found)
         return found
+
+    def warm(self, *computations: Callable[[Service], Any]) -> threading.Thread:
+        """Compute these in the background (the first readers then need not wait)."""
+        thread = threading.Thread(target=lambda: [c(self) for c in computations], name="storyline-warm", daemon=True)
+        thread.start()
+        return thread
 
     @property
     def writable(self) -> bool:
