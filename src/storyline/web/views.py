@@ -121,12 +121,10 @@ class StoryPage:
     first_outlet: str | None
     last_outlet: str | None
 
-    def number(self, article_id: str) -> int:
-        return next(s.number for s in self.sources if s.article.id == article_id)
-
     def marks(self, citations: Sequence[Citation]) -> list[Cited]:
         """The cited sentences of these citations, one per sentence, in citation-number order."""
-        seen = {(c.article_id, c.sentence): self.cited[(c.article_id, c.sentence)] for c in citations}
+        keys = [(c.article_id, c.sentence) for c in citations]
+        seen = {k: self.cited[k] for k in keys if k in self.cited}
         return sorted(seen.values(), key=lambda c: (c.number, c.anchor))
 
 
