@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -10,9 +11,12 @@ from urllib.parse import quote, urlencode, urlparse
 import jinja2
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 
+from storyline.api import Workspace
 from storyline.errors import NotFoundError
-from storyline.web.api import Reader, Svc, cards, moment, run_search
+from storyline.web.api import cards, moment, run_search
+from storyline.web.service import Service
 from storyline.web.views import SORTS, article_page, entity_page, filter_cards, story_page
 
 PER_PAGE = 25
@@ -72,21 +76,23 @@ def error_page(request: Request, status: int, detail: str) -> Response:
     return render("error.html", status, title=titles.get(status, "Error"), status=status, detail=detail, q="")
 
 
-def cached_page(svc: Svc, request: Request, build: Any) -> HTMLResponse:
-    """Rendered pages are kept until the store changes (an ingest): the slow part of a page is the reads."""
+async def cached_page(request: Request, build: Callable[[Workspace, Service], str]) -> HTMLResponse:
+    """Rendered pages are kept until the store changes (an ingest): the slow part of a page is the reads.
+
+    A page in the cache is answered on the event loop; only a miss goes to a worker thread and its cursor.
+    """
+    svc: Service = request.app.state.service
     key = (svc.generation, request.url.path, request.url.query)
     body = svc.pages.get(key)
     if body is None:
-        body = build()
+        body = await run_in_threadpool(lambda: build(svc.reader(), svc))
         svc.pages.put(key, body)
     return HTMLResponse(body)
 
 
 @router.get("/", response_class=HTMLResponse)
-def stories_page(
+async def stories_page(
     request: Request,
-    ws: Reader,
-    svc: Svc,
     source: Annotated[str | None, Query(max_length=200)] = None,
     entity: Annotated[str | None, Query(max_length=200)] = None,
     since: Annotated[str | None, Query(max_length=40)] = None,
@@ -94,7 +100,7 @@ def stories_page(
     sort: Annotated[str, Query(pattern="^(" + "|".join(SORTS) + ")$")] = "updated",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
-    def build() -> str:
+    def build(ws: Workspace, svc: Service) -> str:
         entity_id, problem = None, None
         if entity:
             try:
@@ -116,34 +122,35 @@ def stories_page(
                   "sort": sort},
         )  # fmt: skip
 
-    return cached_page(svc, request, build)
+    return await cached_page(request, build)
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
-def story(request: Request, story_id: str, ws: Reader, svc: Svc) -> HTMLResponse:
-    return cached_page(svc, request, lambda: env.get_template("story.html").render(p=story_page(ws, story_id), q=""))
+async def story(request: Request, story_id: str) -> HTMLResponse:
+    return await cached_page(
+        request, lambda ws, _: env.get_template("story.html").render(p=story_page(ws, story_id), q="")
+    )
 
 
 @router.get("/articles/{article_id:path}", response_class=HTMLResponse)
-def article(request: Request, article_id: str, ws: Reader, svc: Svc) -> HTMLResponse:
-    return cached_page(
-        svc, request, lambda: env.get_template("article.html").render(p=article_page(ws, article_id), q="")
+async def article(request: Request, article_id: str) -> HTMLResponse:
+    return await cached_page(
+        request, lambda ws, _: env.get_template("article.html").render(p=article_page(ws, article_id), q="")
     )
 
 
 @router.get("/entities/{entity_id}", response_class=HTMLResponse)
-def entity(request: Request, entity_id: str, ws: Reader, svc: Svc) -> HTMLResponse:
-    return cached_page(
-        svc,
+async def entity(request: Request, entity_id: str) -> HTMLResponse:
+    return await cached_page(
         request,
-        lambda: env.get_template("entity.html").render(p=entity_page(ws, entity_id, cards(svc, ws)), q=""),
+        lambda ws, svc: env.get_template("entity.html").render(p=entity_page(ws, entity_id, cards(svc, ws)), q=""),
     )
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search_page(request: Request, ws: Reader, svc: Svc, q: Annotated[str, Query(max_length=500)] = "") -> HTMLResponse:
-    def build() -> str:
+async def search_page(request: Request, q: Annotated[str, Query(max_length=500)] = "") -> HTMLResponse:
+    def build(ws: Workspace, svc: Service) -> str:
         results = run_search(svc, ws, q, 30) if q.strip() else None
         return env.get_template("search.html").render(results=results, q=q)
 
-    return cached_page(svc, request, build)
+    return await cached_page(request, build)
