@@ -137,9 +137,10 @@ def story_page(ws: Workspace, story_id: str) -> StoryPage:
         SourceArticle(numbered[a.id], a, numbered.get(copies.get(a.id, ""))) for a in articles if a.id in numbered
     )
     by_id = {a.id: a for a in articles}
-    sentences = ws.store.sentences_of(list(story.article_ids))
+    citations = [c for s in story.summary for c in s.citations] + [c for t in story.timeline for c in t.citations]
+    sentences = ws.store.sentences_of(list({c.article_id for c in citations}))
     cited: dict[tuple[str, int], Cited] = {}
-    for citation in [c for s in story.summary for c in s.citations] + [c for t in story.timeline for c in t.citations]:
+    for citation in citations:
         key = (citation.article_id, citation.sentence)
         if key in cited or citation.article_id not in by_id:
             continue
@@ -158,7 +159,7 @@ def story_page(ws: Workspace, story_id: str) -> StoryPage:
     outlet_of = {a.id: a.source or "unknown outlet" for a in articles}
     people = tuple(Person(e, _titles(e, outlet_of)) for e in entities if e.type in ("PERSON", "ORG", "NORP"))
     places = tuple(e for e in entities if e.type not in ("PERSON", "ORG", "NORP"))
-    quotes = [q for a in articles for q in ws.quotes(article_id=a.id)]
+    quotes = ws.store.quotes_in(list(numbered))
     return StoryPage(
         story, sources, cited, people, places, _speakers(quotes, entities, numbered),
         *_outlets(story, sources, outlet_of),
