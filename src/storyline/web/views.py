@@ -321,17 +321,17 @@ def entity_page(ws: Workspace, name_or_id: str, cards: Sequence[Card], limit: in
     entity = ws.entity(name_or_id)
     ids = list(entity.article_ids)
     articles = {a.id: a for a in ws.store.articles_by_ids(ids)}
-    titles: dict[str, dict[tuple[str, str], None]] = {}
+    titles: dict[str, dict[str, str]] = {}  # title -> outlet -> the first article giving it
     for t in entity.titles:
         outlet = (articles[t.article_id].source if t.article_id in articles else None) or "unknown outlet"
-        titles.setdefault(t.title, {})[(t.article_id, outlet)] = None
+        titles.setdefault(t.title, {}).setdefault(outlet, t.article_id)
     quotes = ws.quotes(speaker=entity.id)
     story_ids = set(ws.store.stories_of_articles(ids).values())
     stories = tuple(c for c in cards if c.story.id in story_ids)
     ordered = sorted(articles.values(), key=lambda a: (a.published is None, a.published or datetime.max, a.id))
     return EntityPage(
         entity,
-        tuple((t, tuple(s)) for t, s in titles.items()),
+        tuple((t, tuple((a, o) for o, a in by.items())) for t, by in titles.items()),
         tuple((q, articles.get(q.article_id)) for q in quotes[:limit]),
         ws.timeline(entity.id),
         stories,
