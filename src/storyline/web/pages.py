@@ -17,7 +17,15 @@ from storyline.api import Workspace
 from storyline.errors import NotFoundError
 from storyline.web.api import cards, moment, run_search
 from storyline.web.service import Service
-from storyline.web.views import SORTS, article_page, entity_page, filter_cards, story_page
+from storyline.web.views import (
+    SORTS,
+    SOURCES_SHOWN,
+    TIMELINE_SHOWN,
+    article_page,
+    entity_page,
+    filter_cards,
+    story_page,
+)
 
 PER_PAGE = 25
 router = APIRouter(include_in_schema=False)
@@ -64,7 +72,9 @@ env.filters.update(
     host=lambda v: urlparse(v).netloc if v else "",
     combine_page=lambda query, n: {**query, "page": n},
 )
-env.globals.update(span=span, sorts=SORTS, urlencode=urlencode)
+env.globals.update(
+    span=span, sorts=SORTS, urlencode=urlencode, timeline_shown=TIMELINE_SHOWN, sources_shown=SOURCES_SHOWN
+)
 
 
 def render(name: str, code: int = 200, **context: Any) -> HTMLResponse:

@@ -12,6 +12,10 @@ from storyline.api import Workspace
 from storyline.model import Article, Citation, Entity, Quote, RemovedLine, Sentence, Story, Timeline
 from storyline.store.search import StoryCard
 
+TIMELINE_SHOWN = 80  # entries on a story page; the API has them all
+SOURCES_SHOWN = 150  # articles listed on a story page
+MARKS_SHOWN = 8  # citations shown after one sentence (a wire story can be cited by hundreds of copies)
+
 SORTS = {
     "updated": "last update",
     "articles": "most articles",
@@ -123,9 +127,13 @@ class StoryPage:
 
     def marks(self, citations: Sequence[Citation]) -> list[Cited]:
         """The cited sentences of these citations, one per sentence, in citation-number order."""
-        keys = [(c.article_id, c.sentence) for c in citations]
+        keys = [(c.article_id, c.sentence) for c in citations[:MARKS_SHOWN]]
         seen = {k: self.cited[k] for k in keys if k in self.cited}
         return sorted(seen.values(), key=lambda c: (c.number, c.anchor))
+
+    def more(self, citations: Sequence[Citation]) -> int:
+        """How many citations ``marks`` leaves out."""
+        return max(0, len(citations) - MARKS_SHOWN)
 
 
 def story_page(ws: Workspace, story_id: str) -> StoryPage:
@@ -137,7 +145,9 @@ def story_page(ws: Workspace, story_id: str) -> StoryPage:
         SourceArticle(numbered[a.id], a, numbered.get(copies.get(a.id, ""))) for a in articles if a.id in numbered
     )
     by_id = {a.id: a for a in articles}
-    citations = [c for s in story.summary for c in s.citations] + [c for t in story.timeline for c in t.citations]
+    shown = story.timeline[:TIMELINE_SHOWN]
+    citations = [c for s in story.summary for c in s.citations[:MARKS_SHOWN]]
+    citations += [c for t in shown for c in t.citations[:MARKS_SHOWN]]
     sentences = ws.store.sentences_of(list({c.article_id for c in citations}))
     cited: dict[tuple[str, int], Cited] = {}
     for citation in citations:
