@@ -59,6 +59,12 @@ class Workspace:
     def close(self) -> None:
         self.store.close()
 
+    def cursor(self) -> Workspace:
+        """This workspace on its own cursor of the same store, to read from another thread."""
+        view = object.__new__(Workspace)
+        view.settings, view.store, view._rules = self.settings, self.store.cursor(), self._rules
+        return view
+
     def __enter__(self) -> Workspace:
         return self
 

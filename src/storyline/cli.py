@@ -687,6 +687,39 @@ def feeds(as_json: Annotated[bool, typer.Option("--json", help="JSON Lines, one 
     out.print(table)
 
 
+@app.command()
+def serve(
+    db: Annotated[Path | None, typer.Option("--db", help="The store (same as the global --db).")] = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on; loopback by default.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on.")] = 8000,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token",
+            help="API token that allows POST /api/articles (prefer the STORYLINE_TOKEN variable: flags show in ps).",
+        ),
+    ] = None,
+) -> None:
+    """Serve the web reader and the JSON API (OpenAPI docs at /api/docs). Ingest by POST needs a token."""
+    import uvicorn
+
+    from storyline.web import create_app
+
+    try:
+        settings = Settings.load(state.config, db=db or state.db, token=token)
+        if settings.token and len(settings.token) < 16:
+            err.print("[bold red]error:[/] the API token must be at least 16 characters")
+            raise typer.Exit(EXIT_USAGE)
+        web = create_app(settings)
+    except StorylineError as exc:
+        raise _fail(exc) from exc
+    if host not in ("127.0.0.1", "::1", "localhost"):
+        err.print(f"[yellow]warning:[/] listening on {escape(host)}: anyone who can reach it can read the store")
+    writes = "on (token set)" if settings.token else "off (no STORYLINE_TOKEN)"
+    err.print(f"storyline: http://{escape(host)}:{port}/  API docs: /api/docs  writes: {writes}")
+    uvicorn.run(web, host=host, port=port, log_level="warning", server_header=False)
+
+
 def _when(moment: Any) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S") if moment is not None else "never"
 

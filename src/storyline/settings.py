@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,10 @@ class Settings:
     poll_interval: float = 600.0  # seconds between two polls of a feed (storyline watch --every)
     max_backoff: float = 6 * 3600.0  # the longest wait before polling a failing feed again
     allow_private: bool = False  # fetch private, loopback and link-local addresses (the SSRF guard off)
+    # -- web reader and HTTP API (storyline serve) --
+    token: str = field(default="", repr=False)  # bearer token for write endpoints; empty = writes refused
+    cors_origins: str = ""  # comma-separated origins allowed to call the API from a browser; empty = no CORS
+    max_body_bytes: int = 2 * 1024 * 1024  # the largest request body accepted (413 above)
 
     def __post_init__(self) -> None:
         if self.analysis_processes < 0:
@@ -67,6 +71,7 @@ class Settings:
             "fetch_workers",
             "poll_interval",
             "max_backoff",
+            "max_body_bytes",
         ):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"setting {name} must be a positive number, got {getattr(self, name)!r}")

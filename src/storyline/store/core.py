@@ -20,6 +20,7 @@ from storyline.model import Article, RemovedLine
 from storyline.store.analysis import AnalysisTables
 from storyline.store.feeds import FeedTables
 from storyline.store.schema import MIGRATIONS
+from storyline.store.search import SearchReads
 from storyline.store.stories import StoryReads, StoryTables
 
 SCHEMA_VERSION = MIGRATIONS[-1].version
@@ -46,7 +47,7 @@ class ArticleFilter:
     offset: int = 0
 
 
-class Store(AnalysisTables, StoryTables, StoryReads, FeedTables):
+class Store(AnalysisTables, StoryTables, StoryReads, FeedTables, SearchReads):
     """A DuckDB file holding everything storyline knows."""
 
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
@@ -68,6 +69,12 @@ class Store(AnalysisTables, StoryTables, StoryReads, FeedTables):
 
     def close(self) -> None:
         self._con.close()
+
+    def cursor(self) -> Store:
+        """This store on its own DuckDB cursor, for another thread (a connection is not thread-safe)."""
+        view = object.__new__(type(self))
+        view.path, view._con = self.path, self._con.cursor()
+        return view
 
     def __enter__(self) -> Store:
         return self

@@ -1,0 +1,203 @@
+"""The web app: ``create_app(settings)`` builds the FastAPI application behind ``storyline serve``.
+
+Security: every piece of article content is untrusted. Templates autoescape; links to articles are shown
+only for http(s) URLs; a strict Content-Security-Policy allows scripts and styles from this server's
+static files only; request bodies are capped (413); write endpoints need the operator's bearer token;
+CORS is off unless ``cors_origins`` names origins. Errors under /api/ are JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from storyline import __version__
+from storyline.api import Workspace
+from storyline.errors import InputError, NotFoundError, StorylineError
+from storyline.settings import Settings
+from storyline.web import api, pages
+from storyline.web.service import Service
+
+STATIC = Path(__file__).parent / "static"
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+# The interactive API docs load Swagger UI / ReDoc from their CDN and start them with an inline script;
+# these pages show no article content.
+DOCS_CSP = (
+    "default-src 'none'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
+    "font-src https://fonts.gstatic.com; img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly; "
+    "connect-src 'self'; worker-src blob:; frame-ancestors 'none'; base-uri 'none'"
+)
+DOCS_PATHS = ("/api/docs", "/api/redoc")
+
+
+def create_app(settings: Settings, workspace: Workspace | None = None) -> FastAPI:
+    """The application over ``settings.db`` (or over ``workspace``, which the caller keeps and closes).
+
+    Without a token the store is opened read-only (other storyline commands may read it meanwhile).
+    """
+    if workspace is None:
+        read_only = not settings.token and Path(settings.db).exists()
+        workspace = Workspace(settings, read_only=read_only)
+        service = Service(workspace, owned=True)
+    else:
+        service = Service(workspace, owned=False)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        warming = service.warm(api.warm_cards, api.warm_search)
+        yield
+        warming.join(timeout=60)
+        service.close()
+
+    app = FastAPI(
+        title="storyline",
+        version=__version__,
+        summary="News articles in, stories out: articles, events, stories, entities, quotes, timelines, search.",
+        description=(
+            "Read endpoints are open; `POST /api/articles` needs `Authorization: Bearer <token>` with the token "
+            "the operator set (`STORYLINE_TOKEN` or `storyline serve --token`). Lists take `limit` (1 to "
+            f"{api.MAX_LIMIT}) and `offset`, and answer `{{items, limit, offset, next_offset}}`. Errors are "
+            "`{status, detail}`."
+        ),
+        docs_url="/api/docs",
+        redoc_url="/api/redoc",
+        openapi_url="/api/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.service = service
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    _handle_errors(app)
+    origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
+    if origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+    app.add_middleware(Guard, max_body=settings.max_body_bytes)
+    return app
+
+
+def _error(request: Request, status: int, detail: Any, headers: dict[str, str] | None = None) -> Response:
+    if request.url.path.startswith("/api/") or request.url.path == "/api":
+        return JSONResponse({"status": status, "detail": detail}, status, headers=headers)
+    return pages.error_page(request, status, detail if isinstance(detail, str) else "bad request")
+
+
+def _handle_errors(app: FastAPI) -> None:
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        return _error(request, exc.status_code, exc.detail, getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        problems = [
+            {"where": ".".join(str(p) for p in e.get("loc", ())), "problem": e.get("msg", "")} for e in exc.errors()
+        ]
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"status": 422, "detail": problems}, 422)
+        return pages.error_page(request, 400, "; ".join(f"{p['where']}: {p['problem']}" for p in problems))
+
+    @app.exception_handler(NotFoundError)
+    async def not_found(request: Request, exc: NotFoundError) -> Response:
+        return _error(request, 404, str(exc))
+
+    @app.exception_handler(InputError)
+    async def bad_input(request: Request, exc: InputError) -> Response:
+        return _error(request, 400, str(exc))
+
+    @app.exception_handler(StorylineError)
+    async def failed(request: Request, exc: StorylineError) -> Response:
+        return _error(request, 500, str(exc))
+
+
+class Guard:
+    """ASGI middleware: caps request bodies (413) and adds security headers to every response."""
+
+    def __init__(self, app: ASGIApp, max_body: int) -> None:
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope.get("path", "")
+        csp = DOCS_CSP if path.startswith(DOCS_PATHS) else CSP
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += [
+                    (b"content-security-policy", csp.encode()),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"x-frame-options", b"DENY"),
+                    (b"referrer-policy", b"same-origin"),
+                    (b"cross-origin-opener-policy", b"same-origin"),
+                ]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        if scope["method"] in ("POST", "PUT", "PATCH", "DELETE"):
+            declared = dict(scope.get("headers", [])).get(b"content-length")
+            if declared is not None and (not declared.isdigit() or int(declared) > self.max_body):
+                await self._too_large(send_with_headers)
+                return
+            chunks: list[bytes] = []
+            size = 0
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    return
+                chunk = message.get("body", b"")
+                size += len(chunk)
+                if size > self.max_body:
+                    await self._too_large(send_with_headers)
+                    return
+                chunks.append(chunk)
+                if not message.get("more_body", False):
+                    break
+            body = b"".join(chunks)
+            sent = False
+
+            async def replay() -> Message:
+                nonlocal sent
+                if not sent:
+                    sent = True
+                    return {"type": "http.request", "body": body, "more_body": False}
+                return await receive()
+
+            await self.app(scope, replay, send_with_headers)
+            return
+        await self.app(scope, receive, send_with_headers)
+
+    async def _too_large(self, send: Send) -> None:
+        body = json.dumps(
+            {"status": 413, "detail": f"request body larger than {self.max_body} bytes (setting max_body_bytes)"}
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,166 @@
+"""The web reader: server-rendered pages (Jinja2, autoescaped), usable without JavaScript."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote, urlencode, urlparse
+
+import jinja2
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from storyline.api import Workspace
+from storyline.errors import NotFoundError
+from storyline.web.api import cards, moment, run_search
+from storyline.web.service import Service
+from storyline.web.views import (
+    SORTS,
+    SOURCES_SHOWN,
+    TIMELINE_SHOWN,
+    article_page,
+    entity_page,
+    filter_cards,
+    story_page,
+)
+
+PER_PAGE = 25
+router = APIRouter(include_in_schema=False)
+
+env = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+    autoescape=True,  # every template, whatever its name: all article content is untrusted
+    trim_blocks=True,
+    lstrip_blocks=True,
+    undefined=jinja2.StrictUndefined,
+)
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if it is http(s), else None: no javascript:, data: or other schemes in links."""
+    if not url:
+        return None
+    try:
+        parsed = urlparse(url.strip())
+    except ValueError:
+        return None
+    return url.strip() if parsed.scheme in ("http", "https") and parsed.netloc else None
+
+
+def day(value: datetime | None) -> str:
+    return value.strftime("%-d %b %Y") if value else "undated"
+
+
+def span(first: datetime | None, last: datetime | None) -> str:
+    if first is None or last is None:
+        return "undated"
+    if first.date() == last.date():
+        return day(first)
+    if first.year == last.year:
+        return f"{first.strftime('%-d %b')} – {day(last)}"
+    return f"{day(first)} – {day(last)}"
+
+
+env.filters.update(
+    path=lambda v: quote(str(v), safe=""),
+    safe_url=safe_url,
+    day=day,
+    iso=lambda v: v.isoformat() if v else "",
+    host=lambda v: urlparse(v).netloc if v else "",
+    combine_page=lambda query, n: {**query, "page": n},
+)
+env.globals.update(
+    span=span, sorts=SORTS, urlencode=urlencode, timeline_shown=TIMELINE_SHOWN, sources_shown=SOURCES_SHOWN
+)
+
+
+def render(name: str, code: int = 200, **context: Any) -> HTMLResponse:
+    return HTMLResponse(env.get_template(name).render(**context), code)
+
+
+def error_page(request: Request, status: int, detail: str) -> Response:
+    titles = {400: "Bad request", 404: "Not found", 413: "Too large", 422: "Bad request"}
+    return render("error.html", status, title=titles.get(status, "Error"), status=status, detail=detail, q="")
+
+
+async def cached_page(request: Request, build: Callable[[Workspace, Service], str]) -> HTMLResponse:
+    """Rendered pages are kept until the store changes (an ingest): the slow part of a page is the reads.
+
+    A page in the cache is answered on the event loop; only a miss goes to a worker thread and its cursor.
+    """
+    svc: Service = request.app.state.service
+    key = (svc.generation, request.url.path, request.url.query)
+    body = svc.pages.get(key)
+    if body is None:
+        body = await run_in_threadpool(lambda: build(svc.reader(), svc))
+        svc.pages.put(key, body)
+    return HTMLResponse(body)
+
+
+@router.get("/", response_class=HTMLResponse)
+async def stories_page(
+    request: Request,
+    source: Annotated[str | None, Query(max_length=200)] = None,
+    entity: Annotated[str | None, Query(max_length=200)] = None,
+    since: Annotated[str | None, Query(max_length=40)] = None,
+    until: Annotated[str | None, Query(max_length=40)] = None,
+    sort: Annotated[str, Query(pattern="^(" + "|".join(SORTS) + ")$")] = "updated",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+) -> HTMLResponse:
+    def build(ws: Workspace, svc: Service) -> str:
+        entity_id, problem = None, None
+        if entity:
+            try:
+                entity_id = ws.entity(entity).id
+            except NotFoundError:
+                problem = f"No person, organization or place is called “{entity}”."
+        found = filter_cards(
+            cards(svc, ws), source=source or None, entity_id=entity_id, since=moment(since, ws),
+            until=moment(until, ws), sort=sort,
+        ) if problem is None else []  # fmt: skip
+        shown = found[(page - 1) * PER_PAGE : page * PER_PAGE]
+        query = {k: v for k, v in {"source": source, "entity": entity, "since": since, "until": until}.items() if v}
+        if sort != "updated":
+            query["sort"] = sort
+        return env.get_template("stories.html").render(
+            cards=shown, total=len(found), page=page, pages=max(1, -(-len(found) // PER_PAGE)), query=query,
+            sources=svc.cached("sources", ws.store.sources), problem=problem, q="",
+            form={"source": source or "", "entity": entity or "", "since": since or "", "until": until or "",
+                  "sort": sort},
+        )  # fmt: skip
+
+    return await cached_page(request, build)
+
+
+@router.get("/stories/{story_id}", response_class=HTMLResponse)
+async def story(request: Request, story_id: str) -> HTMLResponse:
+    return await cached_page(
+        request, lambda ws, _: env.get_template("story.html").render(p=story_page(ws, story_id), q="")
+    )
+
+
+@router.get("/articles/{article_id:path}", response_class=HTMLResponse)
+async def article(request: Request, article_id: str) -> HTMLResponse:
+    return await cached_page(
+        request, lambda ws, _: env.get_template("article.html").render(p=article_page(ws, article_id), q="")
+    )
+
+
+@router.get("/entities/{entity_id}", response_class=HTMLResponse)
+async def entity(request: Request, entity_id: str) -> HTMLResponse:
+    return await cached_page(
+        request,
+        lambda ws, svc: env.get_template("entity.html").render(p=entity_page(ws, entity_id, cards(svc, ws)), q=""),
+    )
+
+
+@router.get("/search", response_class=HTMLResponse)
+async def search_page(request: Request, q: Annotated[str, Query(max_length=500)] = "") -> HTMLResponse:
+    def build(ws: Workspace, svc: Service) -> str:
+        results = run_search(svc, ws, q, 30) if q.strip() else None
+        return env.get_template("search.html").render(results=results, q=q)
+
+    return await cached_page(request, build)
