@@ -239,6 +239,7 @@ class ShardWorker:
         from storyline.analyze.embed import embedder
         from storyline.analyze.nlp import load_nlp
 
+        os.environ.setdefault("STORYLINE_EMBED_THREADS", "1")  # one actor per core: do not oversubscribe
         load_nlp()
         embedder()
         self.out, self.settings = Path(out), settings

