@@ -159,6 +159,17 @@ def peers(vectors: np.ndarray, ids: list[str], k: int) -> list[tuple[str, Labels
     return found
 
 
+DUC_GAP = (
+    "Why storyline stays below Miranda et al.'s 0.94 here: (1) a DUC set is a topic (\"Native American res"
+    "ervations\"), while storyline's stories are threads of events sharing main actors, so the default thr"
+    "eshold keeps precision (0.97) and splits topics; story_threshold 0.4 groups by topic and beats the p"
+    "eers but still splits sets whose articles share neither actors nor lead wording; (2) an article is r"
+    "epresented by its title and first 80 words only; (3) the parameters were not fitted to DUC beyond ch"
+    "oosing between 0.4 and 0.6, and the default is the one that keeps two summits of different leaders a"
+    "part on the demo."
+)
+
+
 def corpus_section(title: str, store: Path, gold: Labels, note: list[str]) -> Section:
     events, stories, seconds, vectors, ids = cluster_copy(store)
     table = Table(f"{title}: {len(gold)} articles, {len(set(gold.values()))} gold sets", SCORE_COLUMNS)
@@ -331,7 +342,7 @@ def main() -> None:
         gold = {i: s for s, ids in duc.docsets().items() for i in ids}
         sections.append(corpus_section("DUC 2006", store, gold, [
             "Gold: the 50 document sets. A set is a topic, not one happening: its articles can span years, so "
-            "storyline's stories, not its events, are the level that matches it."]))  # fmt: skip
+            "storyline's stories, not its events, are the level that matches it.", DUC_GAP]))  # fmt: skip
         with storyline.open(store, read_only=True) as ws:
             sample = [a.text.split("\n\n")[0] for a in ws.articles(limit=2000)][:2000]
         sections.append(embedding_section(sample))

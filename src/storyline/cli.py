@@ -401,7 +401,7 @@ def stories(
         ("from", {"no_wrap": True}),
         ("to", {"no_wrap": True}),
     ):
-        table.add_column(name, **kwargs)  # type: ignore[arg-type]
+        table.add_column(name, **kwargs)
     for s in found:
         table.add_row(
             s.id,
@@ -493,7 +493,7 @@ def entities(
         ("also called", {"ratio": 2}),
         ("titles", {"ratio": 3}),
     ):
-        table.add_column(name, **kwargs)  # type: ignore[arg-type]
+        table.add_column(name, **kwargs)
     for e in found:
         aliases = ", ".join(a for a in e.aliases if a.casefold() != e.name.casefold())
         titles = "; ".join(dict.fromkeys(t.title for t in e.titles))
@@ -562,7 +562,7 @@ def quotes(
         ("quote", {"ratio": 4}),
         ("article", {"no_wrap": True}),
     ):
-        table.add_column(name, **kwargs)  # type: ignore[arg-type]
+        table.add_column(name, **kwargs)
     for q in found:
         who = names.get(q.speaker_entity_id or "") or (q.speaker or "[dim]unknown[/]")
         table.add_row(

@@ -93,8 +93,8 @@ def _write_json(store: Store, flt: ArticleFilter, out: TextIO, *, lines: bool) -
         out.write("\n]")
         for key, records in _analysis_records(store):
             out.write(f', "{key}": [')
-            for i, record in enumerate(records):
-                out.write(("," if i else "") + "\n  " + json.dumps(record, ensure_ascii=False, default=str))
+            for i, item in enumerate(records):
+                out.write(("," if i else "") + "\n  " + json.dumps(item, ensure_ascii=False, default=str))
             out.write("\n]")
         out.write("}\n")
     return count

@@ -323,7 +323,8 @@ def _write_stories(
         members.setdefault(grouping.event_of[raw], []).extend(state.members)
     meta = store.article_meta([a for ids in members.values() for a in ids])
     vectors = {a: v for state in states.values() for a, v in zip(state.members, state.vectors, strict=True)}
-    event_rows, member_rows = [], []
+    event_rows: list[tuple[Any, ...]] = []
+    member_rows: list[tuple[str, str]] = []
     story_members: dict[str, list[str]] = {}
     story_events: dict[str, list[str]] = {}
     for event, ids in members.items():
@@ -334,7 +335,7 @@ def _write_stories(
         summary = _describe(ids, meta, vectors, original_of)
         event_rows.append((event, story, *summary))
         member_rows.extend((a, event) for a in ids)
-    story_rows = []
+    story_rows: list[tuple[Any, ...]] = []
     for story, ids in story_members.items():
         ids = sorted(ids, key=lambda a: (meta[a].time, a))
         title, first, last, count, independent, sources, fingerprint = _describe(ids, meta, vectors, original_of)

@@ -224,7 +224,7 @@ class AnalysisTables:
             "ORDER BY article_id, start_char",
             params,
         ).fetchall()
-        return [TimeExpression(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]  # type: ignore[arg-type]
+        return [TimeExpression(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
 
     def sentences(self, article_id: str) -> list[Sentence]:
         rows = self._con.execute(

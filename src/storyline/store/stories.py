@@ -178,7 +178,8 @@ class StoryTables:
 
     def assignments(self, since: datetime | None = None, before: tuple[datetime, str] | None = None) -> list[Any]:
         """(article id, t, raw event) placed at or after ``since`` and strictly before ``before``."""
-        conditions, params = [], []
+        conditions: list[str] = []
+        params: list[Any] = []
         if since is not None:
             conditions.append("t >= ?")
             params.append(since)

@@ -153,7 +153,8 @@ def group(raw: Sequence[EventState], params: Params) -> Grouping:
 
 
 def _combine(event: str, parts: list[EventState]) -> EventState:
-    out = EventState(event, min(p.first for p in parts), max(p.last for p in parts), sum(p.total for p in parts))
+    total = np.sum([p.total for p in parts], axis=0)
+    out = EventState(event, min(p.first for p in parts), max(p.last for p in parts), total)
     for p in parts:
         out.size += p.size
         out.members.extend(p.members)
@@ -204,7 +205,7 @@ def _link_stories(events: list[EventState], params: Params) -> dict[str, str]:
             centroids[begin : begin + _BLOCK] @ centroids.T + w * (actors[begin : begin + _BLOCK] @ actors.T).toarray()
         )
         rows, cols = np.nonzero(scores >= threshold)
-        for i, j in zip(rows + begin, cols, strict=True):
+        for i, j in zip((rows + begin).tolist(), cols.tolist(), strict=True):
             if j > i:
                 uf.union(events[i].id, events[j].id)
     components: dict[str, list[int]] = {}

@@ -55,7 +55,7 @@ def groups(
             first, second = sorted((ra, rb), key=lambda x: time_of[x])
             parent[second] = first
 
-    touched = set()
+    touched: set[str] = set()
     for a, b in pairs:
         union(a, b)
         touched.update((a, b))

@@ -48,11 +48,11 @@ def build(
     for t in times:
         if t.value is None or t.granularity not in granularities or t.article_id in original_of:
             continue
-        sentence = next((s for s in by_article.get(t.article_id, ()) if s.start <= t.start < s.end), None)
-        if sentence is not None and len(sentence.text.split()) >= 6:
+        home = next((s for s in by_article.get(t.article_id, ()) if s.start <= t.start < s.end), None)
+        if home is not None and len(home.text.split()) >= 6:
             value = t.value[:10] if t.granularity is Granularity.TIME else t.value
-            granularity = Granularity.DAY if t.granularity is Granularity.TIME else t.granularity
-            dated.setdefault((value, granularity), {})[sentence.article_id, sentence.index] = sentence
+            level: Granularity = Granularity.DAY if t.granularity is Granularity.TIME else t.granularity
+            dated.setdefault((value, level), {})[home.article_id, home.index] = home
     entries: list[TimelineEntry] = []
     for (value, granularity), found in dated.items():
         entries.extend(_entries(value, granularity, list(found.values())))
@@ -72,7 +72,7 @@ def _entries(value: str, granularity: Granularity, found: list[Sentence]) -> lis
         key=lambda i: (-len({found[j].article_id for j in support[i]}), len(found[i].text), found[i].article_id),
     )
     used: set[int] = set()
-    out = []
+    out: list[TimelineEntry] = []
     for i in order:
         if i in used or len(out) >= MAX_PER_DATE:
             continue
