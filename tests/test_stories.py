@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 import storyline
 from storyline.cli import app
 from storyline.report import build, render
+from storyline.stories.timeline import date_key
 from tests.conftest import DEMO, demo_article
 
 GOLD = json.loads((DEMO / "gold.json").read_text(encoding="utf-8"))
@@ -95,7 +96,7 @@ def test_every_citation_resolves_to_a_stored_sentence(demo_ws: storyline.Workspa
 @pytest.mark.slow
 def test_timelines_are_sorted_and_dated(demo_ws: storyline.Workspace) -> None:
     for story in demo_ws.stories(limit=None):
-        dates = [e.date for e in story.timeline]
+        dates = [date_key(e.date) for e in story.timeline]
         assert dates == sorted(dates)
     timeline = demo_ws.timeline("Kim Jong Un")
     assert timeline.entries and any(e.date.startswith("2018-06-1") for e in timeline.entries)
@@ -191,3 +192,12 @@ def test_cli_stories_story_and_timeline(tmp_path: Path) -> None:
     timeline = runner.invoke(app, ["--db", db, "timeline", story["id"], "--json"])
     assert timeline.exit_code == 0 and json.loads(timeline.stdout)["volume"]
     assert runner.invoke(app, ["--db", db, "story", "nope"]).exit_code != 0
+
+
+@pytest.mark.parametrize(
+    ("value", "first_day"),
+    [("2023-W49", "2023-12-04"), ("2024-11", "2024-11-01"), ("201", "2010-01-01"), ("2018-Q2", "2018-04-01"),
+     ("2010/2014", "2010-01-01"), ("2018-06-12T14:00", "2018-06-12"), ("2024", "2024-01-01")],
+)  # fmt: skip
+def test_timeline_dates_sort_by_the_first_day_they_cover(value: str, first_day: str) -> None:
+    assert date_key(value) == first_day

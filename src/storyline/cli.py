@@ -394,23 +394,23 @@ def stories(
     table = Table(header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
     for name, kwargs in (
         ("id", {"no_wrap": True}),
-        ("title", {"ratio": 4, "min_width": 28}),
+        ("title", {"ratio": 1, "min_width": 20}),
         ("events", {"justify": "right"}),
-        ("articles", {"justify": "right"}),
-        ("sources", {"justify": "right"}),
-        ("from", {"no_wrap": True}),
-        ("to", {"no_wrap": True}),
+        ("articles", {"justify": "right", "no_wrap": True}),
+        ("sources", {"justify": "right", "no_wrap": True}),
+        ("dates", {"no_wrap": True}),
     ):
         table.add_column(name, **kwargs)
     for s in found:
+        first = s.first.date().isoformat() if s.first else "undated"
+        last = s.last.date().isoformat() if s.last else first
         table.add_row(
             s.id,
             escape(s.title),
             str(len(s.event_ids)),
             str(len(s.article_ids)),
             f"{s.independent}",
-            s.first.date().isoformat() if s.first else "",
-            s.last.date().isoformat() if s.last else "",
+            first if last == first else f"{first}\n{last}",
         )
     out.print(table)
     if not found:

@@ -90,7 +90,8 @@ def markdown(report: StoryReport) -> str:
     s = report.story
     lines = [f"# {s.title}", ""]
     lines.append(
-        f"{len(s.article_ids)} articles, {len(s.event_ids)} events, {s.independent} independent sources "
+        f"{_n(len(s.article_ids), 'article')}, {_n(len(s.event_ids), 'event')}, "
+        f"{_n(s.independent, 'independent source')} "
         f"({', '.join(s.sources) or 'no outlet named'}); {_span(s)}. Story `{s.id}`."
     )
     lines += ["", "## Summary", ""]
@@ -125,6 +126,10 @@ def markdown(report: StoryReport) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def _safe_url(url: str) -> bool:
     return urlparse(url).scheme in ("http", "https")
 
@@ -149,8 +154,8 @@ def to_html(report: StoryReport) -> str:
         "h1{font-size:1.8rem}.meta{color:#666}.cite{font-size:.75em;text-decoration:none;margin-left:.1em}"
         ".differ{background:#fff4d6}li{margin:.3em 0}</style></head><body>",
         f"<h1>{e(s.title)}</h1>",
-        f'<p class="meta">{len(s.article_ids)} articles · {len(s.event_ids)} events · {s.independent} independent '
-        f"sources · {e(_span(s))}</p>",
+        f'<p class="meta">{_n(len(s.article_ids), "article")} · {_n(len(s.event_ids), "event")} · '
+        f"{_n(s.independent, 'independent source')} · {e(_span(s))}</p>",
         "<h2>Summary</h2><ul>",
     ]
     for sentence in s.summary:

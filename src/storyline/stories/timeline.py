@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from datetime import date
 
 from storyline.model import Citation, Granularity, Sentence, TimeExpression, TimelineEntry
 
@@ -56,10 +57,32 @@ def build(
     entries: list[TimelineEntry] = []
     for (value, granularity), found in dated.items():
         entries.extend(_entries(value, granularity, list(found.values())))
-    entries.sort(key=lambda e: (-len({c.article_id for c in e.citations}), e.date, e.text))
+    entries.sort(key=lambda e: (-len({c.article_id for c in e.citations}), date_key(e.date), e.text))
     kept = entries[:max_entries]
-    kept.sort(key=lambda e: (e.date, -len(e.citations), e.text))
+    kept.sort(key=lambda e: (date_key(e.date), -len(e.citations), e.text))
     return kept
+
+
+_SEASON_MONTH = {"SP": 3, "SU": 6, "FA": 9, "AU": 9, "WI": 12}
+
+
+def date_key(value: str) -> str:
+    """The first day an ISO-like value covers, as YYYY-MM-DD, so weeks, quarters and decades sort in time."""
+    value = value.split("/")[0]
+    try:
+        if m := re.fullmatch(r"(\d{4})-W(\d{2})", value):
+            return date.fromisocalendar(int(m[1]), int(m[2]), 1).isoformat()
+        if m := re.fullmatch(r"(\d{4})-Q([1-4])", value):
+            return f"{m[1]}-{3 * int(m[2]) - 2:02d}-01"
+        if m := re.fullmatch(r"(\d{4})-([A-Z]{2})", value):
+            return f"{m[1]}-{_SEASON_MONTH.get(m[2], 1):02d}-01"
+        if re.fullmatch(r"\d{3}", value):
+            return f"{value}0-01-01"
+        if re.fullmatch(r"\d{2}", value):
+            return f"{value}00-01-01"
+    except ValueError:
+        return value
+    return (value[:10] + "-01-01"[len(value[:10]) - 4 :]) if len(value) >= 4 else value
 
 
 def _entries(value: str, granularity: Granularity, found: list[Sentence]) -> list[TimelineEntry]:
