@@ -86,6 +86,14 @@ def _open(read_only: bool = False, **overrides: Any) -> storyline.Workspace:
     return storyline.Workspace(settings, read_only=read_only)
 
 
+def _table(*columns: tuple[str, dict[str, Any]], show_lines: bool = False) -> Table:
+    """A plain Rich table with these (header, column options) columns."""
+    table = Table(header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False, show_lines=show_lines)
+    for name, options in columns:
+        table.add_column(name, **options)
+    return table
+
+
 def _fail(exc: StorylineError) -> typer.Exit:
     err.print(f"[bold red]error:[/] {escape(str(exc))}")
     return typer.Exit(EXIT_ERROR)
@@ -391,16 +399,14 @@ def stories(
         for s in found:
             sys.stdout.write(json.dumps(story_to_dict(s), ensure_ascii=False) + "\n")
         return
-    table = Table(header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
-    for name, kwargs in (
+    table = _table(
         ("id", {"no_wrap": True}),
         ("title", {"ratio": 1, "min_width": 20}),
         ("events", {"justify": "right"}),
         ("articles", {"justify": "right", "no_wrap": True}),
         ("sources", {"justify": "right", "no_wrap": True}),
         ("dates", {"no_wrap": True}),
-    ):
-        table.add_column(name, **kwargs)
+    )
     for s in found:
         first = s.first.date().isoformat() if s.first else "undated"
         last = s.last.date().isoformat() if s.last else first
@@ -484,16 +490,14 @@ def entities(
         for entity in found:
             sys.stdout.write(json.dumps(entity_to_dict(entity), ensure_ascii=False) + "\n")
         return
-    table = Table(header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
-    for name, kwargs in (
+    table = _table(
         ("name", {"ratio": 2}),
         ("type", {"no_wrap": True}),
         ("mentions", {"justify": "right"}),
         ("articles", {"justify": "right"}),
         ("also called", {"ratio": 2}),
         ("titles", {"ratio": 3}),
-    ):
-        table.add_column(name, **kwargs)
+    )
     for e in found:
         aliases = ", ".join(a for a in e.aliases if a.casefold() != e.name.casefold())
         titles = "; ".join(dict.fromkeys(t.title for t in e.titles))
@@ -555,14 +559,13 @@ def quotes(
         for q in found:
             sys.stdout.write(json.dumps(quote_to_dict(q), ensure_ascii=False) + "\n")
         return
-    table = Table(header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False, show_lines=True)
-    for name, kwargs in (
+    table = _table(
         ("speaker", {"ratio": 1}),
         ("kind", {"no_wrap": True}),
         ("quote", {"ratio": 4}),
         ("article", {"no_wrap": True}),
-    ):
-        table.add_column(name, **kwargs)
+        show_lines=True,
+    )
     for q in found:
         who = names.get(q.speaker_entity_id or "") or (q.speaker or "[dim]unknown[/]")
         table.add_row(
@@ -667,15 +670,13 @@ def feeds(as_json: Annotated[bool, typer.Option("--json", help="JSON Lines, one 
     if not found:
         out.print("no feeds yet; add some with: storyline watch FEED_URL...")
         return
-    table = Table(header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
-    for name, kwargs in (
+    table = _table(
         ("feed", {"ratio": 2}),
         ("last success", {"no_wrap": True}),
         ("last error", {"ratio": 2}),
         ("items", {"justify": "right"}),
         ("next poll", {"no_wrap": True}),
-    ):
-        table.add_column(name, **kwargs)
+    )
     for f in found:
         name = f"{escape(f.title)}\n[dim]{escape(f.url)}[/]" if f.title else escape(f.url)
         error = ""
