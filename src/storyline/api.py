@@ -136,8 +136,7 @@ class Workspace:
         where, params = "", []
         if entity is not None:
             where, params = "list_contains(s.entities, ?)", [self.entity(entity).id]
-        found = self.store.story_rows(where, params)
-        return found[offset : None if limit is None else offset + limit]
+        return self.store.story_rows(where, params, limit=limit, offset=offset)
 
     def story(self, story_id: str) -> Story:
         found = self.store.story_rows("s.id = ?", [story_id])
@@ -157,7 +156,7 @@ class Workspace:
 
     def reprints(self) -> dict[str, str]:
         """Copy article id -> the id of the original it reprints."""
-        return {copy: original for copy, (original, _) in self.store.reprints().items()}
+        return self.store.reprints()
 
     def timeline(self, story_or_entity: str) -> Timeline:
         """The dated timeline of a story (by id) or of an entity (by id, name or alias), with coverage per day."""

@@ -86,6 +86,11 @@ def _open(read_only: bool = False, **overrides: Any) -> storyline.Workspace:
     return storyline.Workspace(settings, read_only=read_only)
 
 
+def _print_json(record: Any, indent: int | None = None) -> None:
+    """One JSON value on stdout (a JSON Lines line without ``indent``), non-ASCII text kept as is."""
+    sys.stdout.write(json.dumps(record, ensure_ascii=False, indent=indent) + "\n")
+
+
 def _table(*columns: tuple[str, dict[str, Any]], show_lines: bool = False) -> Table:
     """A plain Rich table with these (header, column options) columns."""
     table = Table(header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False, show_lines=show_lines)
@@ -171,7 +176,7 @@ def articles(
         raise _fail(exc) from exc
     if as_json:
         for article in found:
-            sys.stdout.write(json.dumps(article_to_dict(article), ensure_ascii=False) + "\n")
+            _print_json(article_to_dict(article))
         return
     table = Table(header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("id", no_wrap=True, min_width=max((len(a.id) for a in found), default=2))
@@ -204,7 +209,7 @@ def show(
         record = article_to_dict(article)
         if removed:
             record["removed"] = [{"line": r.line_no, "rule": r.rule, "text": r.text} for r in removed_lines]
-        sys.stdout.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+        _print_json(record, indent=2)
         return
     out.print(f"[bold]{escape(article.title or '(no title)')}[/]")
     if article.dek:
@@ -397,7 +402,7 @@ def stories(
         raise _fail(exc) from exc
     if as_json:
         for s in found:
-            sys.stdout.write(json.dumps(story_to_dict(s), ensure_ascii=False) + "\n")
+            _print_json(story_to_dict(s))
         return
     table = _table(
         ("id", {"no_wrap": True}),
@@ -462,7 +467,7 @@ def timeline(
             "timeline": timeline_to_list(found.entries),
             "volume": [{"date": d, "articles": n} for d, n in found.volume],
         }
-        sys.stdout.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+        _print_json(record, indent=2)
         return
     out.print(f"[bold]{escape(found.title)}[/] [dim]{found.owner}[/]")
     for entry in found.entries:
@@ -488,7 +493,7 @@ def entities(
         raise _fail(exc) from exc
     if as_json:
         for entity in found:
-            sys.stdout.write(json.dumps(entity_to_dict(entity), ensure_ascii=False) + "\n")
+            _print_json(entity_to_dict(entity))
         return
     table = _table(
         ("name", {"ratio": 2}),
@@ -520,7 +525,7 @@ def entity(
         raise _fail(exc) from exc
     if as_json:
         record = entity_to_dict(found) | {"quotes": [quote_to_dict(q) for q in quotes]}
-        sys.stdout.write(json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+        _print_json(record, indent=2)
         return
     _print_entity(found, quotes, titles)
 
@@ -557,7 +562,7 @@ def quotes(
         raise _fail(exc) from exc
     if as_json:
         for q in found:
-            sys.stdout.write(json.dumps(quote_to_dict(q), ensure_ascii=False) + "\n")
+            _print_json(quote_to_dict(q))
         return
     table = _table(
         ("speaker", {"ratio": 1}),
@@ -665,7 +670,7 @@ def feeds(as_json: Annotated[bool, typer.Option("--json", help="JSON Lines, one 
     if as_json:
         for f in found:
             record = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in vars(f).items()}
-            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+            _print_json(record)
         return
     if not found:
         out.print("no feeds yet; add some with: storyline watch FEED_URL...")

@@ -236,7 +236,7 @@ def cluster_pending(
     )
     report.clustered = _place_new(store, params, progress)
     grouping, states = _group_all(store, params)
-    written = _write_stories(store, grouping, states, {c: o for c, (o, _) in store.reprints().items()})
+    written = _write_stories(store, grouping, states, store.reprints())
     report.events, report.stories = written
     if summaries:
         report.summarized = summarize_changed(store, settings, progress)
@@ -268,7 +268,7 @@ def _find_reprints(store: Store, threshold: float) -> int:
     )
     sigs.update(store.signatures_of(sorted({b for _, b in candidates} - set(sigs))))
     pairs = reprints.verified(candidates, {a: sig for a, (_, sig) in sigs.items()}, threshold)
-    existing = {c: o for c, (o, _) in store.reprints().items()}
+    existing = store.reprints()
     involved = {x for pair in pairs for x in pair} | set(existing) | set(existing.values())
     sigs.update(store.signatures_of(sorted(involved - set(sigs))))
     copies = reprints.groups(pairs, existing, {a: t for a, (t, _) in sigs.items()})
@@ -286,11 +286,7 @@ def _place_new(store: Store, params: cluster.Params, progress: Progress) -> int:
     store.rewind(cut)
     since = cut[0] - timedelta(days=params.span_days)
     earlier = {f.article_id: f for f in store.features("f.t >= ? AND (f.t, f.article_id) < (?, ?)", [since, *cut])}
-    open_events: dict[str, cluster.EventState] = {}
-    for article_id, t, raw in store.assignments(since=since, before=cut):
-        f = earlier[article_id]
-        state = open_events.setdefault(raw, cluster.EventState(raw, t, t, np.zeros_like(f.vector)))
-        state.add(f)
+    open_events = _event_states(store.assignments(since=since, before=cut), earlier)
     for raw, first in store.event_starts(list(open_events)).items():
         open_events[raw].first = first
     online = cluster.OnlinePass(params, open_events.values())
@@ -305,12 +301,19 @@ def _place_new(store: Store, params: cluster.Params, progress: Progress) -> int:
     return len(rows)
 
 
-def _group_all(store: Store, params: cluster.Params) -> tuple[cluster.Grouping, dict[str, cluster.EventState]]:
-    feats = {f.article_id: f for f in store.features()}
+def _event_states(
+    placements: Iterable[tuple[str, datetime, str]], feats: dict[str, features.Features]
+) -> dict[str, cluster.EventState]:
+    """Raw event id -> its state rebuilt from (article id, time, raw event) placements and the features."""
     states: dict[str, cluster.EventState] = {}
-    for article_id, t, raw in store.assignments():
+    for article_id, t, raw in placements:
         f = feats[article_id]
         states.setdefault(raw, cluster.EventState(raw, t, t, np.zeros_like(f.vector))).add(f)
+    return states
+
+
+def _group_all(store: Store, params: cluster.Params) -> tuple[cluster.Grouping, dict[str, cluster.EventState]]:
+    states = _event_states(store.assignments(), {f.article_id: f for f in store.features()})
     return cluster.group(list(states.values()), params), states
 
 
@@ -357,7 +360,8 @@ def _describe(
     originals = [a for a in ids if a not in original_of] or ids
     centroid = np.sum([vectors[a] for a in originals], axis=0)
     titled = [a for a in originals if meta[a].title] or originals
-    best = max(titled, key=lambda a: (float(vectors[a] @ centroid), -ids.index(a)))
+    position = {a: i for i, a in enumerate(ids)}
+    best = max(titled, key=lambda a: (float(vectors[a] @ centroid), -position[a]))
     published = [meta[a].published for a in ids if meta[a].published is not None]
     sources = sorted({meta[a].source for a in ids if meta[a].source})
     independent = len({meta[original_of.get(a, a)].source or original_of.get(a, a) for a in ids})
@@ -378,7 +382,7 @@ def summarize_changed(store: Store, settings: Settings, progress: Progress | Non
     current = store.owner_fingerprints()
     todo = [(owner, ids) for owner, ids in owners if done.get(owner) != current[owner]]
     progress.start(len(todo) or None, "summarize")
-    original_of = {c: o for c, (o, _) in store.reprints().items()}
+    original_of = store.reprints()
     for owner, ids in todo:
         chosen = [a for a in ids if a not in original_of][-_SUMMARY_ARTICLES:] or list(ids[-_SUMMARY_ARTICLES:])
         units, vectors = _units(store, chosen, original_of)
@@ -411,5 +415,5 @@ def _units(store: Store, ids: list[str], original_of: dict[str, str]) -> tuple[l
 def timeline_of_entity(store: Store, entity_id: str, article_ids: list[str]) -> list[TimelineEntry]:
     """Timeline entries from the dated sentences that mention the entity."""
     sentences = store.entity_sentences(entity_id)
-    original_of = {c: o for c, (o, _) in store.reprints().items()}
+    original_of = store.reprints()
     return timeline.build(store.times_of(article_ids), sentences, original_of)

@@ -11,6 +11,7 @@ import html
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
@@ -32,8 +33,13 @@ class StoryReport:
     quotes: list[Quote]
     sentences: dict[tuple[str, int], str]
 
+    @cached_property
+    def _numbers(self) -> dict[str, int]:
+        return {a.id: i for i, a in enumerate(self.articles, 1)}
+
     def number(self, article_id: str) -> int:
-        return 1 + [a.id for a in self.articles].index(article_id)
+        """The citation number of an article: its place in the sources list."""
+        return self._numbers[article_id]
 
 
 def build(ws: Workspace, story_id: str) -> StoryReport:
@@ -121,7 +127,8 @@ def markdown(report: StoryReport) -> str:
         when = a.published.date().isoformat() if a.published else "undated"
         copy = report.original_of.get(a.id)
         note = f" — reprint of [{report.number(copy)}]" if copy else ""
-        link = f" <{a.url}>" if a.url and _safe_url(a.url) else ""
+        url = safe_url(a.url)
+        link = f" <{url}>" if url else ""
         lines.append(f"{i}. {a.source or 'unknown outlet'}, {when}: {a.title or a.id}{link}{note}")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -130,8 +137,15 @@ def _n(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def _safe_url(url: str) -> bool:
-    return urlparse(url).scheme in ("http", "https")
+def safe_url(url: str | None) -> str | None:
+    """The URL if it is http(s), else None: no javascript:, data: or other schemes in links (the reader uses it too)."""
+    if not url:
+        return None
+    try:
+        parsed = urlparse(url.strip())
+    except ValueError:
+        return None
+    return url.strip() if parsed.scheme in ("http", "https") and parsed.netloc else None
 
 
 def to_html(report: StoryReport) -> str:
@@ -184,8 +198,8 @@ def to_html(report: StoryReport) -> str:
     for i, a in enumerate(report.articles, 1):
         when = a.published.date().isoformat() if a.published else "undated"
         title = e(a.title or a.id)
-        if a.url and _safe_url(a.url):
-            title = f'<a href="{e(a.url)}" rel="noopener noreferrer">{title}</a>'
+        if url := safe_url(a.url):
+            title = f'<a href="{e(url)}" rel="noopener noreferrer">{title}</a>'
         copy = report.original_of.get(a.id)
         note = f" — reprint of [{report.number(copy)}]" if copy else ""
         parts.append(f'<li id="src-{i}">{e(a.source or "unknown outlet")}, {when}: {title}{note}</li>')

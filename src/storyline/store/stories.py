@@ -103,7 +103,7 @@ class StoryTables:
         return [
             Features(
                 article_id,
-                datetime.fromtimestamp(int(us) / 1e6, tz=timezone.utc),
+                _utc(us),
                 vector,
                 tuple(keys.tolist()),
                 tuple(weights.tolist()),
@@ -122,10 +122,10 @@ class StoryTables:
 
     # -- reprints ----------------------------------------------------------------------------------
 
-    def reprints(self) -> dict[str, tuple[str, float]]:
-        """Copy id -> (original id, similarity)."""
-        rows = self._con.execute("SELECT article_id, original_id, similarity FROM reprints").fetchall()
-        return {r[0]: (r[1], float(r[2])) for r in rows}
+    def reprints(self) -> dict[str, str]:
+        """Copy id -> the id of the original it reprints."""
+        rows = self._con.execute("SELECT article_id, original_id FROM reprints").fetchall()
+        return {r[0]: r[1] for r in rows}
 
     def unbanded(self) -> list[str]:
         """Articles with features that the reprint index does not hold yet."""
@@ -155,7 +155,7 @@ class StoryTables:
             [list(ids)],
         ).fetchnumpy()
         return {
-            a: ((datetime.fromtimestamp(int(us) / 1e6, tz=timezone.utc), a), sig)
+            a: ((_utc(us), a), sig)
             for a, us, sig in zip(cols["article_id"], cols["us"], cols["signature"], strict=True)
         }
 
@@ -198,14 +198,9 @@ class StoryTables:
         ).fetchall()
         return {r[0]: r[1] for r in rows}
 
-    def rewind(self, cut: tuple[datetime, str]) -> int:
+    def rewind(self, cut: tuple[datetime, str]) -> None:
         """Forget the placement of every article at or after ``cut`` (they are placed again)."""
-        with self._transaction():
-            count = self._con.execute(
-                "SELECT count(*) FROM assignments WHERE (t, article_id) >= (?, ?)", list(cut)
-            ).fetchone()
-            self._con.execute("DELETE FROM assignments WHERE (t, article_id) >= (?, ?)", list(cut))
-        return int(count[0]) if count else 0
+        self._con.execute("DELETE FROM assignments WHERE (t, article_id) >= (?, ?)", list(cut))
 
     def save_assignments(self, rows: Sequence[tuple[str, datetime, str, float]]) -> None:
         with self._transaction():
@@ -258,21 +253,29 @@ class StoryTables:
             f"FROM events e {'WHERE ' + where if where else ''} ORDER BY e.first, e.id",
             list(params),
         ).fetchall()
+        texts = self._texts([r[0] for r in rows])
         return [
-            Event(r[0], r[1], r[2], tuple(r[7] or ()), r[3], r[4], tuple(r[5]), int(r[6]), *self._texts(r[0]))
-            for r in rows
+            Event(r[0], r[1], r[2], tuple(r[7] or ()), r[3], r[4], tuple(r[5]), int(r[6]), *texts[r[0]]) for r in rows
         ]
 
-    def story_rows(self, where: str = "", params: Sequence[Any] = (), order: str = "s.last DESC, s.id") -> list[Story]:
+    def story_rows(
+        self,
+        where: str = "",
+        params: Sequence[Any] = (),
+        order: str = "s.last DESC, s.id",
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Story]:
         rows = self._con.execute(
             "SELECT s.id, s.title, s.first, s.last, s.sources, s.independent, s.entities, "
             "(SELECT list(e.id ORDER BY e.first, e.id) FROM events e WHERE e.story_id = s.id), "
             "(SELECT list(x.article_id ORDER BY coalesce(a.published, a.ingested_at), a.id) FROM events e "
             " JOIN event_articles x ON x.event_id = e.id JOIN articles a ON a.id = x.article_id "
             " WHERE e.story_id = s.id) "
-            f"FROM stories s {'WHERE ' + where if where else ''} ORDER BY {order}",
-            list(params),
+            f"FROM stories s {'WHERE ' + where if where else ''} ORDER BY {order} LIMIT ? OFFSET ?",
+            [*params, limit, offset],
         ).fetchall()
+        texts = self._texts([r[0] for r in rows])
         return [
             Story(
                 r[0],
@@ -284,22 +287,28 @@ class StoryTables:
                 tuple(r[4]),
                 int(r[5]),
                 tuple(r[6]),
-                *self._texts(r[0]),
+                *texts[r[0]],
             )
             for r in rows
         ]
 
-    def _texts(self, owner: str) -> tuple[tuple[SummarySentence, ...], tuple[TimelineEntry, ...]]:
-        summary = self._con.execute(
-            "SELECT kind, text, citations FROM summaries WHERE owner = ? ORDER BY position", [owner]
-        ).fetchall()
-        timeline = self._con.execute(
-            "SELECT date, granularity, text, citations FROM timelines WHERE owner = ? ORDER BY position", [owner]
-        ).fetchall()
-        return (
-            tuple(SummarySentence(r[1], _citations(r[2]), r[0]) for r in summary),
-            tuple(TimelineEntry(r[0], Granularity(r[1]), r[2], _citations(r[3])) for r in timeline),
-        )
+    def _texts(self, owners: Sequence[str]) -> dict[str, tuple[tuple[SummarySentence, ...], tuple[TimelineEntry, ...]]]:
+        """The summary and timeline of each owner, read in two queries whatever their number."""
+        summaries: dict[str, list[SummarySentence]] = {o: [] for o in owners}
+        timelines: dict[str, list[TimelineEntry]] = {o: [] for o in owners}
+        for owner, kind, text, citations in self._con.execute(
+            "SELECT owner, kind, text, citations FROM summaries WHERE owner IN (SELECT unnest(?)) "
+            "ORDER BY owner, position",
+            [list(owners)],
+        ).fetchall():
+            summaries[owner].append(SummarySentence(text, _citations(citations), kind))
+        for owner, date, granularity, text, citations in self._con.execute(
+            "SELECT owner, date, granularity, text, citations FROM timelines WHERE owner IN (SELECT unnest(?)) "
+            "ORDER BY owner, position",
+            [list(owners)],
+        ).fetchall():
+            timelines[owner].append(TimelineEntry(date, Granularity(granularity), text, _citations(citations)))
+        return {o: (tuple(summaries[o]), tuple(timelines[o])) for o in owners}
 
     def sentence_vectors(self, ids: Sequence[str]) -> dict[tuple[str, int], np.ndarray]:
         rows = self._con.execute(
@@ -310,6 +319,11 @@ class StoryTables:
     def save_sentence_vectors(self, rows: Sequence[tuple[str, int, np.ndarray]]) -> None:
         with self._transaction():
             self._insert("sentence_vectors", [(a, i, v.tolist()) for a, i, v in rows])
+
+
+def _utc(microseconds: Any) -> datetime:
+    """A TIMESTAMPTZ read as ``epoch_us`` (column-wise reads give numbers, not datetimes)."""
+    return datetime.fromtimestamp(int(microseconds) / 1e6, tz=timezone.utc)
 
 
 def _citations_json(citations: Sequence[Citation]) -> str:

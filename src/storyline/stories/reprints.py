@@ -11,6 +11,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from functools import cache
 
 import numpy as np
 from datasketch.lsh import _optimal_param
@@ -18,8 +19,12 @@ from datasketch.lsh import _optimal_param
 from storyline.stories.features import NUM_PERM, jaccard
 
 
+@cache
 def bands(threshold: float) -> tuple[int, int]:
-    """(bands, rows per band) that datasketch's MinHashLSH would use for ``threshold`` (false +/- weighed alike)."""
+    """(bands, rows per band) that datasketch's MinHashLSH would use for ``threshold`` (false +/- weighed alike).
+
+    Computed once per threshold: datasketch integrates the false-positive and false-negative curves (ms).
+    """
     b, r = _optimal_param(threshold, NUM_PERM, 0.5, 0.5)
     return int(b), int(r)
 

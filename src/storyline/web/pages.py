@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 
 from storyline.api import Workspace
 from storyline.errors import NotFoundError
+from storyline.report import safe_url
 from storyline.web.api import cards, moment, run_search
 from storyline.web.service import Service
 from storyline.web.views import (
@@ -37,17 +38,6 @@ env = jinja2.Environment(
     lstrip_blocks=True,
     undefined=jinja2.StrictUndefined,
 )
-
-
-def safe_url(url: str | None) -> str | None:
-    """The URL if it is http(s), else None: no javascript:, data: or other schemes in links."""
-    if not url:
-        return None
-    try:
-        parsed = urlparse(url.strip())
-    except ValueError:
-        return None
-    return url.strip() if parsed.scheme in ("http", "https") and parsed.netloc else None
 
 
 def day(value: datetime | None) -> str:
