@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash
+from datasketch import MinHash
 
 from storyline.analyze.canonical import place_key
 from storyline.analyze.embed import MODEL_ID, embedder
@@ -85,11 +85,6 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.mean(a == b))
 
 
-def minhash(sig: np.ndarray) -> LeanMinHash:
-    """A datasketch MinHash of a stored signature, for LSH (lean: no permutations to rebuild)."""
-    return LeanMinHash(seed=7, hashvalues=sig.astype(np.uint64), scheme="affine32")
-
-
 def compute(
     items: Sequence[tuple[str, datetime, str | None, str, list[tuple[str, str]]]],
 ) -> list[Features]:
@@ -104,4 +99,4 @@ def compute(
     return found
 
 
-__all__ = ["MODEL_ID", "Features", "compute", "entity_key", "jaccard", "minhash", "signature"]
+__all__ = ["MODEL_ID", "Features", "compute", "entity_key", "jaccard", "signature"]
