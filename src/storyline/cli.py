@@ -237,7 +237,7 @@ def export_cmd(
     source: Annotated[str | None, typer.Option(help="Only this outlet.")] = None,
     language: Annotated[str | None, typer.Option(help="Only this language.")] = None,
 ) -> None:
-    """Export the store (articles; later also entities, quotes, events, stories) to a file."""
+    """Export the store to a file: articles; the JSON document also holds entities, quotes, times, events, stories."""
     chosen = fmt or path.suffix.lstrip(".").lower()
     if chosen not in EXPORT_FORMATS:
         err.print(f"[bold red]error:[/] choose --format, one of {', '.join(EXPORT_FORMATS)} (got {chosen!r})")
@@ -607,7 +607,7 @@ def watch(
     analyze: Annotated[bool, typer.Option(help="Analyze new articles after each round of polls.")] = True,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only failures and summaries.")] = False,
 ) -> None:
-    """Watch feeds: fetch each new item's page, store it, analyze what is new. Without URLs: every known feed."""
+    """Watch feeds: fetch each new item's page, store it, update analysis and stories (no URLs: every known feed)."""
     interval = parse_duration(every) if every is not None else None
     feed_urls = list(urls or [])
     failed = False
