@@ -244,6 +244,7 @@ def generate_features(n: int, seed: int = 3) -> list[tuple[Any, ...]]:
         center = topics[topic] + 0.9 * rng.normal(size=384).astype(np.float32)
         day = start + timedelta(days=float(rng.uniform(0, 365)))
         actors = [f"p:actor{topic}-{j}" for j in range(3)] + [f"n:place{int(rng.integers(300))}"]
+        words = rng.choice(2**31, size=40, replace=False)  # the topic's own words, hashed
         for _ in range(min(int(rng.integers(1, 31)), n - i)):
             v = center + 0.5 * rng.normal(size=384).astype(np.float32)
             v /= np.linalg.norm(v)
@@ -251,7 +252,11 @@ def generate_features(n: int, seed: int = 3) -> list[tuple[Any, ...]]:
             keys = actors[: int(rng.integers(1, 5))]
             weights = [1.0 + math.log(1 + j) for j in range(len(keys))][::-1]
             signature = rng.integers(0, 2**32, size=64, dtype=np.uint64)
-            rows.append((f"g{i:07d}", t, v, keys, weights, signature))  # lists only per part: less memory
+            # 48 topic terms: 20 of the topic's words, 28 of a 20,000-word general vocabulary (Zipf-like)
+            common = np.minimum(rng.zipf(1.3, size=28), 20_000) + 2**31
+            terms = np.unique(np.concatenate([rng.choice(words, size=20, replace=False), common]))
+            term_weights = 1.0 + np.log(rng.integers(1, 6, size=len(terms)))
+            rows.append((f"g{i:07d}", t, v, keys, weights, signature, terms, term_weights))  # lists per part
             i += 1
     random.Random(seed).shuffle(rows)  # arrival order is not time order
     return rows
@@ -277,7 +282,7 @@ def scale_run(n: int) -> dict[str, float]:
             )
             con.execute(
                 "INSERT INTO article_features SELECT unnest(?), unnest(?), 'generated', unnest(?), unnest(?), "
-                "unnest(?), unnest(?)",
+                "unnest(?), unnest(?), unnest(?), unnest(?)",
                 columns,
             )
             start = time.perf_counter()

@@ -251,4 +251,14 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        5,
+        "topic terms",
+        """
+        -- stories link events by topic words too; features stored before have none and are recomputed
+        -- (articles whose terms are NULL count as pending features)
+        ALTER TABLE article_features ADD COLUMN terms UINTEGER[];  -- hashed content words (features.topic_terms)
+        ALTER TABLE article_features ADD COLUMN term_weights FLOAT[];
+        """,
+    ),
 )

@@ -1,4 +1,4 @@
-"""What the story stage knows of one article: a vector, its entity keys, a MinHash, a time.
+"""What the story stage knows of one article: a vector, its entity keys, its topic words, a MinHash, a time.
 
 Features are intrinsic to the article (they never depend on what else is stored), so clustering
 replays give the same answer however the corpus arrived.
@@ -16,6 +16,7 @@ from datetime import datetime
 
 import numpy as np
 from datasketch import MinHash
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from storyline.analyze.canonical import place_key
 from storyline.analyze.embed import MODEL_ID, embedder
@@ -24,8 +25,10 @@ from storyline.analyze.entities import fold
 NUM_PERM = 64
 SHINGLE = 5  # words per shingle
 LEAD_WORDS = 80
+TOPIC_TERMS = 48  # content words kept per article for story linking
 KEY_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"})
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
+_POSSESSIVE = re.compile(r"['’]s$")
 _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 _MASK32 = np.uint64(0xFFFFFFFF)
 # A seeded MinHash whose permutations every signature shares.
@@ -40,6 +43,8 @@ class Features:
     keys: tuple[str, ...]
     weights: tuple[float, ...]
     signature: np.ndarray  # uint32, NUM_PERM values
+    terms: np.ndarray  # uint32 hashes of the article's most frequent content words (``topic_terms``)
+    term_weights: np.ndarray  # float32, 1 + log count of each
 
     @property
     def profile(self) -> dict[str, float]:
@@ -65,6 +70,25 @@ def lead(title: str | None, text: str) -> str:
     """The title and the first words of the text: what the article is about."""
     words = text.split()
     return f"{title or ''}\n{' '.join(words[:LEAD_WORDS])}".strip()
+
+
+def topic_terms(title: str | None, text: str) -> tuple[np.ndarray, np.ndarray]:
+    """The TOPIC_TERMS most frequent content words of the whole article, hashed, weighted 1 + log count.
+
+    What the article is about in its own words ("climate", "emissions", "coal"), beside the lead's
+    vector and the named actors: stories link events that share a topic even when they share no actor.
+    Stop words, numbers and words under three letters are left out, a possessive "'s" is dropped; the
+    corpus-wide rarity of each word (its IDF) is applied when events are linked, not here, so the terms
+    stay a property of the article alone.
+    """
+    counts = Counter(
+        w
+        for w in (_POSSESSIVE.sub("", w) for w in _WORD.findall(f"{title or ''}\n{text}".casefold()))
+        if len(w) > 2 and w.isalpha() and w not in STOP_WORDS
+    )
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TOPIC_TERMS]
+    hashes = np.array([zlib.crc32(w.encode()) for w, _ in ranked], dtype=np.uint32)
+    return hashes, np.array([1.0 + math.log(c) for _, c in ranked], dtype=np.float32)
 
 
 def signature(text: str) -> np.ndarray:
@@ -93,10 +117,10 @@ def compute(
         return []
     vectors = embedder().encode([lead(title, text) for _, _, title, text, _ in items])
     found = []
-    for (article_id, t, _title, text, mentions), vector in zip(items, vectors, strict=True):
+    for (article_id, t, title, text, mentions), vector in zip(items, vectors, strict=True):
         keys, weights = entity_profile(mentions)
-        found.append(Features(article_id, t, vector, keys, weights, signature(text)))
+        found.append(Features(article_id, t, vector, keys, weights, signature(text), *topic_terms(title, text)))
     return found
 
 
-__all__ = ["MODEL_ID", "Features", "compute", "entity_key", "jaccard", "signature"]
+__all__ = ["MODEL_ID", "Features", "compute", "entity_key", "jaccard", "signature", "topic_terms"]

@@ -1,0 +1,117 @@
+"""Story linking on hand-made features: what each part of the story score does."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import numpy as np
+
+import storyline
+from storyline.stories import cluster
+from storyline.stories.features import TOPIC_TERMS, Features, topic_terms
+from tests.conftest import story
+
+T0 = datetime(2021, 11, 1, tzinfo=timezone.utc)
+
+
+def unit(seed: int) -> np.ndarray:
+    v = np.random.default_rng(seed).normal(size=384).astype(np.float32)
+    return v / np.linalg.norm(v)
+
+
+def near(base: np.ndarray, cosine: float, seed: int) -> np.ndarray:
+    """A unit vector at about ``cosine`` to ``base``."""
+    other = unit(seed)
+    other -= (other @ base) * base
+    v = cosine * base + np.sqrt(1 - cosine**2) * other / np.linalg.norm(other)
+    return (v / np.linalg.norm(v)).astype(np.float32)
+
+
+def feature(article: str, day: int, vector: np.ndarray, actors: tuple[str, ...], text: str) -> Features:
+    return Features(
+        article,
+        T0 + timedelta(days=day),
+        vector,
+        actors,
+        tuple(1.0 for _ in actors),
+        np.zeros(64, dtype=np.uint32),
+        *topic_terms(None, text),
+    )
+
+
+def event(*members: Features) -> cluster.EventState:
+    first = members[0]
+    state = cluster.EventState(cluster.event_id(first.article_id), first.t, first.t, np.zeros_like(first.vector))
+    for f in members:
+        state.add(f)
+    return state
+
+
+CLIMATE = "Delegates argued over coal, emissions and fossil fuels as the climate conference ran into overtime."
+CLIMATE_LATER = "The climate conference closed with a pledge on fossil fuels; coal and emissions divided delegates."
+TRADE = "Negotiators argued over tariffs, soybeans and export quotas as the trade talks ran into overtime."
+
+
+def test_topic_terms_keep_content_words_by_count() -> None:
+    hashes, weights = topic_terms("Coal", "The coal plant's coal. It is coal-fired; the plant's owners said so.")
+    plain, _ = topic_terms(None, "coal plant coal coal plant owners fired said")
+    assert sorted(hashes.tolist()) == sorted(plain.tolist())  # stop words, possessives and case left out
+    assert weights[0] == np.float32(1 + np.log(4))  # "coal" 4 times (title included) ranks first
+    many, _ = topic_terms(None, " ".join(f"word{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(100)))
+    assert len(many) == TOPIC_TERMS
+    assert len(topic_terms(None, "")[0]) == 0
+
+
+def test_shared_topic_links_events_without_shared_actors() -> None:
+    """Two climate conferences two years apart, other delegates, leads at cosine 0.45: one story."""
+    params = cluster.Params()
+    base = unit(1)
+    cop26 = event(feature("a1", 0, base, ("p:sharma", "n:glasgow"), CLIMATE))
+    cop28 = event(feature("a2", 730, near(base, 0.45, 2), ("p:jaber", "n:dubai"), CLIMATE_LATER))
+    trade = event(feature("a3", 30, near(base, 0.45, 3), ("p:lighthizer", "n:beijing"), TRADE))
+    story_of = cluster.group([cop26, cop28, trade], params).story_of
+    assert story_of[cop26.id] == story_of[cop28.id]
+    assert story_of[trade.id] != story_of[cop26.id]  # same shape of sentence, other topic words
+    unlinked = cluster.group([cop26, cop28, trade], cluster.Params(topic_weight=0.0)).story_of
+    assert unlinked[cop26.id] != unlinked[cop28.id]  # it is the topic words that link them
+
+
+def test_words_every_event_uses_do_not_link() -> None:
+    """The IDF is counted over the events linked: ten summits share their generic words, each pair of
+    them its own subject; only the pairs become stories."""
+    common = "summit leaders meeting talks " * 3
+    subjects = ["nuclear missiles sanctions", "tariffs soybeans exports", "vaccines pandemic masks",
+                "pipeline gas supplies", "refugees border asylum"]  # fmt: skip
+    base = unit(30)
+    events = [
+        event(feature(f"d{i}", 40 * i, near(base, 0.45, 31 + i), (f"p:leader{i}",), common + subjects[i // 2]))
+        for i in range(10)
+    ]
+    story_of = cluster.group(events, cluster.Params()).story_of
+    assert [story_of[e.id] for e in events[0::2]] == [story_of[e.id] for e in events[1::2]]
+    assert len(set(story_of.values())) == 5
+
+
+def test_topic_matrix_rows_are_unit_or_empty() -> None:
+    lonely = event(feature("c1", 0, unit(20), (), "kangaroo wombat platypus"))
+    pair = [event(feature(f"c{i}", i, unit(20 + i), (), CLIMATE)) for i in (2, 3)]
+    empty = event(feature("c4", 4, unit(24), (), ""))
+    matrix = cluster._topic_matrix([lonely, *pair, empty])
+    cosines = (matrix @ matrix.T).toarray()
+    assert np.allclose(np.diag(cosines), [0.0, 1.0, 1.0, 0.0])  # no word shared with another event: no topic
+    assert cosines[0, 1] == 0 and np.isclose(cosines[1, 2], 1.0)
+
+
+def test_features_stored_before_topic_terms_are_recomputed(ws: storyline.Workspace) -> None:
+    """A store from before schema 5 has features without terms: the next clustering fills them in."""
+    ws.ingest_records([{"id": f"n{i}", "title": f"Coal talks {i}", "text": story(i)} for i in range(3)])
+    ws.analyze()
+    ws.cluster(summaries=False)
+    con = ws.store._con
+    before = con.execute("SELECT article_id, terms FROM article_features ORDER BY ALL").fetchall()
+    assert len(before) == 3 and all(terms for _, terms in before)
+    con.execute("UPDATE article_features SET terms = NULL, term_weights = NULL WHERE article_id = 'n1'")
+    assert ws.store.pending_features() == ["n1"]
+    ws.cluster(summaries=False)
+    assert con.execute("SELECT article_id, terms FROM article_features ORDER BY ALL").fetchall() == before
+    assert ws.store.pending_features() == []
