@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -243,6 +244,21 @@ def test_static_files_and_docs(client: TestClient) -> None:
     assert client.get("/static/storyline.js").status_code == 200
     docs = client.get("/api/docs")
     assert docs.status_code == 200 and "unsafe-inline" in docs.headers["content-security-policy"]
+
+
+@pytest.mark.parametrize("path", ["/api/docs", "/api/redoc"])
+def test_api_docs_load_only_local_assets(client: TestClient, path: str) -> None:
+    """Swagger UI and ReDoc work offline: every script, style and icon comes from this server."""
+    page = client.get(path)
+    assert page.status_code == 200
+    urls = re.findall(r"""(?:src|href)\s*=\s*["']([^"']+)["']|url\s*:\s*["']([^"']+)["']""", page.text)
+    assets = {u for pair in urls for u in pair if u}
+    assert assets and all(u.startswith("/") and not u.startswith("//") for u in assets), assets
+    assert "cdn." not in page.text and "googleapis" not in page.text
+    for url in assets:
+        assert client.get(url).status_code == 200, url
+    csp = page.headers["content-security-policy"]
+    assert "script-src 'self' 'unsafe-inline';" in csp and "style-src 'self' 'unsafe-inline';" in csp
 
 
 def test_only_http_links() -> None:

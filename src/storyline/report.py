@@ -10,58 +10,21 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlparse
 
 from storyline.export import entity_to_dict, quote_to_dict, story_to_dict
-from storyline.model import Article, Citation, Entity, Quote, Story
-
-if TYPE_CHECKING:
-    from storyline.api import Workspace
+from storyline.model import Article, Citation, Quote, Story
+from storyline.storyview import StoryView, story_view
 
 REPORT_FORMATS = ("md", "html", "json")
+SPEAKERS_SHOWN = 12
+QUOTES_SHOWN = 5  # per speaker
+
+build = story_view  # a report renders the story view the web reader's story page renders too
 
 
-@dataclass(frozen=True)
-class StoryReport:
-    story: Story
-    articles: list[Article]  # in citation-number order (time order)
-    original_of: dict[str, str]
-    entities: list[Entity]
-    quotes: list[Quote]
-    sentences: dict[tuple[str, int], str]
-
-    @cached_property
-    def _numbers(self) -> dict[str, int]:
-        return {a.id: i for i, a in enumerate(self.articles, 1)}
-
-    def number(self, article_id: str) -> int:
-        """The citation number of an article: its place in the sources list."""
-        return self._numbers[article_id]
-
-
-def build(ws: Workspace, story_id: str) -> StoryReport:
-    story = ws.story(story_id)
-    articles = ws.store.articles_by_ids(list(story.article_ids))
-    order = {a: i for i, a in enumerate(story.article_ids)}
-    articles.sort(key=lambda a: order[a.id])
-    entities = []
-    for entity_id in story.entities:
-        found = ws.store.entities(None, entity_id, 1, 0)
-        if found:
-            entities.append(found[0])
-    quotes = [q for a in story.article_ids for q in ws.quotes(article_id=a)]
-    cited = {(c.article_id, c.sentence) for s in story.summary for c in s.citations} | {
-        (c.article_id, c.sentence) for t in story.timeline for c in t.citations
-    }
-    sentences = {k: s.text for k, s in ws.store.sentences_of(list(story.article_ids)).items() if k in cited}
-    copies = {c: o for c, o in ws.reprints().items() if c in order and o in order}
-    return StoryReport(story, articles, copies, entities, quotes, sentences)
-
-
-def render(report: StoryReport, fmt: str) -> str:
+def render(report: StoryView, fmt: str) -> str:
     if fmt == "md":
         return markdown(report)
     if fmt == "html":
@@ -71,17 +34,16 @@ def render(report: StoryReport, fmt: str) -> str:
     raise ValueError(f"unknown report format {fmt!r}; choose from {', '.join(REPORT_FORMATS)}")
 
 
-def _marks(report: StoryReport, citations: Sequence[Citation]) -> list[int]:
+def _marks(report: StoryView, citations: Sequence[Citation]) -> list[int]:
     return sorted({report.number(c.article_id) for c in citations})
 
 
-def _speakers(report: StoryReport) -> dict[str, list[Quote]]:
-    names = {e.id: e.name for e in report.entities}
+def _speakers(report: StoryView) -> dict[str, list[Quote]]:
+    """Quotes by speaker name, most quoted first (ties in order of appearance)."""
     grouped: dict[str, list[Quote]] = {}
     for q in report.quotes:
-        if q.speaker is None and q.speaker_entity_id is None:
-            continue
-        grouped.setdefault(names.get(q.speaker_entity_id or "", q.speaker or "unknown"), []).append(q)
+        if (name := report.speaker(q)) is not None:
+            grouped.setdefault(name, []).append(q)
     return dict(sorted(grouped.items(), key=lambda kv: -len(kv[1])))
 
 
@@ -92,7 +54,7 @@ def _span(story: Story) -> str:
     return first if first == last else f"{first} to {last}"
 
 
-def markdown(report: StoryReport) -> str:
+def markdown(report: StoryView) -> str:
     s = report.story
     lines = [f"# {s.title}", ""]
     lines.append(
@@ -113,24 +75,26 @@ def markdown(report: StoryReport) -> str:
     if report.entities:
         lines += ["", "## People and organizations", ""]
         for e in report.entities:
-            titles = "; ".join(dict.fromkeys(t.title for t in e.titles if t.article_id in s.article_ids))
+            titles = "; ".join(title for title, _ in report.titles(e))
             lines.append(f"- **{e.name}** ({e.type}){': ' + titles if titles else ''}")
-    speakers = _speakers(report)
-    if speakers:
+    if speakers := _speakers(report):
         lines += ["", "## Quotes", ""]
-        for speaker, said in list(speakers.items())[:12]:
+        for speaker, said in list(speakers.items())[:SPEAKERS_SHOWN]:
             lines.append(f"**{speaker}**")
-            lines += [f"- “{q.text}” [{report.number(q.article_id)}]" for q in said[:5]]
+            lines += [f"- “{q.text}” [{report.number(q.article_id)}]" for q in said[:QUOTES_SHOWN]]
             lines.append("")
     lines += ["", "## Sources", ""]
-    for i, a in enumerate(report.articles, 1):
-        when = a.published.date().isoformat() if a.published else "undated"
-        copy = report.original_of.get(a.id)
-        note = f" — reprint of [{report.number(copy)}]" if copy else ""
+    for src in report.sources:
+        a = src.article
+        note = f" — reprint of [{src.reprint_of}]" if src.reprint_of else ""
         url = safe_url(a.url)
         link = f" <{url}>" if url else ""
-        lines.append(f"{i}. {a.source or 'unknown outlet'}, {when}: {a.title or a.id}{link}{note}")
+        lines.append(f"{src.number}. {a.source or 'unknown outlet'}, {_day(a)}: {a.title or a.id}{link}{note}")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _day(article: Article) -> str:
+    return article.published.date().isoformat() if article.published else "undated"
 
 
 def _n(count: int, noun: str) -> str:
@@ -148,7 +112,7 @@ def safe_url(url: str | None) -> str | None:
     return url.strip() if parsed.scheme in ("http", "https") and parsed.netloc else None
 
 
-def to_html(report: StoryReport) -> str:
+def to_html(report: StoryView) -> str:
     s = report.story
     e = html.escape
 
@@ -156,7 +120,7 @@ def to_html(report: StoryReport) -> str:
         out = []
         for c in citations:
             n = report.number(c.article_id)
-            quote = report.sentences.get((c.article_id, c.sentence), "")
+            quote = report.text(c.article_id, c.sentence)
             out.append(f'<a class="cite" href="#src-{n}" title="{e(quote)}">[{n}]</a>')
         return "".join(dict.fromkeys(out))
 
@@ -183,34 +147,33 @@ def to_html(report: StoryReport) -> str:
     if report.entities:
         parts.append("<h2>People and organizations</h2><ul>")
         for ent in report.entities:
-            titles = "; ".join(dict.fromkeys(t.title for t in ent.titles if t.article_id in s.article_ids))
+            titles = "; ".join(title for title, _ in report.titles(ent))
             parts.append(f"<li><b>{e(ent.name)}</b> ({e(ent.type)}){': ' + e(titles) if titles else ''}</li>")
         parts.append("</ul>")
-    speakers = _speakers(report)
-    if speakers:
+    if speakers := _speakers(report):
         parts.append("<h2>Quotes</h2>")
-        for speaker, said in list(speakers.items())[:12]:
+        for speaker, said in list(speakers.items())[:SPEAKERS_SHOWN]:
             parts.append(f"<h3>{e(speaker)}</h3><ul>")
-            parts += [f"<li>“{e(q.text)}” <a class='cite' href='#src-{report.number(q.article_id)}'>"
-                      f"[{report.number(q.article_id)}]</a></li>" for q in said[:5]]  # fmt: skip
+            for q in said[:QUOTES_SHOWN]:
+                n = report.number(q.article_id)
+                parts.append(f"<li>“{e(q.text)}” <a class='cite' href='#src-{n}'>[{n}]</a></li>")
             parts.append("</ul>")
     parts.append("<h2>Sources</h2><ol>")
-    for i, a in enumerate(report.articles, 1):
-        when = a.published.date().isoformat() if a.published else "undated"
+    for src in report.sources:
+        a = src.article
         title = e(a.title or a.id)
         if url := safe_url(a.url):
             title = f'<a href="{e(url)}" rel="noopener noreferrer">{title}</a>'
-        copy = report.original_of.get(a.id)
-        note = f" — reprint of [{report.number(copy)}]" if copy else ""
-        parts.append(f'<li id="src-{i}">{e(a.source or "unknown outlet")}, {when}: {title}{note}</li>')
+        note = f" — reprint of [{src.reprint_of}]" if src.reprint_of else ""
+        parts.append(f'<li id="src-{src.number}">{e(a.source or "unknown outlet")}, {_day(a)}: {title}{note}</li>')
     parts.append("</ol></body></html>")
     return "\n".join(parts) + "\n"
 
 
-def to_json(report: StoryReport) -> dict[str, Any]:
+def to_json(report: StoryView) -> dict[str, Any]:
     return story_to_dict(report.story) | {
         "entities": [entity_to_dict(e) for e in report.entities],
         "quotes": [quote_to_dict(q) for q in report.quotes],
         "reprints": report.original_of,
-        "sentences": [{"article_id": a, "sentence": i, "text": t} for (a, i), t in sorted(report.sentences.items())],
+        "sentences": [{"article_id": a, "sentence": i, "text": t} for (a, i), t in report.cited.items()],
     }

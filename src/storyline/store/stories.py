@@ -399,6 +399,18 @@ class StoryReads:
         ).fetchall()
         return {(r[0], r[1]): Sentence(*r) for r in rows}
 
+    def sentences_near(self, keys: Sequence[tuple[str, int]], reach: int = 1) -> dict[tuple[str, int], Sentence]:
+        """The sentences ``(article id, index)`` and those up to ``reach`` before and after each: cited sentences
+        with their context, without reading every sentence of every cited article."""
+        rows = self._con.execute(
+            "SELECT DISTINCT s.article_id, s.idx, s.start_char, s.end_char, s.text FROM sentences s "
+            "JOIN (SELECT unnest(?) AS article_id, unnest(?) AS idx) k "
+            "ON s.article_id = k.article_id AND s.idx BETWEEN k.idx - ? AND k.idx + ? "
+            "WHERE s.article_id IN (SELECT unnest(?)) ORDER BY s.article_id, s.idx",
+            [[a for a, _ in keys], [i for _, i in keys], reach, reach, sorted({a for a, _ in keys})],
+        ).fetchall()
+        return {(r[0], r[1]): Sentence(*r) for r in rows}
+
     def entity_sentences(self, entity_id: str) -> dict[tuple[str, int], Sentence]:
         """The sentences that mention an entity."""
         rows = self._con.execute(

@@ -14,10 +14,12 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import fastapi_offline
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse, Response
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -34,13 +36,15 @@ CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
-# The interactive API docs load Swagger UI / ReDoc from their CDN and start them with an inline script;
-# these pages show no article content.
+# The interactive API docs (Swagger UI, ReDoc) come from the files the fastapi-offline package ships, served
+# under DOCS_STATIC, so they work offline; FastAPI starts them with an inline script. These pages show no
+# article content. ReDoc's "by Redocly" logo still comes from its CDN (decoration only; offline it is missing).
+DOCS_STATIC = "/api/docs-static"
+DOCS_FILES = Path(fastapi_offline.__file__).parent / "static"  # swagger-ui-bundle.js, swagger-ui.css, redoc...
 DOCS_CSP = (
-    "default-src 'none'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net https://fonts.googleapis.com; "
-    "font-src https://fonts.gstatic.com; img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly; "
-    "connect-src 'self'; worker-src blob:; frame-ancestors 'none'; base-uri 'none'"
+    "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: https://cdn.redoc.ly; connect-src 'self'; worker-src blob:; "
+    "frame-ancestors 'none'; base-uri 'none'"
 )
 DOCS_PATHS = ("/api/docs", "/api/redoc")
 
@@ -74,12 +78,13 @@ def create_app(settings: Settings, workspace: Workspace | None = None) -> FastAP
             f"{api.MAX_LIMIT}) and `offset`, and answer `{{items, limit, offset, next_offset}}`. Errors are "
             "`{status, detail}`."
         ),
-        docs_url="/api/docs",
-        redoc_url="/api/redoc",
+        docs_url=None,  # served by _docs, from local files
+        redoc_url=None,
         openapi_url="/api/openapi.json",
         lifespan=lifespan,
     )
     app.state.service = service
+    _docs(app)
     app.include_router(api.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -94,6 +99,34 @@ def create_app(settings: Settings, workspace: Workspace | None = None) -> FastAP
         )
     app.add_middleware(Guard, max_body=settings.max_body_bytes)
     return app
+
+
+def _docs(app: FastAPI) -> None:
+    """Swagger UI at /api/docs and ReDoc at /api/redoc, their scripts and styles from this server."""
+    app.mount(DOCS_STATIC, StaticFiles(directory=DOCS_FILES), name="docs-static")
+
+    @app.get("/api/docs", include_in_schema=False)
+    async def swagger(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "").rstrip("/")
+        return get_swagger_ui_html(
+            openapi_url=f"{root}{app.openapi_url}",
+            title=f"{app.title} - Swagger UI",
+            swagger_js_url=f"{root}{DOCS_STATIC}/swagger-ui-bundle.js",
+            swagger_css_url=f"{root}{DOCS_STATIC}/swagger-ui.css",
+            swagger_favicon_url=f"{root}{DOCS_STATIC}/favicon.png",
+            swagger_ui_parameters=app.swagger_ui_parameters,
+        )
+
+    @app.get("/api/redoc", include_in_schema=False)
+    async def redoc(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "").rstrip("/")
+        return get_redoc_html(
+            openapi_url=f"{root}{app.openapi_url}",
+            title=f"{app.title} - ReDoc",
+            redoc_js_url=f"{root}{DOCS_STATIC}/redoc.standalone.js",
+            redoc_favicon_url=f"{root}{DOCS_STATIC}/favicon.png",
+            with_google_fonts=False,
+        )
 
 
 def _error(request: Request, status: int, detail: Any, headers: dict[str, str] | None = None) -> Response:

@@ -9,12 +9,14 @@ from datetime import datetime
 from itertools import pairwise
 
 from storyline.api import Workspace
-from storyline.model import Article, Citation, Entity, Quote, RemovedLine, Sentence, Story, Timeline
+from storyline.model import Article, Citation, Entity, Quote, RemovedLine, Story, Timeline
 from storyline.store.search import StoryCard
+from storyline.storyview import Source, StoryView, story_view
 
 TIMELINE_SHOWN = 80  # entries on a story page; the API has them all
 SOURCES_SHOWN = 150  # articles listed on a story page
 MARKS_SHOWN = 8  # citations shown after one sentence (a wire story can be cited by hundreds of copies)
+PEOPLE = ("PERSON", "ORG", "NORP")  # entity types listed with their titles; the others (places, ...) as chips
 
 SORTS = {
     "updated": "last update",
@@ -69,13 +71,6 @@ def filter_cards(
 
 
 @dataclass(frozen=True)
-class SourceArticle:
-    number: int  # citation number: [n] in the summary and timeline
-    article: Article
-    reprint_of: int | None  # the number of the article this one copies
-
-
-@dataclass(frozen=True)
 class Cited:
     """A cited sentence in its context, shown when a reader follows a citation."""
 
@@ -115,8 +110,9 @@ class Outlet:
 
 @dataclass(frozen=True)
 class StoryPage:
-    story: Story
-    sources: tuple[SourceArticle, ...]
+    """The shared story view, with what only the page shows: citations in context, outlets side by side."""
+
+    view: StoryView
     cited: dict[tuple[str, int], Cited]
     people: tuple[Person, ...]
     places: tuple[Entity, ...]
@@ -124,6 +120,14 @@ class StoryPage:
     outlets: tuple[Outlet, ...]
     first_outlet: str | None
     last_outlet: str | None
+
+    @property
+    def story(self) -> Story:
+        return self.view.story
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        return self.view.sources
 
     def marks(self, citations: Sequence[Citation]) -> list[Cited]:
         """The cited sentences of these citations, one per sentence, in citation-number order."""
@@ -137,85 +141,45 @@ class StoryPage:
 
 
 def story_page(ws: Workspace, story_id: str) -> StoryPage:
-    story = ws.story(story_id)
-    articles = ws.store.articles_by_ids(list(story.article_ids))
-    numbered = {a.id: i for i, a in enumerate(articles, 1)}
-    copies = ws.reprints()
-    sources = tuple(
-        SourceArticle(numbered[a.id], a, numbered.get(copies.get(a.id, ""))) for a in articles if a.id in numbered
-    )
-    by_id = {a.id: a for a in articles}
-    shown = story.timeline[:TIMELINE_SHOWN]
+    view = story_view(ws, story_id)
+    story = view.story
     citations = [c for s in story.summary for c in s.citations[:MARKS_SHOWN]]
-    citations += [c for t in shown for c in t.citations[:MARKS_SHOWN]]
-    sentences = ws.store.sentences_of(list({c.article_id for c in citations}))
+    citations += [c for t in story.timeline[:TIMELINE_SHOWN] for c in t.citations[:MARKS_SHOWN]]
     cited: dict[tuple[str, int], Cited] = {}
-    for citation in citations:
-        key = (citation.article_id, citation.sentence)
-        if key in cited or citation.article_id not in by_id:
+    for c in citations:
+        key = (c.article_id, c.sentence)
+        if key in cited or not view.has(c.article_id):
             continue
-        number = numbered[citation.article_id]
-        here = sentences.get(key)
+        number = view.number(c.article_id)
         cited[key] = Cited(
-            f"c{number}-{citation.sentence}",
-            number,
-            citation.sentence,
-            by_id[citation.article_id],
-            _text(sentences.get((citation.article_id, citation.sentence - 1))),
-            here.text if here else "",
-            _text(sentences.get((citation.article_id, citation.sentence + 1))),
-        )
-    entities = [e for e in (_entity(ws, i) for i in story.entities) if e is not None]
-    outlet_of = {a.id: a.source or "unknown outlet" for a in articles}
-    people = tuple(Person(e, _titles(e, outlet_of)) for e in entities if e.type in ("PERSON", "ORG", "NORP"))
-    places = tuple(e for e in entities if e.type not in ("PERSON", "ORG", "NORP"))
-    quotes = ws.store.quotes_in(list(numbered))
-    return StoryPage(
-        story, sources, cited, people, places, _speakers(quotes, entities, numbered),
-        *_outlets(story, sources, outlet_of),
-    )  # fmt: skip
+            f"c{number}-{c.sentence}", number, c.sentence, view.sources[number - 1].article,
+            view.text(c.article_id, c.sentence - 1), view.text(c.article_id, c.sentence),
+            view.text(c.article_id, c.sentence + 1),
+        )  # fmt: skip
+    people = tuple(Person(e, view.titles(e)) for e in view.entities if e.type in PEOPLE)
+    places = tuple(e for e in view.entities if e.type not in PEOPLE)
+    return StoryPage(view, cited, people, places, _speakers(view), *_outlets(view))
 
 
-def _text(sentence: Sentence | None) -> str:
-    return sentence.text if sentence else ""
-
-
-def _entity(ws: Workspace, entity_id: str) -> Entity | None:
-    found = ws.store.entities(None, entity_id, 1, 0)
-    return found[0] if found and found[0].id == entity_id else None
-
-
-def _titles(entity: Entity, outlet_of: dict[str, str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    grouped: dict[str, dict[str, None]] = {}
-    for t in entity.titles:
-        if t.article_id in outlet_of:
-            grouped.setdefault(t.title, {})[outlet_of[t.article_id]] = None
-    return tuple((title, tuple(outlets)) for title, outlets in grouped.items())
-
-
-def _speakers(quotes: list[Quote], entities: list[Entity], numbered: dict[str, int]) -> tuple[Speaker, ...]:
-    names = {e.id: e.name for e in entities}
+def _speakers(view: StoryView) -> tuple[Speaker, ...]:
+    """Quotes by speaker (an entity, or a name no entity has), most quoted first; each one's by article id."""
     grouped: dict[tuple[str, str | None], list[tuple[Quote, int]]] = {}
-    for q in quotes:
-        if q.speaker is None and q.speaker_entity_id is None:
-            continue
-        name = names.get(q.speaker_entity_id or "") or q.speaker or "unknown"
-        grouped.setdefault((name, q.speaker_entity_id), []).append((q, numbered[q.article_id]))
+    for q in sorted(view.quotes, key=lambda q: (q.article_id, q.start)):
+        if (name := view.speaker(q)) is not None:
+            grouped.setdefault((name, q.speaker_entity_id), []).append((q, view.number(q.article_id)))
     ranked = sorted(grouped.items(), key=lambda kv: (-len(kv[1]), kv[0][0]))
     return tuple(Speaker(name, entity_id, tuple(said)) for (name, entity_id), said in ranked)
 
 
-def _outlets(
-    story: Story, sources: Sequence[SourceArticle], outlet_of: dict[str, str]
-) -> tuple[tuple[Outlet, ...], str | None, str | None]:
+def _outlets(view: StoryView) -> tuple[tuple[Outlet, ...], str | None, str | None]:
     supports: dict[str, set[int]] = {}
-    for position, sentence in enumerate(story.summary):
+    for position, sentence in enumerate(view.story.summary):
         for c in sentence.citations:
-            if c.article_id in outlet_of:
-                supports.setdefault(outlet_of[c.article_id], set()).add(position)
-    grouped: dict[str, list[SourceArticle]] = {}
-    for s in sources:
-        grouped.setdefault(outlet_of[s.article.id], []).append(s)
+            if view.has(c.article_id):
+                supports.setdefault(view.outlet(c.article_id), set()).add(position)
+    grouped: dict[str, list[Source]] = {}
+    for s in view.sources:
+        grouped.setdefault(view.outlet(s.article.id), []).append(s)
     outlets = []
     for name, members in grouped.items():
         times = [m.article.published for m in members if m.article.published is not None]
