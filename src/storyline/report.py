@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from storyline.export import entity_to_dict, quote_to_dict, story_to_dict
-from storyline.model import Article, Citation, Quote, Story
+from storyline.model import Article, Citation, Story
 from storyline.storyview import StoryView, story_view
 
 REPORT_FORMATS = ("md", "html", "json")
@@ -36,15 +36,6 @@ def render(report: StoryView, fmt: str) -> str:
 
 def _marks(report: StoryView, citations: Sequence[Citation]) -> list[int]:
     return sorted({report.number(c.article_id) for c in citations})
-
-
-def _speakers(report: StoryView) -> dict[str, list[Quote]]:
-    """Quotes by speaker name, most quoted first (ties in order of appearance)."""
-    grouped: dict[str, list[Quote]] = {}
-    for q in report.quotes:
-        if (name := report.speaker(q)) is not None:
-            grouped.setdefault(name, []).append(q)
-    return dict(sorted(grouped.items(), key=lambda kv: -len(kv[1])))
 
 
 def _span(story: Story) -> str:
@@ -77,9 +68,9 @@ def markdown(report: StoryView) -> str:
         for e in report.entities:
             titles = "; ".join(title for title, _ in report.titles(e))
             lines.append(f"- **{e.name}** ({e.type}){': ' + titles if titles else ''}")
-    if speakers := _speakers(report):
+    if speakers := report.speakers:
         lines += ["", "## Quotes", ""]
-        for speaker, said in list(speakers.items())[:SPEAKERS_SHOWN]:
+        for speaker, _, said in speakers[:SPEAKERS_SHOWN]:
             lines.append(f"**{speaker}**")
             lines += [f"- “{q.text}” [{report.number(q.article_id)}]" for q in said[:QUOTES_SHOWN]]
             lines.append("")
@@ -150,9 +141,9 @@ def to_html(report: StoryView) -> str:
             titles = "; ".join(title for title, _ in report.titles(ent))
             parts.append(f"<li><b>{e(ent.name)}</b> ({e(ent.type)}){': ' + e(titles) if titles else ''}</li>")
         parts.append("</ul>")
-    if speakers := _speakers(report):
+    if speakers := report.speakers:
         parts.append("<h2>Quotes</h2>")
-        for speaker, said in list(speakers.items())[:SPEAKERS_SHOWN]:
+        for speaker, _, said in speakers[:SPEAKERS_SHOWN]:
             parts.append(f"<h3>{e(speaker)}</h3><ul>")
             for q in said[:QUOTES_SHOWN]:
                 n = report.number(q.article_id)

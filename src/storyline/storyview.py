@@ -4,7 +4,7 @@ The story report (``storyline story ID``: Markdown, HTML, JSON; report.py) and t
 (web/views.py) both render a ``StoryView``: the story, its articles numbered for citations, the entities it
 names with the titles its articles give them, its quotes and who said each, and the text of every cited
 sentence with its neighbours. What each output leaves out or arranges its own way (how many citations a line
-shows, which entities go in which list, how quotes are grouped, the outlets side by side) stays with that
+shows, which entities go in which list, the outlets side by side) stays with that
 output. This module sits beside the Workspace, below both the report and the web package, so neither has to
 import the other to share it.
 """
@@ -58,6 +58,19 @@ class StoryView:
         if quote.speaker is None and quote.speaker_entity_id is None:
             return None
         return self._names.get(quote.speaker_entity_id or "") or quote.speaker or "unknown"
+
+    @cached_property
+    def speakers(self) -> tuple[tuple[str, str | None, tuple[Quote, ...]], ...]:
+        """(name, entity id, quotes) of everyone quoted, most quoted first (ties: who is quoted first).
+
+        A speaker is an entity, or a name no entity has; quotes keep the view's order (citation order).
+        """
+        grouped: dict[tuple[str, str | None], list[Quote]] = {}
+        for q in self.quotes:
+            if (name := self.speaker(q)) is not None:
+                grouped.setdefault((name, q.speaker_entity_id), []).append(q)
+        ranked = sorted(grouped.items(), key=lambda kv: -len(kv[1]))  # stable: first quoted first on ties
+        return tuple((name, entity_id, tuple(said)) for (name, entity_id), said in ranked)
 
     def has(self, article_id: str) -> bool:
         """Whether the article is one of this story's sources."""

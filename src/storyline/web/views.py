@@ -162,13 +162,11 @@ def story_page(ws: Workspace, story_id: str) -> StoryPage:
 
 
 def _speakers(view: StoryView) -> tuple[Speaker, ...]:
-    """Quotes by speaker (an entity, or a name no entity has), most quoted first; each one's by article id."""
-    grouped: dict[tuple[str, str | None], list[tuple[Quote, int]]] = {}
-    for q in sorted(view.quotes, key=lambda q: (q.article_id, q.start)):
-        if (name := view.speaker(q)) is not None:
-            grouped.setdefault((name, q.speaker_entity_id), []).append((q, view.number(q.article_id)))
-    ranked = sorted(grouped.items(), key=lambda kv: (-len(kv[1]), kv[0][0]))
-    return tuple(Speaker(name, entity_id, tuple(said)) for (name, entity_id), said in ranked)
+    """The view's speakers, each quote with its article's citation number."""
+    return tuple(
+        Speaker(name, entity_id, tuple((q, view.number(q.article_id)) for q in said))
+        for name, entity_id, said in view.speakers
+    )
 
 
 def _outlets(view: StoryView) -> tuple[tuple[Outlet, ...], str | None, str | None]:
