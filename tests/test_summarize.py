@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from storyline.model import Citation
-from storyline.stories.summarize import Unit, summarize
+from storyline.stories.summarize import Unit, self_contained, summarize
 
 DAY = datetime(2024, 3, 14, 9, 0)
 
@@ -83,8 +83,9 @@ def test_order_follows_the_earliest_citing_article() -> None:
 
 
 def test_wire_reprints_do_not_outvote_independent_sources() -> None:
-    wire = "The council approved a new bridge over the harbour after a long night of debate."
-    independent = "Residents packed the town hall to demand lower parking fees in the old quarter."
+    # Both name a place, so either can open a summary (see the opening tests below).
+    wire = "The Portside council approved a new bridge over the harbour after a long night of debate."
+    independent = "Residents packed the Oldtown hall to demand lower parking fees in the old quarter."
     units = [unit(f"w{k}", 0, wire, group="w0", source="Wire") for k in range(5)]
     units += [unit(name, 0, independent, source=name.upper()) for name in ("x", "y", "z")]
     units += [unit(name, 1, f"The meeting in {place} ended shortly before midnight on Monday.", source=name.upper())
@@ -156,3 +157,112 @@ def test_unsuitable_sentences_are_not_chosen() -> None:
     ]
     summary = statements(summarize(units, vectors([0, 1, 2, 3, 4]), max_words=None))
     assert [s.text for s in summary] == [units[0].text]
+
+
+@pytest.mark.parametrize(
+    "dateline",
+    [
+        "DUBAI, United Arab Emirates — ",
+        "WASHINGTON (Reuters) - ",
+        "GLASGOW, Scotland — ",
+        "NEW YORK, Nov. 3 (AP) — ",
+        "NEW YORK, Nov. 3, 2021 (AP) -- ",
+        "WOODSIDE, Calif. (Capital Wire) — ",
+        "NUSA DUA, Indonesia – ",
+        "WASHINGTON _ ",
+        "PARIS, 3 November — ",
+    ],
+)
+def test_datelines_are_stripped(dateline: str) -> None:
+    body = "Negotiators from nearly 200 countries approved a deal on coal power after two weeks of talks."
+    summary = statements(summarize([unit("a", 0, dateline + body)], vectors([0]), max_words=None))
+    assert [s.text for s in summary] == [body]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NATO said on Monday - after a long night of talks - that it would send more ships to the region.",
+        "IBM, Apple and Google - the three largest bidders - agreed to share the cost of the new cable.",
+        "The US - China trade talks - the first in a year - ended without an agreement in Geneva.",
+    ],
+)
+def test_a_dash_inside_a_sentence_is_no_dateline(text: str) -> None:
+    summary = statements(summarize([unit("a", 0, text)], vectors([0]), max_words=None))
+    assert [s.text for s in summary] == [text]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A new draft of the agreement is expected tomorrow.", False),
+        ("Officials said yesterday that the dam would hold.", False),
+        ("The ministers will meet again this week to settle the wording.", False),
+        ("DUBAI, United Arab Emirates — The talks will resume today.", False),
+        ("The talks collapsed after two hours of shouting.", False),
+        ("The talks collapsed on Monday after two hours of shouting.", False),  # a weekday names no one
+        ("The talks in Dubai collapsed after two hours of shouting.", True),
+        ("Negotiators in Dubai approved a deal to move away from fossil fuels.", True),
+        ("Heavy rain flooded the river valley on Tuesday.", False),  # which river?
+        ("Residents packed the Millbrook town hall to demand lower parking fees.", True),
+        ('Delegates said "We stay" before the vote.', False),  # a pronoun opening a quote names no one
+        ('Delegates in Dubai said: "We will not go home with a bad text."', False),  # mostly a quotation
+        ("Pompeo said the alliance with Seoul remained “ironclad” after the talks.", True),  # a quoted word is fine
+    ],
+)
+def test_self_contained_sentences(text: str, expected: bool) -> None:
+    assert self_contained(text) is expected
+
+
+def test_a_self_contained_sentence_opens_before_others_of_the_same_article() -> None:
+    units = [
+        unit("a", 0, "The talks ran past midnight without any agreement on the final wording."),
+        unit("a", 1, "Negotiators from Brazil and India demanded stronger language on coal power plants."),
+        unit("b", 0, "Volunteers filled sandbags outside the town library well into the evening hours.", hours=3),
+    ]
+    summary = statements(summarize(units, vectors([0, 1, 2]), max_words=None))
+    assert [s.citations[0] for s in summary] == [Citation("a", 1), Citation("a", 0), Citation("b", 0)]
+
+
+def test_a_context_dependent_sentence_does_not_open_the_summary() -> None:
+    units = [
+        unit("a", 0, "A new draft of the agreement is expected tomorrow, the organizers announced."),
+        unit("b", 0, "Delegates in Dubai rejected a draft that dropped the call to phase out coal.", hours=4),
+        unit("b", 1, "Saudi Arabia and Russia opposed any mention of fossil fuels in the final text.", hours=4),
+    ]
+    summary = statements(summarize(units, vectors([0, 1, 2]), max_words=None))
+    assert summary and self_contained(summary[0].text)
+    assert "tomorrow" not in " ".join(s.text for s in summary)  # it could only come first (article a is earliest)
+    assert [s.citations[0] for s in summary] == [Citation("b", 0), Citation("b", 1)]
+
+
+def test_a_context_dependent_sentence_may_follow_the_opening() -> None:
+    units = [
+        unit("a", 0, "Delegates in Dubai rejected a draft that dropped the call to phase out coal."),
+        unit("b", 0, "A new draft of the agreement is expected tomorrow, the organizers announced.", hours=4),
+    ]
+    summary = statements(summarize(units, vectors([0, 1]), max_words=None))
+    assert [s.citations[0] for s in summary] == [Citation("a", 0), Citation("b", 0)]
+
+
+def test_without_any_self_contained_sentence_the_summary_is_still_written() -> None:
+    units = [
+        unit("a", 0, "The talks ran past midnight without any agreement on the final wording."),
+        unit("b", 0, "A new draft of the agreement is expected tomorrow, the organizers announced.", hours=4),
+    ]
+    summary = statements(summarize(units, vectors([0, 1]), max_words=None))
+    assert [s.citations[0] for s in summary] == [Citation("a", 0), Citation("b", 0)]
+
+
+def test_the_earliest_article_gives_the_opening_when_none_of_its_chosen_sentences_can() -> None:
+    units = [
+        unit("a", 0, "Nearly 200 countries agreed a climate deal in Glasgow on Saturday after India weakened it."),
+        unit("a", 1, "The talks had been scheduled to finish a day earlier."),
+        unit("b", 0, "The talks had been scheduled to finish a day before.", hours=5),
+        unit("c", 0, "The talks had been scheduled to finish a day sooner.", hours=6),
+        unit("d", 0, "Environmental groups in India were divided over the coal pledge.", hours=8),
+    ]
+    # Said by three articles, the sentence about the talks is worth most, but it names nothing and, cited by
+    # article a, would open the summary: a's self-contained lead is picked first instead.
+    summary = statements(summarize(units, vectors([0, 1, 1, 1, 2]), max_words=None, max_sentences=1))
+    assert [s.citations for s in summary] == [(Citation("a", 0),)]

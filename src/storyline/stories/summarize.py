@@ -16,6 +16,13 @@ openings with a pronoun or a connective) are never chosen, and a sentence too cl
 (cosine above ``REDUNDANT``) is skipped. Each chosen sentence cites every article with a paraphrase of it;
 the summary is ordered by the earliest citing article, then by position. Where a paraphrase from another
 source gives a different number, date, place or speaker, a ``disagreement`` line follows, citing both.
+
+The opening sentence should stand on its own (``self_contained``): it names someone or something, is not
+mostly a quotation, and has no time word that only its article's date resolves ("tomorrow", "this week").
+The order stays chronological, so the opener comes from the earliest article: the first self-contained
+sentence chosen from it moves to the front; if none was chosen, the selection is rerun with its best
+self-contained sentence picked first. If it has none, and the sentences that would open have such a time
+word, they are dropped and the selection rerun.
 """
 
 from __future__ import annotations
@@ -47,7 +54,15 @@ DISAGREE = 0.7  # cosine above which two sentences from different sources can be
 MIN_WORDS, MAX_WORDS = 6, 55
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:[.,][0-9]+)*")
-_DATELINE = re.compile(r"^[A-Z][A-Z .,'&-]{2,}(?:,\s*[A-Z][a-z.]+\.?)*\s*(?:\([A-Za-z ]+\))?\s*(?:--|-|_|—|–)\s+")
+_CAPS = r"[A-Z][A-Z.'’&-]+"  # a word in capitals: WASHINGTON, ST., U.S.
+_NAME = r"[A-Z][A-Za-z.'’-]*"  # a capitalized word: Scotland, Calif., Nov.
+# A dateline: a place in capitals, then any comma-separated parts made of capitalized words and numbers
+# (", United Arab Emirates", ", Calif.", ", Nov. 3", ", 2021"), an optional credit ("(AP)") and a dash.
+_DATELINE = re.compile(
+    rf"^{_CAPS}(?:\s+{_CAPS})*"
+    rf"(?:,\s*(?:(?:\d{{1,2}}\s+)?{_NAME}(?:\s+{_NAME}){{0,3}}(?:\s+\d{{1,2}})?|\d{{1,4}}))*"
+    r"\s*(?:\([^()]{1,40}\))?\s*(?:--|-|_|—|–)\s+"
+)
 _LINK = re.compile(r"https?:|www\.|\.(?:com|org|net)\b|@\w")
 _CONTEXT_OPENERS = frozenset(
     "he she they it its his her their them we i this these those that such but and or so however also "
@@ -55,6 +70,18 @@ _CONTEXT_OPENERS = frozenset(
     "later afterwards there's".split()
 )
 _QUOTE_OPEN = ('"', "“", "``", "''", "'", "‘")
+_QUOTED = re.compile(r'"([^"]*)"|“([^”]*)”|``(.*?)\'\'')
+# Time words that resolve only against the article's date; weekday names do too, but news dates nearly every
+# event by one and a reader places it within the cited article's week, so they are allowed.
+_DEICTIC = re.compile(
+    r"\b(?:today|tonight|tomorrow|yesterday|(?:this|last|next|coming|past)\s+(?:week(?:end)?|month|year|"
+    r"morning|afternoon|evening|night|spring|summer|autumn|fall|winter))\b",
+    re.IGNORECASE,
+)
+_NOT_NAMES = frozenset(  # capitalized words that name no one (pronouns open quotations)
+    "i we you he she they it a an the this that monday tuesday wednesday thursday friday saturday sunday "
+    "january february march april may june july august september october november december".split()
+)
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
     "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
@@ -112,9 +139,56 @@ def summarize(
         candidates = [i for i in range(len(units)) if max_words is None or words[i] <= max_words][:1]
         if not candidates:
             return []
-    chosen = _select(units, vectors, similarity, words, terms, candidates, max_words, max_sentences, query,
-                     query_vector)  # fmt: skip
-    return _write(units, similarity, terms, chosen)
+    content = [_content(t) for t in terms]
+    rank = {i: _opening_rank(units[i].text) for i in candidates}
+    published = {i: _naive(p) if (p := units[i].published) is not None else datetime.max for i in candidates}
+    forced: list[set[int]] = []  # opener pools of the earliest articles, picked before anything else
+    tried: set[datetime] = set()
+    order: list[tuple[datetime, int, list[int]]] = []
+    while candidates:
+        chosen = _select(units, vectors, similarity, words, terms, candidates, max_words, max_sentences, query,
+                         query_vector, forced)  # fmt: skip
+        found = _order(units, similarity, content, chosen, rank)
+        if not found:
+            break
+        order = found
+        when = order[0][0]
+        if rank[order[0][1]] == _OPENS:
+            break
+        openers = {i for i in candidates if rank[i] == _OPENS and published[i] == when}
+        if openers and when not in tried:  # open with a self-contained sentence of the earliest article
+            tried.add(when)
+            forced.append(openers)
+        elif rank[order[0][1]] == _DATED and any(rank[i] < _DATED for i in candidates):
+            first = {i for t, i, _ in order if t == when}  # do without the earliest article's sentences
+            candidates = [i for i in candidates if i not in first]
+        else:
+            break
+    return _write(units, similarity, content, order)
+
+
+_OPENS, _WEAK, _DATED = 0, 1, 2  # opening ranks: lower opens better
+
+
+def _opening_rank(text: str) -> int:
+    """How well a sentence opens a summary: ``_DATED`` if it has a time word only its article's date resolves;
+    ``_WEAK`` if it names no one (no capitalized word after the first but a weekday, a month or a pronoun) or
+    quotes at length (a summary opens by reporting, not with someone's words; a quoted phrase of up to three
+    words is fine); else ``_OPENS``."""
+    body = _DATELINE.sub("", text).strip()
+    if _DEICTIC.search(body):
+        return _DATED
+    if any(len(m[m.lastindex or 0].split()) > 3 for m in _QUOTED.finditer(body)):
+        return _WEAK
+    words = [w.strip("\"'“”‘’()[],.;:!?—–-") for w in body.split()[1:]]
+    return _OPENS if any(w[:1].isupper() and w.lower() not in _NOT_NAMES for w in words) else _WEAK
+
+
+def self_contained(text: str) -> bool:
+    """Whether a sentence reads on its own as a summary's opening: it names someone or something ("The talks
+    in Dubai collapsed.", not "The talks collapsed."), has no time word that only its article's date resolves
+    ("tomorrow", "this week") and is not mostly a quotation."""
+    return _opening_rank(text) == _OPENS
 
 
 # ---- selection ------------------------------------------------------------------------------------------
@@ -181,7 +255,9 @@ def _select(
     max_sentences: int | None,
     query: str | None,
     query_vector: np.ndarray | None,
+    first: Sequence[set[int]] = (),
 ) -> list[int]:
+    """Greedy choice of sentences; the k-th pick is made among ``first[k]`` (forced openers), when any fits."""
     groups: dict[str, set[int]] = defaultdict(set)
     for i, u in enumerate(units):
         groups[u.group].add(i)
@@ -230,19 +306,26 @@ def _select(
     taken: set[tuple[str, str]] = set()
     used = 0
     pool = list(candidates)
+    forced = list(first)
     while pool and (max_sentences is None or len(chosen) < max_sentences):
         best, best_gain = -1, 0.0
         fits = [i for i in pool if max_words is None or used + words[i] <= max_words]
         if not fits:
             break
-        sem = np.minimum(covered[:, None] + positive[:, fits], cap[:, None]).T @ weight  # one row per fit
+        opening = forced.pop(0) if forced else None
+        allowed = fits if opening is None else [i for i in fits if i in opening]
+        if not allowed:
+            continue
+        sem = np.minimum(covered[:, None] + positive[:, allowed], cap[:, None]).T @ weight  # one row per sentence
         sem_gain = (sem - float(weight @ np.minimum(covered, cap))) / semantic_total
-        for k, i in enumerate(fits):
+        for k, i in enumerate(allowed):
             concept_gain = sum(value.get(c, 0.0) for c in concepts[i] - taken) / total_value
             gain = (concept_gain + SEMANTIC * float(sem_gain[k])) * float(multiplier[i]) / words[i] ** LENGTH_POWER
             if gain > best_gain:
                 best, best_gain = i, gain
         if best < 0:
+            if opening is not None:
+                continue  # no forced opener gains anything: pick freely
             break
         chosen.append(best)
         used += words[best]
@@ -298,10 +381,14 @@ def _cite(units: Sequence[Unit], ids: Sequence[int]) -> tuple[Citation, ...]:
     return tuple(Citation(a, s) for a, s in seen)
 
 
-def _write(
-    units: Sequence[Unit], similarity: np.ndarray, terms: list[list[str]], chosen: list[int]
-) -> list[SummarySentence]:
-    content = [_content(t) for t in terms]
+def _order(
+    units: Sequence[Unit], similarity: np.ndarray, content: list[set[str]], chosen: list[int], rank: dict[int, int]
+) -> list[tuple[datetime, int, list[int]]]:
+    """The chosen sentences in reading order, each as (earliest citing article's time, index, units cited).
+
+    Chronological by the earliest citing article, then by position; among the sentences of the earliest
+    time, the first of the best opening ``rank`` moves to the front.
+    """
     entries = []
     for i in chosen:
         same = [i]
@@ -315,13 +402,23 @@ def _write(
             cited.setdefault(units[j].article_id, j)  # one sentence per article: its closest
         ids = [i, *cited.values()]
         earliest = min((_naive(p) for j in ids if (p := units[j].published) is not None), default=None)
-        text = _DATELINE.sub("", units[i].text).strip()
-        statement = SummarySentence(text[:1].upper() + text[1:], _cite(units, ids))
-        entries.append((earliest or datetime.max, units[i].position, units[i].article_id, i, statement))
+        entries.append((earliest or datetime.max, units[i].position, units[i].article_id, i, ids))
     entries.sort(key=lambda e: (e[0], e[1], e[2]))
+    order = [(when, i, ids) for when, _, _, i, ids in entries]
+    if order:
+        first = [k for k, (when, _, _) in enumerate(order) if when == order[0][0]]
+        opener = min(first, key=lambda k: (rank[order[k][1]], k))
+        order.insert(0, order.pop(opener))
+    return order
+
+
+def _write(
+    units: Sequence[Unit], similarity: np.ndarray, content: list[set[str]], order: list[tuple[datetime, int, list[int]]]
+) -> list[SummarySentence]:
     summary = []
-    for *_, i, statement in entries:
-        summary.append(statement)
+    for _, i, ids in order:
+        text = _DATELINE.sub("", units[i].text).strip()
+        summary.append(SummarySentence(text[:1].upper() + text[1:], _cite(units, ids)))
         note = _disagreement(units, similarity, content, i)
         if note:
             summary.append(note)
