@@ -84,7 +84,7 @@ def test_words_every_event_uses_do_not_link() -> None:
                 "pipeline gas supplies", "refugees border asylum"]  # fmt: skip
     base = unit(30)
     events = [
-        event(feature(f"d{i}", 40 * i, near(base, 0.45, 31 + i), (f"p:leader{i}",), common + subjects[i // 2]))
+        event(feature(f"d{i}", 40 * i, near(base, 0.5, 31 + i), (f"p:leader{i}",), common + subjects[i // 2]))
         for i in range(10)
     ]
     story_of = cluster.group(events, cluster.Params()).story_of

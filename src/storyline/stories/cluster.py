@@ -39,7 +39,7 @@ class Params:
     gap_days: float = 4.0  # an event takes articles up to this long after its latest one
     span_days: float = 12.0  # ... and up to this long after its first one
     merge: float = 0.72  # score two overlapping events need to merge
-    story: float = 0.6  # average score (cosine + entity_weight * actors + topic_weight * topic) of a story
+    story: float = 0.65  # average score (cosine + entity_weight * actors + topic_weight * topic) of a story
     story_keys: int = 8  # main actors of an event: its top entity keys
     topic_weight: float = 0.5  # weight of the TF-IDF cosine of two events' topic words in a story's score
 

@@ -24,7 +24,7 @@ from storyline.analyze.entities import fold
 
 NUM_PERM = 64
 SHINGLE = 5  # words per shingle
-LEAD_WORDS = 80
+LEAD_WORDS = 160  # title + this many words: about 210 word pieces, inside the model's 256
 TOPIC_TERMS = 48  # content words kept per article for story linking
 KEY_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"})
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
