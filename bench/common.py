@@ -123,6 +123,16 @@ def machine(libraries: tuple[str, ...] = ("trafilatura", "duckdb")) -> str:
 
 
 def peak_rss_mib() -> float:
+    """This process's peak resident memory, MiB.
+
+    Linux's VmHWM, not getrusage's ru_maxrss: a spawned process inherits its parent's ru_maxrss (the
+    high-water mark survives fork and exec), so after a heavy parent it reports the parent's peak.
+    """
+    status = Path("/proc/self/status")
+    if status.is_file():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
 
