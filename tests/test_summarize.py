@@ -16,9 +16,11 @@ DAY = datetime(2024, 3, 14, 9, 0)
 OUTLETS = {"p": "Post", "q": "Globe"}
 
 
-def unit(article: str, index: int, text: str, *, hours: int = 0, source: str | None = None, group: str = "") -> Unit:
+def unit(
+    article: str, index: int, text: str, *, hours: int = 0, source: str | None = None, group: str = "", event: str = ""
+) -> Unit:
     outlet = source or OUTLETS.get(article, article)
-    return Unit(article, index, text, DAY + timedelta(hours=hours), index, outlet, group or article)
+    return Unit(article, index, text, DAY + timedelta(hours=hours), index, outlet, group or article, event)
 
 
 def vectors(meanings: list[int], dims: int = 16, seed: int = 7) -> np.ndarray:
@@ -236,19 +238,21 @@ def test_a_context_dependent_sentence_does_not_open_the_summary() -> None:
     assert [s.citations[0] for s in summary] == [Citation("b", 0), Citation("b", 1)]
 
 
-def test_a_context_dependent_sentence_may_follow_the_opening() -> None:
+def test_a_sentence_that_leans_on_its_articles_date_is_never_chosen() -> None:
+    """ "Tomorrow" means nothing in a summary of several articles and days: such sentences stay out."""
     units = [
         unit("a", 0, "Delegates in Dubai rejected a draft that dropped the call to phase out coal."),
         unit("b", 0, "A new draft of the agreement is expected tomorrow, the organizers announced.", hours=4),
+        unit("c", 0, "Ministers from small island states walked out of the plenary in protest.", hours=5),
     ]
-    summary = statements(summarize(units, vectors([0, 1]), max_words=None))
-    assert [s.citations[0] for s in summary] == [Citation("a", 0), Citation("b", 0)]
+    summary = statements(summarize(units, vectors([0, 1, 2]), max_words=None))
+    assert [s.citations[0] for s in summary] == [Citation("a", 0), Citation("c", 0)]
 
 
 def test_without_any_self_contained_sentence_the_summary_is_still_written() -> None:
     units = [
         unit("a", 0, "The talks ran past midnight without any agreement on the final wording."),
-        unit("b", 0, "A new draft of the agreement is expected tomorrow, the organizers announced.", hours=4),
+        unit("b", 0, "The organizers said that a new draft of the agreement would follow within days.", hours=4),
     ]
     summary = statements(summarize(units, vectors([0, 1]), max_words=None))
     assert [s.citations[0] for s in summary] == [Citation("a", 0), Citation("b", 0)]
@@ -266,3 +270,21 @@ def test_the_earliest_article_gives_the_opening_when_none_of_its_chosen_sentence
     # article a, would open the summary: a's self-contained lead is picked first instead.
     summary = statements(summarize(units, vectors([0, 1, 1, 1, 2]), max_words=None, max_sentences=1))
     assert [s.citations for s in summary] == [(Citation("a", 0),)]
+
+
+@pytest.mark.parametrize("events", [("e1", "e1"), ("e1", "e2")])
+def test_the_same_words_about_two_events_are_two_statements(events: tuple[str, str]) -> None:
+    """In a story, two summits' late nights read alike but are no paraphrase and no disagreement."""
+    units = [
+        unit("a", 0, "By Saturday afternoon, delegates at the summit were still arguing over the word coal.",
+             event=events[0]),
+        unit("b", 0, "By Tuesday evening, delegates at the summit were still arguing over the word coal.",
+             hours=24 * 700, event=events[1]),
+    ]  # fmt: skip
+    summary = summarize(units, vectors([0, 0]), max_words=25)
+    cited = {c.article_id for s in statements(summary) for c in s.citations}
+    notes = [s for s in summary if s.kind == "disagreement"]
+    if events[0] == events[1]:
+        assert cited == {"a", "b"} and len(notes) == 1  # one event: a paraphrase with another date
+    else:
+        assert len(cited) == 1 and not notes  # one of them, citing itself alone

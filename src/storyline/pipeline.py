@@ -378,14 +378,16 @@ def summarize_changed(store: Store, settings: Settings, progress: Progress | Non
     """(Re)write the summary and timeline of every event and story whose members changed."""
     progress = progress or NoProgress()
     done = store.fingerprints()
-    owners = [(e.id, e.article_ids) for e in store.event_rows()] + [(s.id, s.article_ids) for s in store.story_rows()]
+    events = store.event_rows()
+    event_of = {a: e.id for e in events for a in e.article_ids}
+    owners = [(e.id, e.article_ids) for e in events] + [(s.id, s.article_ids) for s in store.story_rows()]
     current = store.owner_fingerprints()
     todo = [(owner, ids) for owner, ids in owners if done.get(owner) != current[owner]]
     progress.start(len(todo) or None, "summarize")
     original_of = store.reprints()
     for owner, ids in todo:
         chosen = [a for a in ids if a not in original_of][-_SUMMARY_ARTICLES:] or list(ids[-_SUMMARY_ARTICLES:])
-        units, vectors = _units(store, chosen, original_of)
+        units, vectors = _units(store, chosen, original_of, event_of)
         text = summarize.summarize(units, vectors, max_words=settings.summary_words)
         entries = timeline.build(store.times_of(list(ids)), store.sentences_of(list(ids)), original_of)
         store.save_summary(owner, current[owner], text, entries)
@@ -393,7 +395,9 @@ def summarize_changed(store: Store, settings: Settings, progress: Progress | Non
     return len(todo)
 
 
-def _units(store: Store, ids: list[str], original_of: dict[str, str]) -> tuple[list[summarize.Unit], np.ndarray]:
+def _units(
+    store: Store, ids: list[str], original_of: dict[str, str], event_of: dict[str, str]
+) -> tuple[list[summarize.Unit], np.ndarray]:
     """The candidate sentences of ``ids`` with their vectors (computed once, then read from the store)."""
     meta = store.article_meta(ids)
     sentences = store.sentences_of(ids)
@@ -405,7 +409,9 @@ def _units(store: Store, ids: list[str], original_of: dict[str, str]) -> tuple[l
         cached.update({k: v for k, v in zip(missing, fresh, strict=True)})
     keys = sorted(sentences, key=lambda k: (meta[k[0]].time, k[0], k[1]))
     units = [
-        summarize.Unit(a, i, sentences[a, i].text, meta[a].published, i, meta[a].source, original_of.get(a, a))
+        summarize.Unit(
+            a, i, sentences[a, i].text, meta[a].published, i, meta[a].source, original_of.get(a, a), event_of.get(a, "")
+        )
         for a, i in keys
     ]
     vectors = np.stack([cached[k] for k in keys]) if keys else np.zeros((0, embed.DIMENSIONS), dtype=np.float32)

@@ -12,17 +12,16 @@ coverage and Lin & Bilmes' submodular summarization; written from their descript
   prior (news puts the substance first) and, with a query, its relevance to the query.
 
 Sentences that read badly out of context (questions, quote fragments, very short or long ones, datelines,
-openings with a pronoun or a connective) are never chosen, and a sentence too close to a chosen one
+openings with a pronoun or a connective, time words only their article's date resolves: "tomorrow", "this
+week") are never chosen, and a sentence too close to a chosen one
 (cosine above ``REDUNDANT``) is skipped. Each chosen sentence cites every article with a paraphrase of it;
 the summary is ordered by the earliest citing article, then by position. Where a paraphrase from another
 source gives a different number, date, place or speaker, a ``disagreement`` line follows, citing both.
 
-The opening sentence should stand on its own (``self_contained``): it names someone or something, is not
-mostly a quotation, and has no time word that only its article's date resolves ("tomorrow", "this week").
-The order stays chronological, so the opener comes from the earliest article: the first self-contained
-sentence chosen from it moves to the front; if none was chosen, the selection is rerun with its best
-self-contained sentence picked first. If it has none, and the sentences that would open have such a time
-word, they are dropped and the selection rerun.
+The opening sentence should stand on its own (``self_contained``): it names someone or something and is
+not mostly a quotation. The order stays chronological, so the opener comes from the earliest article: the
+first self-contained sentence chosen from it moves to the front; if none was chosen, the selection is rerun
+with that article's best self-contained sentence picked first.
 """
 
 from __future__ import annotations
@@ -112,6 +111,7 @@ class Unit:
     position: int  # 0 = first sentence of its article (lead bias)
     source: str | None  # outlet
     group: str  # reprint group id (the original's article id); copies of one article count as one source
+    event: str = ""  # the article's event: sentences of two events never cite or contradict each other
 
 
 def summarize(
@@ -145,7 +145,7 @@ def summarize(
     forced: list[set[int]] = []  # opener pools of the earliest articles, picked before anything else
     tried: set[datetime] = set()
     order: list[tuple[datetime, int, list[int]]] = []
-    while candidates:
+    while True:
         chosen = _select(units, vectors, similarity, words, terms, candidates, max_words, max_sentences, query,
                          query_vector, forced)  # fmt: skip
         found = _order(units, similarity, content, chosen, rank)
@@ -156,14 +156,10 @@ def summarize(
         if rank[order[0][1]] == _OPENS:
             break
         openers = {i for i in candidates if rank[i] == _OPENS and published[i] == when}
-        if openers and when not in tried:  # open with a self-contained sentence of the earliest article
-            tried.add(when)
-            forced.append(openers)
-        elif rank[order[0][1]] == _DATED and any(rank[i] < _DATED for i in candidates):
-            first = {i for t, i, _ in order if t == when}  # do without the earliest article's sentences
-            candidates = [i for i in candidates if i not in first]
-        else:
+        if not openers or when in tried:
             break
+        tried.add(when)  # open with a self-contained sentence of the earliest article
+        forced.append(openers)
     return _write(units, similarity, content, order)
 
 
@@ -226,8 +222,8 @@ def _suitable(text: str, n_words: int) -> bool:
     if (body.count('"') + body.count("''") + body.count("``")) % 2 or body.count("“") != body.count("”"):
         return False  # a piece of a quotation that spans sentences
     first = body.split(maxsplit=1)[0].lower().strip(",.;:")
-    if first in _CONTEXT_OPENERS:
-        return False
+    if first in _CONTEXT_OPENERS or _DEICTIC.search(body):
+        return False  # leans on what came before, or on its article's date ("tomorrow", "this week")
     letters = [c for c in body if c.isalpha()]
     return sum(c.isupper() for c in letters) < 0.5 * len(letters)  # not a headline in capitals
 
@@ -393,8 +389,8 @@ def _order(
     for i in chosen:
         same = [i]
         for j, u in enumerate(units):
-            if u.article_id == units[i].article_id or j == i:
-                continue
+            if u.article_id == units[i].article_id or j == i or u.event != units[i].event:
+                continue  # the same words about another event (two summits' late nights) are another statement
             if similarity[i, j] >= PARAPHRASE or _dice(content[i], content[j]) >= OVERLAP:
                 same.append(j)
         cited: dict[str, int] = {}
@@ -438,7 +434,11 @@ def _disagreement(
         j = int(j)
         if similarity[i, j] < DISAGREE:
             break
-        if units[j].group == units[i].group or _outlet(units[j]) == _outlet(units[i]):
+        if (
+            units[j].group == units[i].group
+            or _outlet(units[j]) == _outlet(units[i])
+            or units[j].event != units[i].event
+        ):
             continue
         theirs = _values(units[j].text)
         for kind in ("number", "date", "place", "speaker"):
