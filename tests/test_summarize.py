@@ -288,3 +288,12 @@ def test_the_same_words_about_two_events_are_two_statements(events: tuple[str, s
         assert cited == {"a", "b"} and len(notes) == 1  # one event: a paraphrase with another date
     else:
         assert len(cited) == 1 and not notes  # one of them, citing itself alone
+
+
+def test_a_sentence_that_names_the_other_value_does_not_disagree() -> None:
+    units = [
+        unit("a", 0, "Smith has been working in The Hague, where he leads prosecutions of war crimes."),
+        unit("b", 0, "Smith worked as a prosecutor in Brooklyn before moving to The Hague to lead prosecutions of "
+                     "war crimes.", hours=2),
+    ]  # fmt: skip
+    assert not [s for s in summarize(units, vectors([0, 0])) if s.kind == "disagreement"]

@@ -447,6 +447,8 @@ def _disagreement(
                 a, b = _same_count(units[i].text, units[j].text)
             if not a or not b or a == b or (a & b):
                 continue
+            if _mentions(units[j].text, a) or _mentions(units[i].text, b):
+                continue  # one sentence names the other's value too ("from Brooklyn to The Hague")
             shared = {w for w in content[i] & content[j] if not any(w in v.lower() for v in a | b)}
             if _dice(content[i], content[j]) < 0.4 or len(shared) < 3:
                 continue
@@ -456,6 +458,12 @@ def _disagreement(
             )
             return SummarySentence(text, _cite(units, [i, j]), kind="disagreement")
     return None
+
+
+def _mentions(text: str, values: set[str]) -> bool:
+    """Whether ``text`` names any of ``values`` anywhere (not only where ``_values`` looks)."""
+    folded = text.casefold()
+    return any(re.search(rf"\b{re.escape(v.casefold())}\b", folded) for v in values)
 
 
 def _join(values: set[str]) -> str:
