@@ -71,6 +71,17 @@ def _groups(label_of: dict[str, str]) -> list[list[str]]:
 
 
 @pytest.mark.slow
+def test_a_story_is_named_after_its_most_covered_event(demo_ws: storyline.Workspace) -> None:
+    events = {e.id: e for e in demo_ws.events()}
+    for story in demo_ws.stories(limit=None):
+        mine = [events[e] for e in story.event_ids]
+        best = max(mine, key=lambda e: (e.independent, len(e.article_ids), -mine.index(e)))
+        assert story.title == best.title, story.id
+    singapore = next(s for s in demo_ws.stories(limit=None) if "Singapore" in s.title)
+    assert len(singapore.event_ids) == 2  # the Trump-Kim story, named after its first summit (most sources)
+
+
+@pytest.mark.slow
 def test_demo_reprint_groups_are_exact(demo_ws: storyline.Workspace, doc_ids: dict[str, str]) -> None:
     groups: dict[str, set[str]] = {}
     for copy, original in demo_ws.reprints().items():

@@ -330,6 +330,7 @@ def _write_stories(
     member_rows: list[tuple[str, str]] = []
     story_members: dict[str, list[str]] = {}
     story_events: dict[str, list[str]] = {}
+    main_title: dict[str, tuple[tuple[int, int], str]] = {}  # story -> (sources, articles) and title of its main event
     for event, ids in members.items():
         ids = sorted(ids, key=lambda a: (meta[a].time, a))
         story = grouping.story_of[event]
@@ -338,10 +339,14 @@ def _write_stories(
         summary = _describe(ids, meta, vectors, original_of)
         event_rows.append((event, story, *summary))
         member_rows.extend((a, event) for a in ids)
+        weight = (summary[4], summary[3])  # independent sources, then articles; ties: the earlier event
+        if story not in main_title or weight > main_title[story][0]:
+            main_title[story] = (weight, summary[0])
     story_rows: list[tuple[Any, ...]] = []
     for story, ids in story_members.items():
         ids = sorted(ids, key=lambda a: (meta[a].time, a))
-        title, first, last, count, independent, sources, fingerprint = _describe(ids, meta, vectors, original_of)
+        _, first, last, count, independent, sources, fingerprint = _describe(ids, meta, vectors, original_of)
+        title = main_title[story][1]  # a story is named after its most covered event
         story_rows.append(
             (story, title, first, last, len(story_events[story]), count, independent, sources, [], fingerprint)
         )
