@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from storyline.analyze.entities import fold, initials
 from storyline.model import NameCount
+from storyline.unionfind import UnionFind
 
 # Given-name variants, lower-case; each set is one name.
 NAME_VARIANTS = [
@@ -106,23 +107,7 @@ def link(names: Iterable[NameCount]) -> list[Group]:
     return sorted(groups, key=lambda g: (-g.mentions, g.canonical))
 
 
-class _UnionFind:
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
-def _collect(items: list[NameCount], uf: _UnionFind, type_: str) -> list[Group]:
+def _collect(items: list[NameCount], uf: UnionFind[int], type_: str) -> list[Group]:
     groups: dict[int, Group] = {}
     for i, item in enumerate(items):
         groups.setdefault(uf.find(i), Group(type_)).names.append(item)
@@ -155,7 +140,7 @@ def _is_acronym(name: str) -> bool:
 
 
 def _people(items: list[NameCount]) -> list[Group]:
-    uf = _UnionFind(len(items))
+    uf = UnionFind(range(len(items)))
     tokens = [fold(n.name).split() for n in items]
     by_surname: dict[str, list[int]] = defaultdict(list)
     for i, toks in enumerate(tokens):
@@ -198,7 +183,7 @@ def _variant(x: str, y: str) -> bool:
 
 
 def _orgs(items: list[NameCount]) -> list[Group]:
-    uf = _UnionFind(len(items))
+    uf = UnionFind(range(len(items)))
     keys = [_org_key(n.name) for n in items]
     first: dict[str, int] = {}
     for i, key in enumerate(keys):

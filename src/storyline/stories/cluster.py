@@ -30,6 +30,7 @@ from scipy.cluster import hierarchy
 from scipy.spatial.distance import squareform
 
 from storyline.stories.features import Features
+from storyline.unionfind import UnionFind
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,7 @@ def _score(a: EventState, b: EventState, params: Params) -> float:
 
 
 def _merge_events(events: list[EventState], params: Params) -> dict[str, str]:
-    uf = _UnionFind([e.id for e in events])
+    uf = UnionFind([e.id for e in events])
     gap = timedelta(days=params.gap_days)
     for i, a in enumerate(events):
         for b in events[i + 1 :]:
@@ -204,7 +205,7 @@ def _link_stories(events: list[EventState], params: Params) -> dict[str, str]:
     if n == 0:
         return {}
     scores = _StoryScores(events, params)
-    uf = _UnionFind([e.id for e in events])
+    uf = UnionFind([e.id for e in events])
     everything = np.arange(n)
     for begin in range(0, n, _BLOCK):
         block = np.arange(begin, min(begin + _BLOCK, n))
@@ -294,26 +295,3 @@ def _average_linkage(members: list[int], scores: _StoryScores, threshold: float)
     for member, label in zip(members, labels, strict=True):
         groups.setdefault(int(label), []).append(member)
     return list(groups.values())
-
-
-class _UnionFind:
-    """Union-find whose root is always the earliest item (the order given), so ids are stable."""
-
-    def __init__(self, items: Sequence[str]) -> None:
-        self.rank = {x: i for i, x in enumerate(items)}
-        self.parent = {x: x for x in items}
-
-    def find(self, x: str) -> str:
-        root = x
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[x] != root:
-            self.parent[x], x = root, self.parent[x]
-        return root
-
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            if self.rank[rb] < self.rank[ra]:
-                ra, rb = rb, ra
-            self.parent[rb] = ra

@@ -17,6 +17,7 @@ import numpy as np
 from datasketch.lsh import _optimal_param
 
 from storyline.stories.features import NUM_PERM, jaccard
+from storyline.unionfind import UnionFind
 
 
 @cache
@@ -44,34 +45,17 @@ def groups(
     """(copy, original) for every group formed by the existing (copy -> original) links plus new ``pairs``.
 
     Only groups touched by a new pair are returned, each member except its earliest one listed as a copy.
+    ``time_of`` orders every article the links and pairs name.
     """
-    parent: dict[str, str] = {}
-
-    def root(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(a: str, b: str) -> None:
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            first, second = sorted((ra, rb), key=lambda x: time_of[x])
-            parent[second] = first
-
+    uf = UnionFind(sorted(time_of, key=time_of.__getitem__))  # the earliest member is the root
     touched: set[str] = set()
     for a, b in pairs:
-        union(a, b)
+        uf.union(a, b)
         touched.update((a, b))
     for copy, original in existing.items():
-        union(copy, original)
-    roots = {root(x) for x in touched}
-    members: dict[str, list[str]] = {}
-    for x in list(parent):
-        if root(x) in roots:
-            members.setdefault(root(x), []).append(x)
-    return [(x, r) for r, xs in members.items() for x in xs if x != r]
+        uf.union(copy, original)
+    roots = {uf.find(x) for x in touched}
+    return [(x, r) for x in uf.parent if x != (r := uf.find(x)) and r in roots]
 
 
 def verified(
