@@ -31,6 +31,7 @@ from storyline.model import (
 )
 from storyline.settings import Settings
 from storyline.store import Store
+from storyline.store.stories import ArticleMeta
 from storyline.stories import cluster, features, reprints, summarize, timeline
 
 
@@ -330,23 +331,24 @@ def _write_stories(
     member_rows: list[tuple[str, str]] = []
     story_members: dict[str, list[str]] = {}
     story_events: dict[str, list[str]] = {}
-    main_title: dict[str, tuple[tuple[int, int], str]] = {}  # story -> (sources, articles) and title of its main event
+    main_event: dict[str, tuple[tuple[int, int], str]] = {}  # story -> ((sources, articles), title) of its main event
     for event, ids in members.items():
         ids = sorted(ids, key=lambda a: (meta[a].time, a))
         story = grouping.story_of[event]
         story_members.setdefault(story, []).extend(ids)
         story_events.setdefault(story, []).append(event)
-        summary = _describe(ids, meta, vectors, original_of)
-        event_rows.append((event, story, *summary))
+        title = _title(ids, meta, vectors, original_of)
+        first, last, count, independent, sources, fingerprint = _describe(ids, meta, original_of)
+        event_rows.append((event, story, title, first, last, count, independent, sources, fingerprint))
         member_rows.extend((a, event) for a in ids)
-        weight = (summary[4], summary[3])  # independent sources, then articles; ties: the earlier event
-        if story not in main_title or weight > main_title[story][0]:
-            main_title[story] = (weight, summary[0])
+        weight = (independent, count)  # ties: the earlier event
+        if story not in main_event or weight > main_event[story][0]:
+            main_event[story] = (weight, title)
     story_rows: list[tuple[Any, ...]] = []
     for story, ids in story_members.items():
         ids = sorted(ids, key=lambda a: (meta[a].time, a))
-        _, first, last, count, independent, sources, fingerprint = _describe(ids, meta, vectors, original_of)
-        title = main_title[story][1]  # a story is named after its most covered event
+        first, last, count, independent, sources, fingerprint = _describe(ids, meta, original_of)
+        title = main_event[story][1]  # a story is named after its most covered event
         story_rows.append(
             (story, title, first, last, len(story_events[story]), count, independent, sources, [], fingerprint)
         )
@@ -354,26 +356,29 @@ def _write_stories(
     return len(event_rows), len(story_rows)
 
 
-def _describe(
-    ids: list[str], meta: dict[str, Any], vectors: dict[str, np.ndarray], original_of: dict[str, str]
-) -> tuple[Any, ...]:
-    """(title, first, last, articles, independent sources, sources, fingerprint) of a group of articles.
-
-    The title is the headline of the original article closest to the group's centroid; copies of an
-    article count with their original's outlet, so a wire story reprinted by ten sites is one source.
-    """
+def _title(
+    ids: list[str], meta: dict[str, ArticleMeta], vectors: dict[str, np.ndarray], original_of: dict[str, str]
+) -> str:
+    """The headline of the original article closest to the articles' centroid (their lead, if none has one)."""
     originals = [a for a in ids if a not in original_of] or ids
     centroid = np.sum([vectors[a] for a in originals], axis=0)
     titled = [a for a in originals if meta[a].title] or originals
     position = {a: i for i, a in enumerate(ids)}
     best = max(titled, key=lambda a: (float(vectors[a] @ centroid), -position[a]))
-    published = [meta[a].published for a in ids if meta[a].published is not None]
-    sources = sorted({meta[a].source for a in ids if meta[a].source})
+    return meta[best].title or meta[best].lead
+
+
+def _describe(ids: list[str], meta: dict[str, ArticleMeta], original_of: dict[str, str]) -> tuple[Any, ...]:
+    """(first, last, articles, independent sources, sources, fingerprint) of a group of articles.
+
+    Copies of an article count with their original's outlet, so a wire story reprinted by ten sites is
+    one source.
+    """
+    published = [p for a in ids if (p := meta[a].published) is not None]
+    sources = sorted({s for a in ids if (s := meta[a].source)})
     independent = len({meta[original_of.get(a, a)].source or original_of.get(a, a) for a in ids})
     fingerprint = hashlib.sha1("\n".join(sorted(ids)).encode()).hexdigest()[:16]
-    title = meta[best].title or meta[best].lead
-    return (title, min(published, default=None), max(published, default=None), len(ids), independent, sources,
-            fingerprint)  # fmt: skip
+    return min(published, default=None), max(published, default=None), len(ids), independent, sources, fingerprint
 
 
 _SUMMARY_ARTICLES = 40  # the articles a summary reads: originals first, then the most recent

@@ -53,7 +53,6 @@ class EventState:
     first: datetime
     last: datetime
     total: np.ndarray  # sum of member vectors
-    size: int = 0
     profile: dict[str, float] = field(default_factory=dict)  # summed entity weights
     members: list[str] = field(default_factory=list)
     vectors: list[np.ndarray] = field(default_factory=list)
@@ -63,7 +62,6 @@ class EventState:
     def add(self, f: Features) -> None:
         self.total = self.total + f.vector
         self._centroid = None
-        self.size += 1
         self.last = max(self.last, f.t)
         self.first = min(self.first, f.t)
         for key, weight in zip(f.keys, f.weights, strict=True):
@@ -163,7 +161,6 @@ def _combine(event: str, parts: list[EventState]) -> EventState:
     total = np.sum([p.total for p in parts], axis=0)
     out = EventState(event, min(p.first for p in parts), max(p.last for p in parts), total)
     for p in parts:
-        out.size += p.size
         out.members.extend(p.members)
         out.vectors.extend(p.vectors)
         out.terms.extend(p.terms)
