@@ -140,7 +140,7 @@ def summarize(
         if not candidates:
             return []
     content = [_content(t) for t in terms]
-    rank = {i: _opening_rank(units[i].text) for i in candidates}
+    opens = {i for i in candidates if self_contained(units[i].text)}
     published = {i: _naive(p) if (p := units[i].published) is not None else datetime.max for i in candidates}
     forced: list[set[int]] = []  # opener pools of the earliest articles, picked before anything else
     tried: set[datetime] = set()
@@ -148,14 +148,14 @@ def summarize(
     while True:
         chosen = _select(units, vectors, similarity, words, terms, candidates, max_words, max_sentences, query,
                          query_vector, forced)  # fmt: skip
-        found = _order(units, similarity, content, chosen, rank)
+        found = _order(units, similarity, content, chosen, opens)
         if not found:
             break
         order = found
         when = order[0][0]
-        if rank[order[0][1]] == _OPENS:
+        if order[0][1] in opens:
             break
-        openers = {i for i in candidates if rank[i] == _OPENS and published[i] == when}
+        openers = {i for i in opens if published[i] == when}
         if not openers or when in tried:
             break
         tried.add(when)  # open with a self-contained sentence of the earliest article
@@ -163,28 +163,17 @@ def summarize(
     return _write(units, similarity, content, order)
 
 
-_OPENS, _WEAK, _DATED = 0, 1, 2  # opening ranks: lower opens better
-
-
-def _opening_rank(text: str) -> int:
-    """How well a sentence opens a summary: ``_DATED`` if it has a time word only its article's date resolves;
-    ``_WEAK`` if it names no one (no capitalized word after the first but a weekday, a month or a pronoun) or
-    quotes at length (a summary opens by reporting, not with someone's words; a quoted phrase of up to three
-    words is fine); else ``_OPENS``."""
-    body = _DATELINE.sub("", text).strip()
-    if _DEICTIC.search(body):
-        return _DATED
-    if any(len(m[m.lastindex or 0].split()) > 3 for m in _QUOTED.finditer(body)):
-        return _WEAK
-    words = [w.strip("\"'“”‘’()[],.;:!?—–-") for w in body.split()[1:]]
-    return _OPENS if any(w[:1].isupper() and w.lower() not in _NOT_NAMES for w in words) else _WEAK
-
-
 def self_contained(text: str) -> bool:
     """Whether a sentence reads on its own as a summary's opening: it names someone or something ("The talks
-    in Dubai collapsed.", not "The talks collapsed."), has no time word that only its article's date resolves
-    ("tomorrow", "this week") and is not mostly a quotation."""
-    return _opening_rank(text) == _OPENS
+    in Dubai collapsed.", not "The talks collapsed."; a capitalized word after the first that is not a
+    weekday, a month or a pronoun), has no time word that only its article's date resolves ("tomorrow",
+    "this week") and is not mostly a quotation (a summary opens by reporting; a quoted phrase of up to
+    three words is fine)."""
+    body = _DATELINE.sub("", text).strip()
+    if _DEICTIC.search(body) or any(len(m[m.lastindex or 0].split()) > 3 for m in _QUOTED.finditer(body)):
+        return False
+    words = [w.strip("\"'“”‘’()[],.;:!?—–-") for w in body.split()[1:]]
+    return any(w[:1].isupper() and w.lower() not in _NOT_NAMES for w in words)
 
 
 # ---- selection ------------------------------------------------------------------------------------------
@@ -378,12 +367,12 @@ def _cite(units: Sequence[Unit], ids: Sequence[int]) -> tuple[Citation, ...]:
 
 
 def _order(
-    units: Sequence[Unit], similarity: np.ndarray, content: list[set[str]], chosen: list[int], rank: dict[int, int]
+    units: Sequence[Unit], similarity: np.ndarray, content: list[set[str]], chosen: list[int], opens: set[int]
 ) -> list[tuple[datetime, int, list[int]]]:
     """The chosen sentences in reading order, each as (earliest citing article's time, index, units cited).
 
     Chronological by the earliest citing article, then by position; among the sentences of the earliest
-    time, the first of the best opening ``rank`` moves to the front.
+    time, the first self-contained one (in ``opens``) moves to the front.
     """
     entries = []
     for i in chosen:
@@ -403,7 +392,7 @@ def _order(
     order = [(when, i, ids) for when, _, _, i, ids in entries]
     if order:
         first = [k for k, (when, _, _) in enumerate(order) if when == order[0][0]]
-        opener = min(first, key=lambda k: (rank[order[k][1]], k))
+        opener = next((k for k in first if order[k][1] in opens), first[0])
         order.insert(0, order.pop(opener))
     return order
 
