@@ -412,7 +412,7 @@ def load(store: Store, directory: str | Path, settings: Settings) -> dict[str, i
     added = parquet.load_parts(store, directory, parts)
     if empty and parquet.part_path(directory, "events", STORIES_PART).exists():
         parquet.replace_story_tables(store, directory, STORIES_PART)
-        rows = store.story_rows()
+        rows = store.story_rows(texts=False)
         return {"articles": added, "stories": len(rows), "recomputed": 0}
     link_entities(store)
     clustered = cluster_pending(store, settings)

@@ -388,9 +388,9 @@ def summarize_changed(store: Store, settings: Settings, progress: Progress | Non
     """(Re)write the summary and timeline of every event and story whose members changed."""
     progress = progress or NoProgress()
     done = store.fingerprints()
-    events = store.event_rows()
+    events = store.event_rows(texts=False)  # the members are enough here
     event_of = {a: e.id for e in events for a in e.article_ids}
-    owners = [(e.id, e.article_ids) for e in events] + [(s.id, s.article_ids) for s in store.story_rows()]
+    owners = [(e.id, e.article_ids) for e in events] + [(s.id, s.article_ids) for s in store.story_rows(texts=False)]
     current = store.owner_fingerprints()
     todo = [(owner, ids) for owner, ids in owners if done.get(owner) != current[owner]]
     progress.start(len(todo) or None, "summarize")

@@ -260,7 +260,8 @@ class StoryTables:
                 ],
             )
 
-    def event_rows(self, where: str = "", params: Sequence[Any] = ()) -> list[Event]:
+    def event_rows(self, where: str = "", params: Sequence[Any] = (), *, texts: bool = True) -> list[Event]:
+        """Events (``where`` on alias ``e``) in time order; ``texts=False`` leaves summaries and timelines empty."""
         rows = self._con.execute(
             "SELECT e.id, e.story_id, e.title, e.first, e.last, e.sources, e.independent, "
             "(SELECT list(x.article_id ORDER BY coalesce(a.published, a.ingested_at), a.id) "
@@ -268,9 +269,10 @@ class StoryTables:
             f"FROM events e {'WHERE ' + where if where else ''} ORDER BY e.first, e.id",
             list(params),
         ).fetchall()
-        texts = self._texts([r[0] for r in rows])
+        found = self._texts([r[0] for r in rows]) if texts else {}
         return [
-            Event(r[0], r[1], r[2], tuple(r[7] or ()), r[3], r[4], tuple(r[5]), int(r[6]), *texts[r[0]]) for r in rows
+            Event(r[0], r[1], r[2], tuple(r[7] or ()), r[3], r[4], tuple(r[5]), int(r[6]), *found.get(r[0], ((), ())))
+            for r in rows
         ]
 
     def story_rows(
@@ -280,7 +282,10 @@ class StoryTables:
         order: str = "s.last DESC, s.id",
         limit: int | None = None,
         offset: int = 0,
+        *,
+        texts: bool = True,
     ) -> list[Story]:
+        """Stories (``where`` on alias ``s``); ``texts=False`` leaves summaries and timelines empty."""
         rows = self._con.execute(
             "SELECT s.id, s.title, s.first, s.last, s.sources, s.independent, s.entities, "
             "(SELECT list(e.id ORDER BY e.first, e.id) FROM events e WHERE e.story_id = s.id), "
@@ -290,7 +295,7 @@ class StoryTables:
             f"FROM stories s {'WHERE ' + where if where else ''} ORDER BY {order} LIMIT ? OFFSET ?",
             [*params, limit, offset],
         ).fetchall()
-        texts = self._texts([r[0] for r in rows])
+        found = self._texts([r[0] for r in rows]) if texts else {}
         return [
             Story(
                 r[0],
@@ -302,7 +307,7 @@ class StoryTables:
                 tuple(r[4]),
                 int(r[5]),
                 tuple(r[6]),
-                *texts[r[0]],
+                *found.get(r[0], ((), ())),
             )
             for r in rows
         ]
