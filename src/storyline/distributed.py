@@ -36,7 +36,16 @@ from storyline.ingest.clean import load_rules
 from storyline.ingest.dates import resolve_timezone
 from storyline.ingest.records import record_to_document
 from storyline.model import RawDocument, Skip, SkipReason
-from storyline.pipeline import NoProgress, Progress, analyze_pending, cluster_pending, ingest_documents, link_entities
+from storyline.pipeline import (
+    NoProgress,
+    Progress,
+    analyze_pending,
+    cluster_params,
+    cluster_pending,
+    embed_pending,
+    ingest_documents,
+    link_entities,
+)
 from storyline.settings import Settings
 from storyline.store import Store, parquet
 from storyline.stories import cluster, features
@@ -46,7 +55,6 @@ DONE = "_done"
 STORIES_PART = "all"
 SMALL_FILES_PER_SHARD = 64  # .txt/.html/.json files grouped into one shard
 _BULK = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz", ".parquet")
-_FEATURE_BATCH = 256
 
 
 @dataclass(frozen=True)
@@ -206,9 +214,7 @@ def process_shard(shard: Shard, out: Path, settings: Settings, options: BuildOpt
     with Store(":memory:") as store:
         ingested = ingest_documents(store, read_documents(shard.files, limits, skips), settings, options)
         analyzed = analyze_pending(store, settings)
-        pending = store.pending_features()
-        for begin in range(0, len(pending), _FEATURE_BATCH):
-            store.save_features(features.compute(store.feature_inputs(pending[begin : begin + _FEATURE_BATCH])))
+        embed_pending(store)
         parquet.dump(store, parquet.ARTICLE_TABLES, out, shard.id)
         articles = parquet.article_count(store)
     marker = {
@@ -367,10 +373,7 @@ def finish(out: Path, parts: Sequence[str], settings: Settings, progress: Progre
     with Store(work) as store:
         articles = parquet.load_parts(store, out, parts)
         entities = link_entities(store)
-        params = cluster.Params(
-            join=settings.event_threshold, gap_days=settings.event_gap_days, story=settings.story_threshold
-        )
-        store.save_assignments(place(store.features(), params))
+        store.save_assignments(place(store.features(), cluster_params(settings)))
         clustered = cluster_pending(store, settings, progress)
         parquet.dump(store, parquet.STORY_TABLES, out, STORIES_PART)
     work.unlink()

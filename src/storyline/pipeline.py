@@ -224,17 +224,9 @@ def cluster_pending(
     started = datetime.now(timezone.utc)
     clock = time.perf_counter()
     report = ClusterReport()
-    pending = store.pending_features()
-    progress.start(len(pending) or None, "embed")
-    for begin in range(0, len(pending), _EMBED_BATCH):
-        chunk = pending[begin : begin + _EMBED_BATCH]
-        store.save_features(features.compute(store.feature_inputs(chunk)))
-        report.embedded += len(chunk)
-        progress.advance(len(chunk))
+    report.embedded = embed_pending(store, progress)
     report.reprints = _find_reprints(store, settings.reprint_threshold)
-    params = cluster.Params(
-        join=settings.event_threshold, gap_days=settings.event_gap_days, story=settings.story_threshold
-    )
+    params = cluster_params(settings)
     report.clustered = _place_new(store, params, progress)
     grouping, states = _group_all(store, params)
     written = _write_stories(store, grouping, states, store.reprints())
@@ -256,6 +248,25 @@ def cluster_pending(
 
 
 _EMBED_BATCH = 256
+
+
+def embed_pending(store: Store, progress: Progress | None = None) -> int:
+    """Compute and store the features of every analyzed article without them; returns how many."""
+    progress = progress or NoProgress()
+    pending = store.pending_features()
+    progress.start(len(pending) or None, "embed")
+    for begin in range(0, len(pending), _EMBED_BATCH):
+        chunk = pending[begin : begin + _EMBED_BATCH]
+        store.save_features(features.compute(store.feature_inputs(chunk)))
+        progress.advance(len(chunk))
+    return len(pending)
+
+
+def cluster_params(settings: Settings) -> cluster.Params:
+    """The clustering parameters the settings set (the rest keep their defaults)."""
+    return cluster.Params(
+        join=settings.event_threshold, gap_days=settings.event_gap_days, story=settings.story_threshold
+    )
 
 
 def _find_reprints(store: Store, threshold: float) -> int:
