@@ -37,7 +37,7 @@ import rouge  # noqa: E402
 from common import Section, Table, fmt, machine, print_sections, record  # noqa: E402
 from duc import DUC, documents  # noqa: E402
 
-from storyline.stories.summarize import Unit, summarize  # noqa: E402
+from storyline.stories.summarize import Unit, summarize, usable  # noqa: E402
 
 NIST = DUC / "NISTeval" / "ROUGE"
 OUT = ROOT / "bench" / "out"
@@ -206,13 +206,21 @@ def textrank(d: Docset) -> str:
     return _sumy(d, "textrank")
 
 
+def _usable(d: Docset) -> tuple[list[Unit], np.ndarray]:
+    """The sentences the story stage embeds and weighs, as pipeline._units keeps them."""
+    keep = [i for i, u in enumerate(d.units) if usable(u.text)] or [i for i, u in enumerate(d.units) if u.index < 3]
+    return [d.units[i] for i in keep], d.vectors[keep]
+
+
 def ours(d: Docset) -> str:
-    summary = summarize(d.units, d.vectors, max_words=WORDS)
+    units, vectors = _usable(d)
+    summary = summarize(units, vectors, max_words=WORDS)
     return "\n".join(s.text for s in summary if s.kind == "statement")
 
 
 def ours_query(d: Docset) -> str:
-    summary = summarize(d.units, d.vectors, max_words=WORDS, query=d.query,
+    units, vectors = _usable(d)
+    summary = summarize(units, vectors, max_words=WORDS, query=d.query,
                         query_vector=d.query_vector)  # type: ignore[attr-defined]  # fmt: skip
     return "\n".join(s.text for s in summary if s.kind == "statement")
 

@@ -15,6 +15,7 @@ from storyline.analyze.canonical import link
 from storyline.analyze.document import ANALYSIS_VERSION, analyze_doc
 from storyline.analyze.nlp import parse_articles
 from storyline.errors import InputError
+from storyline.headline import headline, title_of
 from storyline.ingest import inputs
 from storyline.ingest.article import BuildOptions, build_article, fingerprint
 from storyline.model import (
@@ -370,13 +371,14 @@ def _write_stories(
 def _title(
     ids: list[str], meta: dict[str, ArticleMeta], vectors: dict[str, np.ndarray], original_of: dict[str, str]
 ) -> str:
-    """The headline of the original article closest to the articles' centroid (their lead, if none has one)."""
+    """The headline of the original article closest to the articles' centroid (its opening sentence, if no
+    article has a headline), as one clean line (see ``storyline.headline``)."""
     originals = [a for a in ids if a not in original_of] or ids
     centroid = np.sum([vectors[a] for a in originals], axis=0)
-    titled = [a for a in originals if meta[a].title] or originals
+    titled = [a for a in originals if headline(meta[a].title)] or originals
     position = {a: i for i, a in enumerate(ids)}
     best = max(titled, key=lambda a: (float(vectors[a] @ centroid), -position[a]))
-    return meta[best].title or meta[best].lead
+    return title_of(meta[best].title, meta[best].lead)
 
 
 def _describe(ids: list[str], meta: dict[str, ArticleMeta], original_of: dict[str, str]) -> tuple[Any, ...]:
@@ -419,9 +421,16 @@ def summarize_changed(store: Store, settings: Settings, progress: Progress | Non
 def _units(
     store: Store, ids: list[str], original_of: dict[str, str], event_of: dict[str, str]
 ) -> tuple[list[summarize.Unit], np.ndarray]:
-    """The candidate sentences of ``ids`` with their vectors (computed once, then read from the store)."""
+    """The candidate sentences of ``ids`` with their vectors (computed once, then read from the store).
+
+    Only sentences a summary can use are embedded (most quotes, questions, fragments and datelines cannot);
+    when none can, the first sentences of the articles stand in, so a summary is never empty for want of one.
+    """
     meta = store.article_meta(ids)
-    sentences = store.sentences_of(ids)
+    every = store.sentences_of(ids)
+    sentences = {k: s for k, s in every.items() if summarize.usable(s.text)}
+    if not sentences:
+        sentences = {k: s for k, s in every.items() if k[1] < 3}
     cached = store.sentence_vectors(ids)
     missing = [key for key in sentences if key not in cached]
     if missing:
