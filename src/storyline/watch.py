@@ -9,10 +9,12 @@ killed between storing the article and recording the item (the article is found 
 from __future__ import annotations
 
 import ipaddress
+import logging
 import socket
 import threading
 import time
 import urllib.robotparser
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -27,6 +29,7 @@ import httpx
 
 from storyline.errors import InputError
 from storyline.ingest.article import BuildOptions
+from storyline.ingest.edge import normalize_text
 from storyline.ingest.feeds import entry_document, parse_feed
 from storyline.ingest.inputs import decode
 from storyline.model import AnalyzeReport, FeedEntry, FeedPoll, RawDocument, Skip, SkipReason
@@ -35,6 +38,7 @@ from storyline.settings import Settings
 from storyline.store import Store
 from storyline.store.feeds import ItemOutcome, PollResult
 
+log = logging.getLogger(__name__)
 MAX_ITEM_ATTEMPTS = 3  # an item whose page failed this many polls in a row is given up (status 'failed')
 MAX_CRAWL_DELAY = 60.0  # a robots.txt Crawl-delay is honoured up to this many seconds
 ROBOTS_TTL = 24 * 3600.0  # robots.txt is fetched again after this many seconds
@@ -86,11 +90,53 @@ class Fetched:
 # -- SSRF guard -----------------------------------------------------------------------------------
 
 
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")  # well-known NAT64 prefix: the last 32 bits are an IPv4 address
+_TRANSLATED = ipaddress.ip_network("::ffff:0:0:0/96")  # IPv4-translated (SIIT): the last 32 bits too
+_NOT_PUBLIC_V6 = tuple(
+    ipaddress.ip_network(n)
+    for n in (
+        "64:ff9b:1::/48",  # local-use NAT64 (RFC 8215)
+        "fec0::/10",  # site-local (deprecated, still routed inside some networks)
+        "fc00::/7",  # unique local
+        "fe80::/10",  # link-local
+        "::/96",  # IPv4-compatible (deprecated) and the unspecified/loopback addresses
+        "100::/64",  # discard-only
+        "2001:db8::/32",  # documentation
+    )
+)
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address stands for: mapped, compatible, NAT64, 6to4 or Teredo (client)."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip.teredo is not None:
+        return ip.teredo[1]
+    if ip in _NAT64 or ip in _TRANSLATED or int(ip) >> 32 == 0:  # 64:ff9b::a.b.c.d, ::ffff:0:a.b.c.d, ::a.b.c.d
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
 def is_public(address: str) -> bool:
-    """Whether an IP address is a public, routable unicast address (not private, loopback, link-local...)."""
-    ip = ipaddress.ip_address(address.split("%")[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    """Whether an IP address is a public, routable unicast address (not private, loopback, link-local...).
+
+    An IPv6 address that embeds an IPv4 one (IPv4-mapped, IPv4-compatible, NAT64, 6to4, Teredo) is public
+    only when that IPv4 address is; site-local, unique-local and local-use NAT64 addresses never are.
+    """
+    try:
+        ip = ipaddress.ip_address(address.split("%")[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address):
+        if any(ip in net for net in _NOT_PUBLIC_V6):
+            return False
+        inner = embedded_ipv4(ip)
+        if inner is not None:
+            return inner.is_global and not inner.is_multicast and not inner.is_reserved
+        if ip.is_site_local:
+            return False
     return ip.is_global and not ip.is_multicast
 
 
@@ -131,13 +177,104 @@ class _GuardedBackend(httpcore.NetworkBackend):
         socket_options: Any = None,
     ) -> httpcore.NetworkStream:
         address = vet_address(host, port, self._allow_private)
-        return self._inner.connect_tcp(address, port, timeout, local_address, socket_options)
+        timeout = _remaining(timeout, httpcore.ConnectTimeout)
+        stream = self._inner.connect_tcp(address, port, timeout, local_address, socket_options)
+        return _DeadlineStream(stream)
 
     def connect_unix_socket(self, path: str, timeout: float | None = None, socket_options: Any = None) -> Any:
         raise FetchError("unix sockets are not fetched", SkipReason.DISALLOWED, permanent=True)
 
     def sleep(self, seconds: float) -> None:
         self._inner.sleep(seconds)
+
+
+# -- one deadline for a whole request ---------------------------------------------------------------
+
+_request = threading.local()  # .deadline: the monotonic time by which the current thread's request must end
+
+
+def _remaining(timeout: float | None, error: type[Exception]) -> float | None:
+    """``timeout`` cut to what is left of the current request's deadline; raise ``error`` when none is left.
+
+    Every socket operation of a request (connect, TLS, writing, reading headers and body) goes through
+    here, so a server trickling bytes, one a second, cannot hold a request past its deadline.
+    """
+    deadline = getattr(_request, "deadline", None)
+    if deadline is None:
+        return timeout
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise error("the whole request did not finish in time")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A connection whose every read and write is bounded by the deadline of the request using it."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _remaining(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _remaining(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None) -> Any:
+        inner = self._inner.start_tls(ssl_context, server_hostname, _remaining(timeout, httpcore.ConnectTimeout))
+        return _DeadlineStream(inner)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+def _decoded(raw: Iterator[bytes], encoding: str, limit: int) -> bytes:
+    """The body, decompressed as it streams in and cut as soon as it passes ``limit`` bytes decoded.
+
+    httpx decodes a whole received chunk at once (a 64 KiB gzip bomb chunk becomes ~64 MiB before any
+    check); here no decompression step may produce more than what is left of the limit.
+    """
+    codings = [c.strip().lower() for c in encoding.split(",") if c.strip() and c.strip().lower() != "identity"]
+    if len(codings) > 1 or (codings and codings[0] not in ("gzip", "x-gzip", "deflate")):
+        raise FetchError(f"content encoding {encoding!r} is not supported", permanent=True)
+    chunks: list[bytes] = []
+    size = 0
+
+    def keep(data: bytes) -> None:
+        nonlocal size
+        size += len(data)
+        if size > limit:
+            raise FetchError(_too_large(size, limit), SkipReason.TOO_LARGE, permanent=True)
+        chunks.append(data)
+
+    if not codings:
+        for chunk in raw:
+            keep(chunk)
+        return b"".join(chunks)
+    wbits = zlib.MAX_WBITS | 32 if codings[0] != "deflate" else zlib.MAX_WBITS  # gzip or zlib header
+    inflater = zlib.decompressobj(wbits)
+    first = True
+    try:
+        for chunk in raw:
+            if first and codings[0] == "deflate" and chunk and (chunk[0] & 0x0F) != 8:
+                inflater = zlib.decompressobj(-zlib.MAX_WBITS)  # "deflate" sent as raw deflate, no header
+            first = False
+            data = chunk
+            while data:
+                keep(inflater.decompress(data, limit - size + 1))
+                data = inflater.unconsumed_tail
+                if inflater.eof:
+                    rest = inflater.unused_data
+                    if not rest.strip(b"\x00"):
+                        break
+                    inflater, data = zlib.decompressobj(wbits), rest  # another gzip member
+        keep(inflater.flush())
+    except zlib.error as exc:
+        raise FetchError(f"the compressed body is damaged ({exc})") from exc
+    return b"".join(chunks)
 
 
 # -- the fetcher ----------------------------------------------------------------------------------
@@ -200,11 +337,17 @@ class Fetcher:
         if html_only:
             headers["Accept"] = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
         for _ in range(self.settings.max_redirects + 1):
-            parts = urlsplit(url)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
-                raise FetchError(f"not an http(s) URL: {url}", SkipReason.DISALLOWED, permanent=True)
-            port = parts.port or (443 if parts.scheme == "https" else 80)
-            vet_address(parts.hostname, port, self.settings.allow_private)
+            try:
+                parts = urlsplit(url)
+                port = parts.port or (443 if parts.scheme == "https" else 80)
+                hostname = parts.hostname
+            except ValueError as exc:  # a bad IPv6 literal, a port out of range
+                raise FetchError(
+                    f"not a valid URL: {url[:200]} ({exc})", SkipReason.DISALLOWED, permanent=True
+                ) from exc
+            if parts.scheme not in ("http", "https") or not hostname:
+                raise FetchError(f"not an http(s) URL: {url[:200]}", SkipReason.DISALLOWED, permanent=True)
+            vet_address(hostname, port, self.settings.allow_private)
             if robots:
                 self._check_robots(url)
             fetched = self._attempts(url, headers, html_only)
@@ -234,8 +377,18 @@ class Fetcher:
         raise error
 
     def _once(self, url: str, headers: dict[str, str], html_only: bool) -> Fetched:
-        deadline = time.monotonic() + self.settings.fetch_timeout * _TOTAL_TIMEOUT_FACTOR
+        """One request, connect to last byte, within ``_TOTAL_TIMEOUT_FACTOR`` fetch_timeouts."""
+        _request.deadline = time.monotonic() + self.settings.fetch_timeout * _TOTAL_TIMEOUT_FACTOR
+        try:
+            return self._request(url, headers, html_only)
+        except httpcore.TimeoutException as exc:  # raised by the deadline outside httpx's own mapping
+            raise httpx.TimeoutException(str(exc)) from exc
+        finally:
+            _request.deadline = None
+
+    def _request(self, url: str, headers: dict[str, str], html_only: bool) -> Fetched:
         limit = self.settings.max_response_bytes
+        headers = {**headers, "Accept-Encoding": "gzip, deflate"}  # the encodings decoded within the limit
         with self._client.stream("GET", url, headers=headers) as response:
             status = response.status_code
             if status in _REDIRECTS:
@@ -257,19 +410,11 @@ class Fetcher:
             declared = response.headers.get("Content-Length", "")
             if declared.isdigit() and int(declared) > limit:
                 raise FetchError(_too_large(int(declared), limit), SkipReason.TOO_LARGE, permanent=True)
-            chunks: list[bytes] = []
-            size = 0
-            for chunk in response.iter_bytes():  # decoded bytes: a compressed bomb is stopped too
-                size += len(chunk)
-                if size > limit:
-                    raise FetchError(_too_large(size, limit), SkipReason.TOO_LARGE, permanent=True)
-                if time.monotonic() > deadline:
-                    raise httpx.ReadTimeout("the response did not finish in time")
-                chunks.append(chunk)
+            content = _decoded(response.iter_raw(), response.headers.get("Content-Encoding", ""), limit)
             return Fetched(
                 url=url,
                 status=200,
-                content=b"".join(chunks),
+                content=content,
                 content_type=content_type,
                 etag=response.headers.get("ETag"),
                 last_modified=response.headers.get("Last-Modified"),
@@ -430,6 +575,9 @@ def _fetch_and_store(
             return fetcher.get(entry.url or "", html_only=True)
         except FetchError as exc:
             return exc
+        except Exception as exc:  # recorded on the item (tried again at the next poll), never the feed's end
+            log.exception("fetching %s failed", entry.url)
+            return FetchError(_unexpected(exc))
 
     with ThreadPoolExecutor(max_workers=settings.fetch_workers) as pool:
         pages = dict(zip(by_url, pool.map(fetch, by_url.values()), strict=True))
@@ -448,6 +596,11 @@ def _fetch_and_store(
             reason = SkipReason(exc.reason)
             outcomes.append(ItemOutcome(entry.key, entry.url, "skipped", None, f"{reason.value}: {exc}"))
             poll.ingest.skipped.append(Skip(entry.url or entry.key, reason, str(exc)))
+        except Exception as exc:  # one item's unexpected failure skips it; the feed's other items go on
+            log.exception("reading item %s of %s failed", entry.key, feed_url)
+            detail = _unexpected(exc)
+            outcomes.append(ItemOutcome(entry.key, entry.url, "skipped", None, f"malformed: {detail}"))
+            poll.ingest.skipped.append(Skip(entry.url or entry.key, SkipReason.MALFORMED, detail))
     if not docs:
         return outcomes
     report = ingest_documents(store, [d for _, d in docs], settings, options)
@@ -481,13 +634,32 @@ def poll_once(
     """Poll each feed once (a failing feed is reported and the others go on), then analyze what is new."""
     cycle = WatchCycle()
     for url in urls:
-        poll = poll_feed(store, fetcher, url, settings, options)
+        try:
+            poll = poll_feed(store, fetcher, url, settings, options)
+        except Exception as exc:  # one feed's unexpected failure is recorded on it; the others are polled
+            log.exception("polling %s failed", url)
+            poll = FeedPoll(url, error=_unexpected(exc))
+            _record_failure(store, url, settings, poll.error or "")
         cycle.polls.append(poll)
         if on_poll:
             on_poll(poll)
     if analyze and store.pending_analysis():  # also what a killed run stored but did not analyze
         cycle.analysis = update_after_ingest(store, settings)
     return cycle
+
+
+def _unexpected(exc: BaseException) -> str:
+    return f"unexpected error ({type(exc).__name__}: {normalize_text(str(exc))[:300]})"
+
+
+def _record_failure(store: Store, url: str, settings: Settings, message: str) -> None:
+    """Record a failed poll on its feed (last error, failures in a row, later next poll); never raises."""
+    try:
+        failures = next((f.failures for f in store.feed_statuses([url])), 0)
+        now = datetime.now(timezone.utc)
+        store.save_poll(url, PollResult(now, _next_poll(now, settings, failures + 1), message))
+    except Exception:
+        log.exception("recording the failure of %s failed too", url)
 
 
 def watch(
@@ -513,15 +685,22 @@ def watch(
     stop = stop or threading.Event()
     with Fetcher(settings) as fetcher:
         while True:
-            now = datetime.now(timezone.utc)
-            due = watched if once else [u for u in store.due_feeds(now) if u in set(watched)]
-            if once or due or (analyze and store.pending_analysis()):
-                cycle = poll_once(store, fetcher, due, settings, options, on_poll, analyze)
-                if on_cycle:
-                    on_cycle(cycle)
-            if once:
-                return
-            upcoming = [f.next_poll for f in store.feed_statuses(watched) if f.next_poll is not None]
-            wait = (min(upcoming) - datetime.now(timezone.utc)).total_seconds() if upcoming else settings.poll_interval
+            wait = float(settings.poll_interval)
+            try:
+                now = datetime.now(timezone.utc)
+                due = watched if once else [u for u in store.due_feeds(now) if u in set(watched)]
+                if once or due or (analyze and store.pending_analysis()):
+                    cycle = poll_once(store, fetcher, due, settings, options, on_poll, analyze)
+                    if on_cycle:
+                        on_cycle(cycle)
+                if once:
+                    return
+                upcoming = [f.next_poll for f in store.feed_statuses(watched) if f.next_poll is not None]
+                if upcoming:
+                    wait = (min(upcoming) - datetime.now(timezone.utc)).total_seconds()
+            except Exception:  # e.g. the analysis of a cycle failed: logged, and the watch goes on
+                if once:
+                    raise
+                log.exception("a watch cycle failed; trying again after %.0f s", wait)
             if stop.wait(max(0.5, min(wait, settings.poll_interval))):
                 return
