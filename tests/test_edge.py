@@ -27,7 +27,7 @@ from storyline.model import SkipReason
 from storyline.report import md_escape
 from storyline.settings import Settings
 from storyline.store import Store
-from storyline.watch import FetchError, Fetcher, is_public
+from storyline.watch import Fetcher, FetchError, is_public
 from tests.feedserver import FeedServer, Route, page
 from tests.hostile import BAD_LINES, BAD_RECORDS, bad_record, good, jsonl_line
 
@@ -347,9 +347,8 @@ def test_headers_trickled_byte_by_byte_cannot_hold_a_request(tmp_path: Path) -> 
     listener, stop = _trickle_server(response, 0.05)  # 20 s of headers, each byte well within fetch_timeout
     url = f"http://127.0.0.1:{listener.getsockname()[1]}/feed"
     try:
-        with Fetcher(Settings(**FAST)) as fetcher:  # type: ignore[arg-type]
-            with pytest.raises(FetchError) as info:
-                fetcher.get(url, robots=False)
+        with Fetcher(Settings(**FAST)) as fetcher, pytest.raises(FetchError) as info:  # type: ignore[arg-type]
+            fetcher.get(url, robots=False)
         assert "timed out" in str(info.value)
     finally:
         stop.set()
