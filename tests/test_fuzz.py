@@ -54,7 +54,7 @@ date_like = (
         st.integers(1, 28),
         st.integers(-99, 99),
         st.integers(0, 99),
-    )  # fmt: skip
+    )
     | st.integers(min_value=-(10**30), max_value=10**30)
     | st.floats()
     | st.from_regex(r"\d{1,400}", fullmatch=True)
@@ -112,7 +112,7 @@ def test_every_hostile_record_in_a_file_of_good_ones(tmp_path: Path, name: str, 
     path.write_text("\n".join(lines) + "\n", encoding="utf-8", errors="surrogatepass")
     db = tmp_path / "s.duckdb"
     result = runner.invoke(app, ["--db", str(db), "ingest", str(path)])
-    assert result.exit_code in (0, 3) and result.exception is None or isinstance(result.exception, SystemExit)
+    assert (result.exit_code in (0, 3) and result.exception is None) or isinstance(result.exception, SystemExit)
     with storyline.open(db) as ws:
         ids = {a.id for a in ws.articles(limit=None)}
     assert {f"good-{n}" for n in range(20)} <= ids
@@ -169,7 +169,7 @@ html_pages = st.recursive(
                 'content="\ud800"',
                 'href="javascript:x"',
             ]
-        ),  # fmt: skip
+        ),
         st.lists(kids, max_size=3),
     ),
     max_leaves=15,
@@ -224,8 +224,9 @@ def test_any_feed_document_parses_or_is_refused(content: bytes) -> None:
 
 @settings(FUZZ, max_examples=8)
 @given(content=feed_docs)
-def test_any_feed_served_on_loopback_is_polled_and_recorded(tmp_path_factory: pytest.TempPathFactory,
-                                                            content: bytes) -> None:  # fmt: skip
+def test_any_feed_served_on_loopback_is_polled_and_recorded(
+    tmp_path_factory: pytest.TempPathFactory, content: bytes
+) -> None:
     folder = tmp_path_factory.mktemp("watch")
     with FeedServer() as server:
         server.routes["/fuzz"] = Route(content, content_type="application/feed+json")
@@ -266,13 +267,27 @@ def test_markdown_escape_leaves_no_markup(text: str) -> None:
     assert "](" not in escaped.replace("\\](", "") and "**" not in escaped
 
 
-private_v4 = st.sampled_from(["127.0.0.1", "10.0.0.1", "172.16.5.4", "192.168.1.1", "169.254.169.254", "100.64.1.1",
-                              "0.0.0.0", "127.255.255.254"])  # fmt: skip
+private_v4 = st.sampled_from(
+    [
+        "127.0.0.1",
+        "10.0.0.1",
+        "172.16.5.4",
+        "192.168.1.1",
+        "169.254.169.254",
+        "100.64.1.1",
+        "0.0.0.0",
+        "127.255.255.254",
+    ]
+)
 
 
 @FUZZ
-@given(v4=private_v4, form=st.sampled_from(["::ffff:{}", "::{}", "64:ff9b::{}", "::ffff:0:{}", "2002:{6to4}::1",
-                                           "2001:0:4136:e378:8000:63bf:{teredo}"]))  # fmt: skip
+@given(
+    v4=private_v4,
+    form=st.sampled_from(
+        ["::ffff:{}", "::{}", "64:ff9b::{}", "::ffff:0:{}", "2002:{6to4}::1", "2001:0:4136:e378:8000:63bf:{teredo}"]
+    ),
+)
 def test_every_ipv6_form_of_a_private_ipv4_is_refused(v4: str, form: str) -> None:
     packed = int(ipaddress.IPv4Address(v4))
     six = f"{packed >> 16:x}:{packed & 0xFFFF:x}"
