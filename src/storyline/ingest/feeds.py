@@ -40,8 +40,9 @@ def parse_feed(content: bytes, url: str, content_type: str | None = None) -> Par
             response_headers={"content-location": url, "content-type": content_type or "application/xml"},
             sanitize_html=False,  # pages are extracted by trafilatura, and HTML is never rendered
         )
-    except Exception as exc:  # the parser's own failure on a hostile document: the feed is skipped
-        raise InputError(f"the feed could not be parsed ({type(exc).__name__}: {str(exc)[:200]})") from exc
+    except Exception as failure:  # the parser's own failure on a hostile document: the feed is skipped
+        detail = f"{type(failure).__name__}: {str(failure)[:200]}"
+        raise InputError(f"the feed could not be parsed ({detail})") from failure
     version = str(parsed.get("version") or "")
     exc = parsed.get("bozo_exception")
     problem = str(exc) or type(exc).__name__ if exc is not None and not isinstance(exc, _BENIGN) else None

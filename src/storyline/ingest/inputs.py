@@ -187,13 +187,14 @@ def _read_json_lines(name: str, limits: Limits) -> Iterator[ReadItem]:
     read = 0
     try:
         with opener(name, "rb") as handle:
+            stream: BinaryIO | gzip.GzipFile = handle
             head = handle.peek(4)[:4] if hasattr(handle, "peek") else b""
             if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 (with a BOM): decoded whole, then read
                 data = handle.read(limits.max_file_bytes + 1)
                 if len(data) > limits.max_file_bytes:
                     raise InputError(f"UTF-16 JSON Lines over the limit of {_mib(limits.max_file_bytes)}", "too large")
-                handle = io.BytesIO(decode(data).encode("utf-8"))
-            for item in _json_lines_from(handle, name, limits):
+                stream = io.BytesIO(decode(data).encode("utf-8"))
+            for item in _json_lines_from(stream, name, limits):
                 read += 1
                 yield item
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
