@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 import storyline
 from storyline.cli import EXIT_SKIPPED, app
 from storyline.errors import InputError
+from storyline.fetch import Fetcher, FetchError, is_public
 from storyline.ingest import inputs
 from storyline.ingest.dates import date_from_url, parse_published
 from storyline.ingest.edge import normalize_text
@@ -27,7 +28,6 @@ from storyline.model import SkipReason
 from storyline.report import md_escape
 from storyline.settings import Settings
 from storyline.store import Store
-from storyline.watch import Fetcher, FetchError, is_public
 from tests.feedserver import FeedServer, Route, page
 from tests.hostile import BAD_LINES, BAD_RECORDS, bad_record, good, jsonl_line
 

@@ -21,13 +21,13 @@ from typer.testing import CliRunner
 import storyline
 from storyline.cli import app
 from storyline.errors import InputError
+from storyline.fetch import is_public
 from storyline.ingest import inputs
 from storyline.ingest.dates import MAX_YEAR, MIN_YEAR, parse_published
 from storyline.ingest.feeds import parse_feed
 from storyline.ingest.html import extract_html
 from storyline.model import RawDocument, Skip
 from storyline.report import md_escape
-from storyline.watch import is_public
 from tests.feedserver import FeedServer, Route
 from tests.hostile import BAD_LINES, BAD_RECORDS, bad_record, good, jsonl_line
 
