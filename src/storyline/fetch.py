@@ -360,7 +360,10 @@ class Fetcher:
                     raise
                 error = exc
             except httpx.TimeoutException:
-                error = FetchError(f"timed out (fetch_timeout {self.settings.fetch_timeout:g}s)")
+                error = FetchError(
+                    f"timed out (fetch_timeout {self.settings.fetch_timeout:g}s; a whole request "
+                    f"{self.settings.fetch_timeout * _TOTAL_TIMEOUT_FACTOR:g}s)"
+                )
             except httpx.HTTPError as exc:
                 error = FetchError(f"network error: {type(exc).__name__}: {exc}")
         raise error
