@@ -294,3 +294,41 @@ def test_every_ipv6_form_of_a_private_ipv4_is_refused(v4: str, form: str) -> Non
     teredo = f"{(packed ^ 0xFFFFFFFF) >> 16:x}:{(packed ^ 0xFFFFFFFF) & 0xFFFF:x}"
     address = form.format(v4, **{"6to4": six, "teredo": teredo})
     assert not is_public(address), address
+
+
+# -- POST /api/articles (the web layer is owned elsewhere: only the answers are checked) ---------------
+
+TOKEN = "fuzz-token-0123456789abcdef"
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    from fastapi.testclient import TestClient
+
+    from storyline.settings import Settings
+    from storyline.web import create_app
+
+    db = tmp_path_factory.mktemp("post") / "post.duckdb"
+    with TestClient(create_app(Settings.load(db=db, token=TOKEN))) as client:
+        yield client
+    _readable(db)
+
+
+@settings(FUZZ, max_examples=20)
+@given(
+    body=st.lists(st.dictionaries(st.sampled_from(FIELDS), json_values | date_like, max_size=4), max_size=3)
+    | json_values,
+    n=st.integers(0, 10**6),
+)
+def test_any_post_body_answers_json_and_stores_the_good(api: Any, body: Any, n: int) -> None:
+    records = [good(n), *body] if isinstance(body, list) else [good(n), body]
+    content = json.dumps(records, allow_nan=True).encode("utf-8", "surrogatepass")
+    response = api.post(
+        "/api/articles",
+        content=content,
+        headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"},
+    )
+    assert response.status_code < 500, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    if response.status_code in (200, 201):
+        assert f"good-{n}" in set(response.json()["ingested"]) | set(response.json()["duplicates"])
