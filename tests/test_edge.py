@@ -429,3 +429,14 @@ def test_story_markdown_carries_no_article_supplied_markup(tmp_path: Path) -> No
     assert "<script" not in shown.stdout and "<img" not in shown.stdout
     assert "](" not in shown.stdout.replace("\\](", "")  # no link survives: every "](" comes escaped
     assert "<javascript" not in shown.stdout and "<https://example.org/a1><script>" not in shown.stdout
+
+
+def test_standard_input_is_sniffed_and_binary_refused_early(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.duckdb")
+    text = "\n".join(jsonl_line(good(n)) for n in range(2)) + "\n"
+    read = runner.invoke(app, ["--db", db, "ingest", "-"], input=text.encode())
+    assert read.exit_code == 0 and "ingested 2," in read.output, read.output
+    short = runner.invoke(app, ["--db", db, "ingest", "-"], input=jsonl_line(good(5)).encode())
+    assert short.exit_code == 0 and "ingested 1," in short.output, short.output
+    zeros = runner.invoke(app, ["--db", db, "ingest", "-"], input=b"\0" * 100_000)
+    assert zeros.exit_code == EXIT_SKIPPED and "binary" in zeros.output

@@ -131,7 +131,10 @@ def read(name: str, limits: Limits) -> Iterator[ReadItem]:
 
 
 def _read_stdin(limits: Limits) -> Iterator[ReadItem]:
-    data = sys.stdin.buffer.read(limits.max_file_bytes + 1)
+    head = sys.stdin.buffer.read(_SNIFF_BYTES)
+    if not head.startswith((b"\xff\xfe", b"\xfe\xff")) and (b"\x00" in head or _control_ratio(head) > 0.1):
+        raise InputError("standard input is binary data, not text", "binary")  # e.g. /dev/zero: not read on
+    data = head + sys.stdin.buffer.read(limits.max_file_bytes + 1 - len(head)) if len(head) == _SNIFF_BYTES else head
     if len(data) > limits.max_file_bytes:
         raise InputError(f"standard input is over the limit of {_mib(limits.max_file_bytes)}", "too large")
     stripped = data.lstrip()
