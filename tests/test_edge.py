@@ -222,7 +222,8 @@ def test_a_store_broken_by_an_older_version_is_repaired_and_readable(tmp_path: P
     con.close()
     _insert_raw(db, "year-one", datetime.fromisoformat("0001-01-01T00:00:00+14:00"), 14 * 3600)
     _insert_raw(db, "year-9999", datetime.fromisoformat("9999-12-31T23:59:59-12:00"), -12 * 3600)
-    with Store(db) as store:  # opening for writing migrates
+    _store_is_readable(db)  # read-only commands upgrade an older store first
+    with Store(db) as store:
         articles = {a.id: a for a in store.articles()}
         assert articles["year-one"].published is None and articles["year-9999"].published is None
         assert "published_invalid" in articles["year-one"].metadata

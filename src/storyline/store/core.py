@@ -63,7 +63,25 @@ class Store(AnalysisTables, StoryTables, StoryReads, FeedTables, SearchReads):
         if not read_only:
             self.migrate()
         elif self.schema_version() < SCHEMA_VERSION:
-            raise StoreError(f"{self.path}: store is at schema {self.schema_version()}, open it for writing to migrate")
+            self._upgrade_then_reopen()
+
+    def _upgrade_then_reopen(self) -> None:
+        """A store of an older schema opened for reading: migrate it (briefly writable), then read it.
+
+        So a store an older version wrote (even one it broke, see schema 6) reads with this one at once.
+        """
+        version = self.schema_version()
+        self._con.close()
+        try:
+            with Store(self.path) as writable:
+                writable.migrate()
+            self._con = duckdb.connect(str(self.path), read_only=True)
+        except (duckdb.Error, OSError, StoreError) as exc:
+            raise StoreError(
+                f"{self.path}: store is at schema {version} and could not be upgraded to {SCHEMA_VERSION} "
+                f"for reading ({exc}); open it for writing (e.g. storyline analyze) to migrate"
+            ) from exc
+        self._con.execute("SET TimeZone = 'UTC'")
 
     # -- lifecycle -------------------------------------------------------------------------------
 
