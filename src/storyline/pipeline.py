@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
+import duckdb
 import numpy as np
 
 from storyline.analyze import embed
@@ -18,6 +20,7 @@ from storyline.errors import InputError
 from storyline.headline import headline, title_of
 from storyline.ingest import inputs
 from storyline.ingest.article import BuildOptions, build_article, fingerprint
+from storyline.ingest.edge import clean_document, normalize_text
 from storyline.model import (
     Analysis,
     AnalyzeReport,
@@ -34,6 +37,8 @@ from storyline.settings import Settings
 from storyline.store import Store
 from storyline.store.stories import ArticleMeta
 from storyline.stories import cluster, features, reprints, summarize, timeline
+
+log = logging.getLogger(__name__)
 
 
 class Progress(Protocol):
@@ -96,7 +101,8 @@ def _store_documents(
     report: IngestReport,
 ) -> IngestReport:
     started = datetime.now(timezone.utc)
-    for chunk in _chunks(documents, settings.batch_size):
+    for raw_chunk in _chunks(documents, settings.batch_size):
+        chunk = _at_the_edge(raw_chunk, report)
         fingerprints = [fingerprint(doc) for doc in chunk]
         known = store.known_inputs(fingerprints)
         batch: dict[str, Article] = {}
@@ -110,6 +116,10 @@ def _store_documents(
             except InputError as exc:
                 report.skipped.append(Skip(doc.origin, SkipReason(exc.reason), str(exc)))
                 continue
+            except Exception as exc:  # one document's unexpected failure skips it, never its batch
+                log.exception("building %s failed", doc.origin)
+                report.skipped.append(Skip(doc.origin, SkipReason.MALFORMED, _unexpected(exc)))
+                continue
             report.warnings.extend(built.warnings)
             article = built.article
             known[fp] = article.id
@@ -118,9 +128,9 @@ def _store_documents(
                 report.duplicates.append(article.id)
             else:
                 batch[article.id] = article
-        new = set(store.add_articles(list(batch.values()), inputs))
+        new, refused = _add_batch(store, batch, inputs, report)
         report.ingested.extend(i for i in batch if i in new)
-        report.duplicates.extend(i for i in batch if i not in new)
+        report.duplicates.extend(i for i in batch if i not in new and i not in refused)
     store.record_run(
         "ingest",
         started,
@@ -132,6 +142,47 @@ def _store_documents(
         },
     )
     return report
+
+
+def _at_the_edge(chunk: list[RawDocument], report: IngestReport) -> list[RawDocument]:
+    """Every document normalized once (text, metadata, URL) before anything else sees it."""
+    cleaned: list[RawDocument] = []
+    for doc in chunk:
+        try:
+            doc, warnings = clean_document(doc)
+        except InputError as exc:
+            report.skipped.append(Skip(normalize_text(doc.origin), SkipReason(exc.reason), str(exc)))
+            continue
+        report.warnings.extend(warnings)
+        cleaned.append(doc)
+    return cleaned
+
+
+def _add_batch(
+    store: Store, batch: dict[str, Article], inputs: list[tuple[str, str]], report: IngestReport
+) -> tuple[set[str], set[str]]:
+    """Store a batch in one transaction; if the store refuses it, article by article, skipping the refused.
+
+    Returns the ids stored new and the ids refused.
+    """
+    try:
+        return set(store.add_articles(list(batch.values()), inputs)), set()
+    except duckdb.Error:
+        log.warning("a batch of %d articles was refused by the store; storing them one by one", len(batch))
+    new: set[str] = set()
+    refused: set[str] = set()
+    for article in batch.values():
+        mine = [(fp, a) for fp, a in inputs if a == article.id]
+        try:
+            new.update(store.add_articles([article], mine))
+        except duckdb.Error as exc:
+            refused.add(article.id)
+            report.skipped.append(Skip(article.origin, SkipReason.MALFORMED, f"the store refused it: {exc}"))
+    return new, refused
+
+
+def _unexpected(exc: BaseException) -> str:
+    return f"unexpected error ({type(exc).__name__}: {normalize_text(str(exc))[:300]})"
 
 
 def _chunks(items: Iterator[RawDocument], size: int) -> Iterator[list[RawDocument]]:
