@@ -25,8 +25,17 @@ from datetime import date, datetime, timedelta
 
 from spacy.tokens import Doc, Span, Token
 
-from storyline.analyze.times_rules import NEEDS_DIRECTION, PATTERNS, RESOLVERS, SKIP, Direction, number
-from storyline.model import Granularity, TimeExpression
+from storyline.analyze.times_rules import (
+    NEEDS_DIRECTION,
+    PATTERNS,
+    RESOLVERS,
+    SET_KINDS,
+    SKIP,
+    WEEKDAYS,
+    Direction,
+    number,
+)
+from storyline.model import Granularity, TimeExpression, TimexType
 
 FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
 PAST_AUX = frozenset({"was", "were", "did", "had", "has", "have", "'d", "'ve"})
@@ -55,26 +64,61 @@ class _Candidate:
 
 
 def find_times(doc: Doc, published: datetime | None, article_id: str = "") -> list[TimeExpression]:
-    """Dates and times in ``doc``, sorted by start, normalized against ``published`` (its own local date).
+    """Time expressions in ``doc``, sorted by start, normalized against ``published`` (its own local date).
 
-    Durations ("for two years", "73 years") are not returned. Without ``published``, relative
-    expressions keep ``value=None``; absolute ones ("June 12, 2018") still resolve.
+    Each carries its TIMEX3 type: dates (and "now"/"recently" references), times of day, durations
+    ("for two years" P2Y) and sets ("annually" P1Y). Without ``published``, relative expressions keep
+    ``value=None``; absolute ones ("June 12, 2018", "two years") still resolve.
     """
     anchor = published.date() if published is not None else None
     found: list[TimeExpression] = []
     for candidate in _candidates(doc):
         if not _plausible(candidate, doc):
             continue
-        direction = _direction(doc, candidate.start, candidate.end) if candidate.kind in NEEDS_DIRECTION else None
+        direction = None
+        if candidate.kind in NEEDS_DIRECTION:
+            direction = _direction(doc, candidate.start, candidate.end, candidate.kind in ("mdy", "dmy"))
         value, granularity = RESOLVERS[candidate.kind](candidate.match, anchor, direction or Direction.NEAREST)
         if (value, granularity) == SKIP:
             continue
         start, end = candidate.start, candidate.end
         if candidate.kind == "offset_event":
             end = _event_end(doc, candidate)
-        found.append(TimeExpression(article_id, start, end, doc.text[start:end], value, granularity))
+        kind = _timex_type(candidate.kind, value, granularity)
+        found.append(TimeExpression(article_id, start, end, doc.text[start:end], value, granularity, kind))
     found = _anchor_offsets(doc, found)
-    return sorted(found, key=lambda t: (t.start, t.end))
+    found = _attach_days(doc.text, sorted(found, key=lambda t: (t.start, t.end)))
+    return found
+
+
+def _timex_type(kind: str, value: str | None, granularity: Granularity | None) -> TimexType:
+    if kind in SET_KINDS:
+        return TimexType.SET
+    if granularity is None and (value or "").startswith("P") and not (value or "").endswith("_REF"):
+        return TimexType.DURATION
+    return TimexType.TIME if granularity is Granularity.TIME else TimexType.DATE
+
+
+def _attach_days(text: str, found: list[TimeExpression]) -> list[TimeExpression]:
+    """Read a time or weekday with the date written beside it.
+
+    "at 3 p.m. on June 12" is 15:00 that day (not the publication day's), and in "on Aug. 14, a Monday"
+    the weekday is that same day, not the next Monday.
+    """
+    out = list(found)
+    for i, expr in enumerate(out):
+        if i + 1 < len(out) and expr.type is TimexType.TIME and expr.value and re.fullmatch(r"[^T]+T\d\d:\d\dZ?", expr.value):
+            nxt = out[i + 1]
+            gap = text[expr.end : nxt.start]
+            if nxt.granularity is Granularity.DAY and nxt.value and re.fullmatch(r",?\s*(?:on\s+)?", gap):
+                out[i] = replace(expr, value=nxt.value + expr.value[10:])
+        if i > 0 and expr.granularity is Granularity.DAY and expr.text.strip().lower() in WEEKDAYS:
+            before = out[i - 1]
+            if before.granularity is Granularity.DAY and before.value and re.fullmatch(r",\s*(?:a\s+)?", text[before.end : expr.start]):
+                day = date.fromisoformat(before.value)
+                if day.weekday() == WEEKDAYS[expr.text.strip().lower()]:
+                    out[i] = replace(expr, value=before.value)
+    return out
 
 
 def _candidates(doc: Doc) -> list[_Candidate]:
@@ -105,8 +149,12 @@ def _plausible(candidate: _Candidate, doc: Doc) -> bool:
 
 
 # -- direction from the parse ------------------------------------------------------------------------
-def _direction(doc: Doc, start: int, end: int) -> Direction:
-    """The direction of the clause that governs the span ``start:end`` (see the module docstring)."""
+def _direction(doc: Doc, start: int, end: int, through_nouns: bool = False) -> Direction:
+    """The direction of the clause that governs the span ``start:end`` (see the module docstring).
+
+    With ``through_nouns`` a day attached to a noun takes the tense of the noun's verb: "lied in his
+    Jan. 17 deposition" is a past January 17.
+    """
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or not doc.has_annotation("DEP"):
         return Direction.NEAREST
@@ -117,9 +165,12 @@ def _direction(doc: Doc, start: int, end: int) -> Direction:
         token = token.head
         if token.pos_ in ("NOUN", "PROPN") and token.i not in range(span.start, span.end):
             marked = _noun_marker(token)
-            if marked is not None or token.lemma_ not in FUTURE_CUES:
-                return marked or Direction.NEAREST
-            return Direction.FUTURE
+            if marked is not None:
+                return marked
+            if token.lemma_ in FUTURE_CUES:
+                return Direction.FUTURE
+            if not through_nouns:
+                return Direction.NEAREST
     return _verb_direction(token)
 
 
@@ -162,6 +213,8 @@ def _finite_tense(token: Token, auxes: set[str]) -> Direction | None:
         return Direction.PAST
     if auxes & PRESENT_AUX:
         return Direction.FUTURE if token.tag_ == "VBG" and token.lower_ != "going" else Direction.NEAREST
+    if "to" in auxes:
+        return None  # "(is due) to be published": non-finite, its tense is its governor's
     if token.tag_ in ("VBD", "VBN"):
         return Direction.PAST  # a bare participle: "the deal, adopted on Wednesday"
     if token.tag_ in ("VBZ", "VBP", "MD"):

@@ -38,7 +38,10 @@ MONTHS = {
 WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
 NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple of": 2,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple of": 2, "couple of": 2, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "a hundred": 100, "one hundred": 100, "a dozen": 12, "a single": 1, "single": 1,
 }  # fmt: skip
 SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
@@ -53,6 +56,17 @@ YEAR = r"(?:1[6-9]\d\d|20\d\d|21\d\d)(?![\d,]\d)"
 WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 PART = r"(?:morning|afternoon|evening|night)"
 NUM = r"(?:\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a\s+couple\s+of|several|a\s+few)"
+_COUNT_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen"
+    "|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+)
+# A count in a duration: "18", "2.5", "two", "twenty-four", "a", "a couple of", "several" (vague: X).
+COUNT = (
+    rf"(?:\d{{1,3}}(?:\.\d+)?|(?:{_COUNT_WORDS})(?:-(?:one|two|three|four|five|six|seven|eight|nine))?"
+    r"|a\s+(?:couple\s+of|few|dozen|hundred|single)|couple\s+of|several|a|an|few|many|some|single)"
+)
+DUR_UNIT = r"(?:second|minute|hour|day|week|fortnight|month|quarter|year|decade|century|centuries)"
+PART_CODE = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "tonight": "NI", "midday": "MI"}
 UNIT = r"(?:day|week|month|year|decade)s?"
 PREP = r"(?:(?P<prep>(?i:on|in|by|from|until|till|since|before|after|during|over|through|throughout|at))\s+)?"
 EARLY = r"(?:(?i:early|late|mid|the\s+end\s+of|the\s+start\s+of)[\s-]+)?"
@@ -80,15 +94,15 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "deictic": _p(
         r"(?i:(?P<word>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|yesterday|today|tomorrow"
         r"|tonight|overnight|last\s+night|this\s+(?:morning|afternoon|evening)|(?:earlier|later)\s+today"
+        r"|(?:yesterday|tomorrow)\s+(?:morning|afternoon|evening|night)"
         r"|(?:earlier|later)\s+in\s+the\s+day|the\s+(?:morning|afternoon|evening)))"
     ),
     "relative_unit": _p(
-        r"(?i:(?P<rel>(?:earlier|later)\s+this|this\s+past|this|last|next|coming|the\s+coming|the\s+past)"
+        r"(?i:(?P<rel>(?:earlier|later)\s+this|this\s+past|this|last|next|coming|the\s+coming)"
         r"\s+(?P<unit>week(?:end)?|month|year|quarter|decade|century|spring|summer|autumn|fall|winter))"
     ),
     "weekend": _p(r"(?i:the\s+weekend)"),
     "ago": _p(rf"(?i:(?P<n>{NUM})\s+(?P<unit>{UNIT})\s+(?P<dir>ago|from\s+now|hence))"),
-    "in_units": re.compile(rf"(?<![\w-])(?i:in|within)\s+(?P<n>{NUM})\s+(?P<unit>{UNIT})(?!['\w-])(?!\s+(?:of|ago))"),
     "offset_event": re.compile(
         rf"(?<![\w-])(?<!(?i:for) )"
         rf"(?i:(?P<n>{NUM}|the)\s+(?P<unit>(?:day|week)s?)\s+(?P<dir>after|before|later|earlier))"
@@ -108,11 +122,60 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         rf"(?i:(?:the\s+)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+quarter)(?:\s+of)?(?:\s+(?P<y>{YEAR}))?"
     ),
     "year": _p(rf"(?P<y>{YEAR})"),
+    # -- durations, sets, times of day and references to the present, past and future (TIMEX3) ------
+    "duration": re.compile(
+        r"(?<![\w-])(?i:(?:(?:at\s+least|about|nearly|almost|around|roughly|some|more\s+than|less\s+than|over|under"
+        r"|up\s+to|only|just)\s+(?!the\s))?(?:the\s+|a\s+|an\s+)?(?:(?P<rel>past|last|next|first|coming|previous|latest|final"
+        r"|following|remaining|initial|same|year-earlier|prior|recent)\s+)?"
+        rf"(?P<n>{COUNT})(?:\s+and\s+a\s+half)?[\s-]+(?P<unit>{DUR_UNIT})s?)(?![\w-])"
+        r"(?!\s*-?\s*old)(?!\s+(?i:ago|from\s+now|hence|earlier|later|old|of\s+age))"
+    ),
+    "duration_the": re.compile(  # "the past week", "the last year": a duration of one unit
+        rf"(?<![\w-])(?i:the\s+(?P<rel>past|last|next)\s+(?P<unit>{DUR_UNIT}))(?![\w-])"
+    ),
+    "duration_bare": re.compile(  # "for years", "in months", "over decades": vague
+        r"(?i:(?<=for )|(?<=in )|(?<=over )|(?<=within )|(?<=after )|(?<=took )|(?<=takes )|(?<=take ))"
+        r"(?i:(?P<unit>seconds|minutes|hours|days|weeks|months|years|decades))(?![\w-])"
+        r"(?!\s+(?i:ago|earlier|later|of\s+\d|before|after))"
+    ),
+    "earlier_units": re.compile(  # "a year earlier", "two months earlier": back from the publication date
+        rf"(?<![\w-])(?i:(?P<n>{NUM})\s+(?P<unit>(?:month|year)s?)\s+earlier|the\s+(?:previous|prior)\s+(?P<unit2>year)"
+        r"|the\s+year\s+(?:before|previous))(?![\w-])"
+    ),
+    "ref": re.compile(
+        r"(?<![\w-])(?i:(?P<present>(?:right\s+|just\s+|until\s+|by\s+)?now|currently|current|at\s+present|presently"
+        r"|nowadays|these\s+days|the\s+time\s+being|at\s+the\s+moment)"
+        r"|(?P<past>recently|recent(?:\s+(?:years|months|weeks|days|times))?|lately|the\s+past(?=\s*[,.;:!?\"')]"
+        r"|\s+(?:and|or|but|when|that|as|to|is|was|has|have|had|we|they|he|she|it|I|decade|century)\b))"
+        r"|(?P<future>(?<!as\s)soon|the\s+(?:near\s+)?future|the\s+near\s+term"
+        r"|(?:the\s+)?coming\s+(?:days|weeks|months|years)))(?![\w-])(?!\s+(?i:as|after|afterwards)\b)"
+    ),
+    "set": re.compile(
+        rf"(?<![\w-])(?i:(?P<adverb>annually|yearly|weekly|monthly|quarterly|hourly|nightly|biweekly)"
+        rf"|(?:every|each)\s+(?:other\s+)?(?:(?P<n>{COUNT})\s+)?(?P<unit>{DUR_UNIT}|morning|afternoon|evening"
+        rf"|night|weekend|{WEEKDAY.replace('?:', '')})s?"
+        rf"|(?:once|twice|thrice|(?:{NUM}|\d+)\s+times)\s+(?:a|an|per|each|every)\s+(?P<unit2>{DUR_UNIT})"
+        rf"|(?<=\d\s)(?:a|per)\s+(?P<unit3>year|month|week|day))(?![\w-])"
+    ),
+    "clock": re.compile(
+        rf"(?<![\w:.-])(?i:(?:(?P<day1>{WEEKDAY}|today|tonight|yesterday|tomorrow),?\s+(?:at\s+)?)?"
+        r"(?:(?P<h>[01]?\d|2[0-3])(?:[:.](?P<mi>[0-5]\d))?\s*(?P<ampm>a\.m\.?|p\.m\.?|am|pm)(?![\w])"
+        r"|(?P<h24>[01]\d|2[0-3]):?(?P<mi24>[0-5]\d)(?=\s*(?:UTC|GMT|Z\b|hrs|hours|local|[ECMP][SD]?T\b|BST|CET))"
+        r"|(?P<word>noon|midday|midnight))"
+        r"(?:\s+(?P<tz>UTC|GMT|EST|EDT|CST|CDT|MST|MDT|PST|PDT|ET|CT|PT|BST|CET|CEST|hrs|local\s+time)(?![\w]))?"
+        r"(?:\s*\((?:GMT|UTC)\s*[+-]\s*\d{1,2}\))?"
+        rf"(?:,?\s+(?:on\s+)?(?P<day2>{WEEKDAY}|today|tonight|yesterday|tomorrow)(?![\w-]))?)"
+    ),
+    "part_of_day": re.compile(  # "in the morning", "the afternoon": on the publication day
+        r"(?<![\w-])(?i:the\s+(?P<part>morning|afternoon|evening))(?![\w-])(?!\s+(?i:of|after|before|newspaper|paper|show))"
+    ),
 }
 
 # Kinds whose year or weekday depends on the clause's tense.
 NEEDS_DIRECTION = frozenset({"mdy", "dmy", "mdy_range", "dmy_range", "month", "weekday", "weekday_range",
-                             "season", "quarter", "in_units", "weekend", "deictic"})  # fmt: skip
+                             "season", "quarter", "weekend", "deictic", "clock"})  # fmt: skip
+# Kinds that are TIMEX3 SETs (recurrences); durations are told by their "P" value.
+SET_KINDS = frozenset({"set"})
 
 
 # -- calendar arithmetic ---------------------------------------------------------------------------
@@ -271,9 +334,12 @@ def _weekday(name: str, rel: str | None, anchor: date, direction: Direction) -> 
 
 
 def r_weekday(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    """ "on Monday"; "Friday afternoon" is a time of that day (TIMEX3 "2010-07-16TAF")."""
+    part = PART_CODE.get((m["part"] or "").lower())
     if anchor is None:
-        return None, Granularity.DAY
-    return iso_day(_weekday(m["w"], m["rel"], anchor, direction)), Granularity.DAY
+        return None, (Granularity.TIME if part else Granularity.DAY)
+    day = iso_day(_weekday(m["w"], m["rel"], anchor, direction))
+    return (f"{day}T{part}", Granularity.TIME) if part else (day, Granularity.DAY)
 
 
 def r_weekday_range(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
@@ -296,9 +362,15 @@ def r_deictic(m: re.Match[str], anchor: date | None, direction: Direction) -> Re
             return None, Granularity.RANGE
         first = anchor if direction is Direction.FUTURE else anchor - timedelta(days=1)
         return f"{iso_day(first)}/{iso_day(first + timedelta(days=1))}", Granularity.RANGE
+    words = word.split()
+    part = "NI" if word in ("tonight", "last night") else PART_CODE.get(words[-1]) if len(words) == 2 else None
+    if part and words[0] in ("the", "earlier", "later"):
+        part = None  # "later in the day"
+    day_word = "last night" if word == "last night" else words[0] if part else word
     if anchor is None:
-        return None, Granularity.DAY
-    return iso_day(anchor + timedelta(days=DEICTIC_DAYS.get(word, 0))), Granularity.DAY
+        return None, (Granularity.TIME if part else Granularity.DAY)
+    day = iso_day(anchor + timedelta(days=DEICTIC_DAYS.get(day_word, 0)))
+    return (f"{day}T{part}", Granularity.TIME) if part else (day, Granularity.DAY)
 
 
 def _weekend(anchor: date, rel: str, direction: Direction) -> Resolved:
@@ -358,15 +430,6 @@ def r_ago(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolv
     return shift(anchor, n, unit)
 
 
-def r_in_units(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
-    """ "in two weeks" is a date only in a future clause; elsewhere it is a duration ("in two weeks of talks")."""
-    n = number(m["n"])
-    if direction is not Direction.FUTURE or n is None or m[0].lower().startswith("within"):
-        return SKIP
-    granularity = shift(date(2000, 1, 1), 0, m["unit"])[1]
-    return shift(anchor, n, m["unit"]) if anchor else (None, granularity)
-
-
 def r_offset_event(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
     """ "a day after the summit": resolved later, from a date in the same sentence (``times.py``)."""
     return None, Granularity.DAY
@@ -417,10 +480,134 @@ def r_year(m: re.Match[str], anchor: date | None, direction: Direction) -> Resol
     return str(int(m["y"])), Granularity.YEAR
 
 
+# -- durations, sets, times of day, present/past/future references (TIMEX3 types other than DATE) -------
+UNIT_CODE = {"second": "TS", "minute": "TM", "hour": "TH", "day": "D", "week": "W", "month": "M", "year": "Y"}
+# Units ISO 8601 lacks, as multiples of one it has: a fortnight is 2 weeks, a quarter 3 months.
+UNIT_MULTIPLE = {"fortnight": (2, "week"), "quarter": (3, "month"), "decade": (10, "year"),
+                 "century": (100, "year"), "centuries": (100, "year")}  # fmt: skip
+VAGUE = frozenset({"several", "a few", "few", "many", "some"})
+SET_ADVERBS = {"annually": "P1Y", "yearly": "P1Y", "weekly": "P1W", "biweekly": "P2W", "monthly": "P1M",
+               "quarterly": "P3M", "hourly": "PT1H", "nightly": "XXXX-XX-XXTNI"}  # fmt: skip
+
+
+def count(text: str) -> float | None:
+    """The value of a duration's count ("18", "2.5", "twenty-four", "a"); None for vague counts."""
+    key = " ".join(text.lower().split())
+    if key in VAGUE:
+        return None
+    if re.fullmatch(r"\d+(?:\.\d+)?", key):
+        return float(key)
+    if "-" in key:
+        tens, _, ones = key.partition("-")
+        a, b = NUMBERS.get(tens), NUMBERS.get(ones)
+        return float(a + b) if a is not None and b is not None else None
+    found = NUMBERS.get(key)
+    return float(found) if found is not None else None
+
+
+def iso_duration(n: float | None, unit: str) -> str:
+    """ISO 8601 duration of ``n`` units ("P2Y", "PT1H", "P18M"); an unknown count is "X" ("PXY")."""
+    unit = unit.lower()
+    unit = "century" if unit == "centuries" else unit.rstrip("s") if unit not in ("hours", "days") else unit[:-1]
+    factor, unit = UNIT_MULTIPLE.get(unit, (1, unit))
+    code = UNIT_CODE[unit]
+    if n is None:
+        amount = "X"
+    else:
+        total = n * factor
+        amount = str(int(total)) if total == int(total) else f"{total:g}"
+    return f"P{code[:-1]}{amount}{code[-1]}" if len(code) == 2 else f"P{amount}{code}"
+
+
+def r_duration(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    """ "two years" P2Y, "the past 18 months" P18M, "an hour" PT1H, "several weeks" PXW."""
+    n = count(m["n"])
+    if n is not None and "and a half" in m[0].lower():
+        n += 0.5
+    return iso_duration(n, m["unit"]), None
+
+
+def r_duration_the(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    return iso_duration(1, m["unit"]), None
+
+
+def r_duration_bare(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    return iso_duration(None, m["unit"]), None
+
+
+def r_earlier_units(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    """ "a year earlier", "the previous year": counted back from the publication date."""
+    unit = m["unit"] or "year"
+    n = number(m["n"]) if m["n"] else 1
+    granularity = Granularity.MONTH if unit.lower().startswith("month") else Granularity.YEAR
+    if anchor is None or n is None:
+        return None, granularity
+    return shift(anchor, -n, unit)
+
+
+def r_ref(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    """ "now", "currently" PRESENT_REF; "recently" PAST_REF; "soon", "the future" FUTURE_REF."""
+    if m["present"]:
+        return "PRESENT_REF", None
+    return ("PAST_REF" if m["past"] else "FUTURE_REF"), None
+
+
+def r_set(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    """Recurrences: "annually" P1Y, "every two weeks" P2W, "every morning" XXXX-XX-XXTMO."""
+    if m["adverb"]:
+        return SET_ADVERBS[m["adverb"].lower()], None
+    unit = (m["unit"] or m["unit2"] or m["unit3"]).lower()
+    unit = unit[:-1] if unit.endswith("s") and unit not in ("centuries",) else unit
+    if unit in PART_CODE:
+        return f"XXXX-XX-XXT{PART_CODE[unit]}", None
+    if unit in WEEKDAYS:
+        return f"XXXX-WXX-{WEEKDAYS[unit] + 1}", None
+    if unit == "weekend":
+        return "XXXX-WXX-WE", None
+    n = count(m["n"]) if m["n"] else 1.0
+    if "other" in m[0].lower().split():
+        n = 2.0
+    return iso_duration(n, unit), None
+
+
+def _day_word(word: str, anchor: date, direction: Direction) -> date:
+    key = word.lower()
+    if key in WEEKDAYS:
+        return weekday_date(WEEKDAYS[key], anchor, direction)
+    return anchor + timedelta(days=DEICTIC_DAYS.get(key, 0))
+
+
+def r_clock(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    """ "8 PM", "15:00 GMT Saturday", "6:40 p.m." on the day named beside it, else the publication day."""
+    if m["word"]:
+        hour, minute = (0, 0) if m["word"].lower() == "midnight" else (12, 0)
+    elif m["ampm"]:
+        hour, minute = int(m["h"]) % 12, int(m["mi"] or 0)
+        if not 1 <= int(m["h"]) <= 12:
+            return SKIP
+        hour += 12 if m["ampm"].lower().startswith("p") else 0
+    else:
+        hour, minute = int(m["h24"]), int(m["mi24"])
+    if anchor is None:
+        return None, Granularity.TIME
+    named = m["day1"] or m["day2"]
+    day = _day_word(named, anchor, direction) if named else anchor
+    zone = "Z" if (m["tz"] or "").upper() in ("UTC", "GMT") else ""
+    return f"{iso_day(day)}T{hour:02d}:{minute:02d}{zone}", Granularity.TIME
+
+
+def r_part_of_day(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    if anchor is None:
+        return None, Granularity.TIME
+    return f"{iso_day(anchor)}T{PART_CODE[m['part'].lower()]}", Granularity.TIME
+
+
 RESOLVERS: dict[str, Resolver] = {
     "iso": r_iso, "mdy_range": r_day_range, "dmy_range": r_day_range, "mdy": r_day, "dmy": r_day,
     "month_year": r_month_year, "month": r_month, "weekday_range": r_weekday_range, "weekday": r_weekday,
     "deictic": r_deictic, "relative_unit": r_relative_unit, "weekend": r_weekend, "ago": r_ago,
-    "in_units": r_in_units, "offset_event": r_offset_event, "year_range": r_year_range, "decade": r_decade,
-    "century": r_century, "season": r_season, "quarter": r_quarter, "year": r_year,
+    "offset_event": r_offset_event, "year_range": r_year_range, "decade": r_decade,
+    "century": r_century, "season": r_season, "quarter": r_quarter, "year": r_year, "duration": r_duration,
+    "duration_the": r_duration_the, "duration_bare": r_duration_bare, "earlier_units": r_earlier_units,
+    "ref": r_ref, "set": r_set, "clock": r_clock, "part_of_day": r_part_of_day,
 }  # fmt: skip

@@ -261,4 +261,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE article_features ADD COLUMN term_weights FLOAT[];
         """,
     ),
+    Migration(
+        6,
+        "timex types",
+        """
+        -- each time expression keeps its TIMEX3 type: DATE, TIME, DURATION ("two years" P2Y) or SET ("annually")
+        ALTER TABLE times ADD COLUMN type TEXT NOT NULL DEFAULT 'DATE';
+        CREATE INDEX times_type ON times (type);
+        """,
+    ),
 )
