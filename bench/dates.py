@@ -25,7 +25,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -198,6 +198,8 @@ def score(
     for doc, system in zip(docs, found, strict=True):
         if dates:
             system = [t for t in system if t.granularity is not None]
+        else:
+            system = [part for t in system for part in timex3_parts(t)]
         gold = [g for g in doc.gold if types is None or g.type in types]
         other = [g for g in doc.gold if types is not None and g.type not in types]
         spans = [(timeml_span(t) if strip else (t.start, t.end), t) for t in system]
@@ -248,6 +250,25 @@ def system_value(t: TimeExpression, dates: bool = False) -> str | None:
     if dates and value and t.granularity is Granularity.TIME:
         return value[:10]
     return value
+
+
+RANGE_JOIN = re.compile(r"\s*(?:-|–|—|\bto\b|\bthrough\b|\buntil\b|\band\b|\bor\b)\s*", re.IGNORECASE)
+
+
+def timex3_parts(t: TimeExpression) -> list[TimeExpression]:
+    """Our expression as TIMEX3 marks it: a range of two named ends ("between 1985 and 1987",
+    "Thursday and Friday") is two expressions, one per end, since TIMEX3 has no range value."""
+    if t.granularity is not Granularity.RANGE or not t.value or "/" not in t.value or "weekend" in t.text.lower():
+        return [t]
+    joins = list(RANGE_JOIN.finditer(t.text))
+    if not joins or not any(ch.isdigit() or ch.isupper() for ch in t.text[joins[-1].end() :]):
+        return [t]
+    cut = joins[-1]
+    first, last = t.value.split("/", 1)
+    return [
+        replace(t, end=t.start + cut.start(), text=t.text[: cut.start()], value=first),
+        replace(t, start=t.start + cut.end(), text=t.text[cut.end() :], value=last),
+    ]
 
 
 def _same(ours: str | None, gold: str | None) -> bool:

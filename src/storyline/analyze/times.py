@@ -33,6 +33,7 @@ from storyline.analyze.times_rules import (
     SKIP,
     WEEKDAYS,
     Direction,
+    iso_duration,
     number,
 )
 from storyline.model import Granularity, TimeExpression, TimexType
@@ -72,7 +73,9 @@ def find_times(doc: Doc, published: datetime | None, article_id: str = "") -> li
     """
     anchor = published.date() if published is not None else None
     found: list[TimeExpression] = []
-    for candidate in _candidates(doc):
+    queue = _candidates(doc)
+    while queue:
+        candidate = queue.pop(0)
         if not _plausible(candidate, doc):
             continue
         direction = None
@@ -80,14 +83,19 @@ def find_times(doc: Doc, published: datetime | None, article_id: str = "") -> li
             direction = _direction(doc, candidate.start, candidate.end, candidate.kind in ("mdy", "dmy"))
         value, granularity = RESOLVERS[candidate.kind](candidate.match, anchor, direction or Direction.NEAREST)
         if (value, granularity) == SKIP:
+            if candidate.kind == "weekday_range":  # "Friday and Thursday": the two days, each on its own
+                inner = PATTERNS["weekday"].finditer(candidate.match.string, candidate.start, candidate.end)
+                queue[:0] = [_Candidate("weekday", m) for m in inner]
             continue
         start, end = candidate.start, candidate.end
         if candidate.kind == "offset_event":
             end = _event_end(doc, candidate)
         kind = _timex_type(candidate.kind, value, granularity)
-        found.append(TimeExpression(article_id, start, end, doc.text[start:end], value, granularity, kind))
-    found = _anchor_offsets(doc, found)
-    found = _attach_days(doc.text, sorted(found, key=lambda t: (t.start, t.end)))
+        text = candidate.match.string  # doc.text is rebuilt from the tokens on every access: read it once
+        found.append(TimeExpression(article_id, start, end, text[start:end], value, granularity, kind))
+    text = doc.text
+    found = _anchor_offsets(doc, text, found)
+    found = _attach_days(text, sorted(found, key=lambda t: (t.start, t.end)))
     return found
 
 
@@ -123,7 +131,8 @@ def _attach_days(text: str, found: list[TimeExpression]) -> list[TimeExpression]
 
 def _candidates(doc: Doc) -> list[_Candidate]:
     """Every pattern's matches, overlaps resolved in favour of the longest (then the earliest)."""
-    every = [_Candidate(kind, m) for kind, pattern in PATTERNS.items() for m in pattern.finditer(doc.text)]
+    text = doc.text
+    every = [_Candidate(kind, m) for kind, pattern in PATTERNS.items() for m in pattern.finditer(text)]
     every.sort(key=lambda c: (-(c.end - c.start), c.start))
     taken: list[_Candidate] = []
     for candidate in every:
@@ -133,10 +142,14 @@ def _candidates(doc: Doc) -> list[_Candidate]:
 
 
 def _plausible(candidate: _Candidate, doc: Doc) -> bool:
-    """Whether a bare number is a year: after a preposition, or a DATE entity that is not money or a count."""
+    """Whether a bare number is a year (after a preposition, or a DATE entity that is not money or a count)
+    and a recurrence word is not just an adjective ("a quarterly dividend" is a dividend, not a set)."""
+    if candidate.kind == "set" and candidate.match["adverb"]:
+        span = doc.char_span(candidate.start, candidate.end)
+        return span is None or span.root.dep_ != "amod"
     if candidate.kind != "year":
         return True
-    m, text = candidate.match, doc.text
+    m, text = candidate.match, candidate.match.string
     if text[max(0, m.start() - 1) : m.start()] in ("$", "#", "£", "€") or re.match(r"\s*(%|percent)", text[m.end() :]):
         return False
     span = doc.char_span(m.start("y"), m.end("y"), alignment_mode="expand")
@@ -250,7 +263,7 @@ def _event_end(doc: Doc, candidate: _Candidate) -> int:
     return candidate.end if event is None else max(candidate.end, event.idx + len(event))
 
 
-def _anchor_offsets(doc: Doc, found: list[TimeExpression]) -> list[TimeExpression]:
+def _anchor_offsets(doc: Doc, text: str, found: list[TimeExpression]) -> list[TimeExpression]:
     """Resolve "N days after/before <event>" from a day named inside the event, else the sentence's day.
 
     "a day after the summit on June 12" is June 13; "pledged on Friday, a day after the summit" is that
@@ -258,9 +271,12 @@ def _anchor_offsets(doc: Doc, found: list[TimeExpression]) -> list[TimeExpressio
     """
     out = []
     for expr in found:
-        m = PATTERNS["offset_event"].match(doc.text, expr.start)
-        if m is None or expr.value is not None or m["dir"].lower() not in ("after", "before"):
+        m = PATTERNS["offset_event"].match(text, expr.start)
+        if m is None or expr.value is not None:
             out.append(expr)
+            continue
+        if m["dir"].lower() not in ("after", "before"):
+            out.append(_offset_duration(expr, m))
             continue
         days = [t for t in found if t is not expr and t.granularity is Granularity.DAY and t.value]
         event = _event_object(doc, m)
@@ -268,8 +284,19 @@ def _anchor_offsets(doc: Doc, found: list[TimeExpression]) -> list[TimeExpressio
         inside = [t for t in days if lo <= t.start and t.end <= hi]
         sentence = _sentence_bounds(doc, expr.start)
         around = [t for t in days if sentence[0] <= t.start < sentence[1] and t not in inside]
-        out.append(replace(expr, value=_offset_value(m, inside, around)))
+        resolved = replace(expr, value=_offset_value(m, inside, around))
+        out.append(resolved if resolved.value is not None else _offset_duration(expr, m))
     return out
+
+
+def _offset_duration(expr: TimeExpression, m: re.Match[str]) -> TimeExpression:
+    """ "three days later" with no day to count from: the amount of time it gives ("three days", P3D)."""
+    n = number(m["n"]) if m["n"].lower() != "the" else None
+    if n is None:
+        return expr
+    end = m.end("unit")
+    value = iso_duration(n, m["unit"])
+    return TimeExpression(expr.article_id, expr.start, end, m.string[expr.start : end], value, None, TimexType.DURATION)
 
 
 def _offset_value(m: re.Match[str], inside: list[TimeExpression], around: list[TimeExpression]) -> str | None:

@@ -52,7 +52,7 @@ _FULL_MONTH = "January|February|March|April|May|June|July|August|September|Octob
 _ABBR_MONTH = r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
 MONTH = rf"(?:{_FULL_MONTH}|{_ABBR_MONTH})"
 DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?!\d|:|\.\d|%|,\d)"
-YEAR = r"(?:1[6-9]\d\d|20\d\d|21\d\d)(?![\d,]\d)"
+YEAR = r"(?:1[6-9]\d\d|20\d\d|21\d\d)(?![\d,]\d|\.\d)"
 WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 PART = r"(?:morning|afternoon|evening|night)"
 NUM = r"(?:\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a\s+couple\s+of|several|a\s+few)"
@@ -62,7 +62,7 @@ _COUNT_WORDS = (
 )
 # A count in a duration: "18", "2.5", "two", "twenty-four", "a", "a couple of", "several" (vague: X).
 COUNT = (
-    rf"(?:\d{{1,3}}(?:\.\d+)?|(?:{_COUNT_WORDS})(?:-(?:one|two|three|four|five|six|seven|eight|nine))?"
+    rf"(?:\d{{1,3}}(?:\.\d+)?|(?:{_COUNT_WORDS})(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine)(?![\w-]))?"
     r"|a\s+(?:couple\s+of|few|dozen|hundred|single)|couple\s+of|several|a|an|few|many|some|single)"
 )
 DUR_UNIT = r"(?:second|minute|hour|day|week|fortnight|month|quarter|year|decade|century|centuries)"
@@ -98,8 +98,8 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         r"|(?:earlier|later)\s+in\s+the\s+day|the\s+(?:morning|afternoon|evening)))"
     ),
     "relative_unit": _p(
-        r"(?i:(?P<rel>(?:earlier|later)\s+this|this\s+past|this|last|next|coming|the\s+coming)"
-        r"\s+(?P<unit>week(?:end)?|month|year|quarter|decade|century|spring|summer|autumn|fall|winter))"
+        r"(?i:(?P<rel>(?:earlier|later)\s+this|this\s+past|this|last|next|coming|the\s+coming|(?:the\s+)?current)"
+        r"\s+(?:fiscal\s+)?(?P<unit>week(?:end)?|month|year|quarter|decade|century|spring|summer|autumn|fall|winter))"
     ),
     "weekend": _p(r"(?i:the\s+weekend)"),
     "ago": _p(rf"(?i:(?P<n>{NUM})\s+(?P<unit>{UNIT})\s+(?P<dir>ago|from\s+now|hence))"),
@@ -154,8 +154,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         rf"(?<![\w-])(?i:(?P<adverb>annually|yearly|weekly|monthly|quarterly|hourly|nightly|biweekly)"
         rf"|(?:every|each)\s+(?:other\s+)?(?:(?P<n>{COUNT})\s+)?(?P<unit>{DUR_UNIT}|morning|afternoon|evening"
         rf"|night|weekend|{WEEKDAY.replace('?:', '')})s?"
-        rf"|(?:once|twice|thrice|(?:{NUM}|\d+)\s+times)\s+(?:a|an|per|each|every)\s+(?P<unit2>{DUR_UNIT})"
-        rf"|(?<=\d\s)(?:a|per)\s+(?P<unit3>year|month|week|day))(?![\w-])"
+        rf"|(?:once|twice|thrice|(?:{NUM}|\d+)\s+times)\s+(?:a|an|per|each|every)\s+(?P<unit2>{DUR_UNIT}))(?![\w-])"
     ),
     "clock": re.compile(
         rf"(?<![\w:.-])(?i:(?:(?P<day1>{WEEKDAY}|today|tonight|yesterday|tomorrow),?\s+(?:at\s+)?)?"
@@ -220,16 +219,24 @@ def month_of(month: int, anchor: date, direction: Direction) -> tuple[int, int]:
     return chosen.year, chosen.month
 
 
+TENSE_SLACK_DAYS = 30  # a day this far on the wrong side of the publication date for its tense is another year's
+
+
 def day_of(month: int, day: int, anchor: date, direction: Direction) -> date | None:
     """The date of "June 12" without a year, seen from ``anchor`` in ``direction``.
 
     News style (AP) gives the year only when it is not the current one, so the publication year wins,
-    unless that date is over half a year away and the neighbouring year's, consistent with the tense,
-    is nearer ("Dec. 28" in early January is last year's).
+    unless the tense puts it over a month on the wrong side of the publication date ("set a record on
+    Aug. 6" written in February is last August), or that date is over half a year away and the
+    neighbouring year's, consistent with the tense, is nearer ("Dec. 28" in early January is last year's).
     """
     current = _ymd(anchor.year, month, day)
     if current is None:
         return None
+    if direction is Direction.PAST and (current - anchor).days > TENSE_SLACK_DAYS:
+        return _ymd(anchor.year - 1, month, day) or current  # "set a record on Aug. 6", written in February
+    if direction is Direction.FUTURE and (anchor - current).days > TENSE_SLACK_DAYS:
+        return _ymd(anchor.year + 1, month, day) or current  # "takes effect June 1", written in October
     if abs((current - anchor).days) <= 183:
         return current
     other = _ymd(anchor.year + (1 if current < anchor else -1), month, day)
@@ -347,6 +354,8 @@ def r_weekday_range(m: re.Match[str], anchor: date | None, direction: Direction)
         return None, Granularity.RANGE
     first = _weekday(m["w1"], None, anchor, direction)
     last = first + timedelta(days=(WEEKDAYS[m["w2"].lower()] - first.weekday()) % 7)
+    if re.search(r"(?i)\s(?:and|or)\s", m[0]) and (last - first).days > 2:
+        return SKIP  # "Friday and Thursday" are two days, not a week-long range
     return f"{iso_day(first)}/{iso_day(last)}", Granularity.RANGE
 
 
@@ -364,9 +373,7 @@ def r_deictic(m: re.Match[str], anchor: date | None, direction: Direction) -> Re
         return f"{iso_day(first)}/{iso_day(first + timedelta(days=1))}", Granularity.RANGE
     words = word.split()
     part = "NI" if word in ("tonight", "last night") else PART_CODE.get(words[-1]) if len(words) == 2 else None
-    if part and words[0] in ("the", "earlier", "later"):
-        part = None  # "later in the day"
-    day_word = "last night" if word == "last night" else words[0] if part else word
+    day_word = "last night" if word == "last night" else words[0] if part and words[0] != "the" else word
     if anchor is None:
         return None, (Granularity.TIME if part else Granularity.DAY)
     day = iso_day(anchor + timedelta(days=DEICTIC_DAYS.get(day_word, 0)))
@@ -391,7 +398,7 @@ def r_weekend(m: re.Match[str], anchor: date | None, direction: Direction) -> Re
 
 
 RELATIVE_STEP = {"this": 0, "earlier this": 0, "later this": 0, "last": -1, "this past": -1, "next": 1,
-                 "coming": 1, "the coming": 1}  # fmt: skip
+                 "coming": 1, "the coming": 1, "current": 0, "the current": 0}  # fmt: skip
 UNIT_GRANULARITY = {"week": Granularity.WEEK, "month": Granularity.MONTH, "year": Granularity.YEAR,
                     "quarter": Granularity.QUARTER, "decade": Granularity.DECADE,
                     "century": Granularity.CENTURY, "weekend": Granularity.RANGE}  # fmt: skip
@@ -422,7 +429,9 @@ def r_ago(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolv
     """ "two days ago", "three years from now"."""
     n, unit = number(m["n"]), m["unit"]
     granularity = shift(date(2000, 1, 1), 0, unit)[1]
-    if anchor is None or n is None:
+    if n is None:  # "several years ago", "a few weeks from now"
+        return ("PAST_REF" if m["dir"].lower() == "ago" else "FUTURE_REF"), None
+    if anchor is None:
         return None, granularity
     n = n if m["dir"].lower() != "ago" else -n
     if unit.lower().startswith("week"):  # "a week ago" is a day: the same weekday a week back
@@ -472,8 +481,12 @@ def r_quarter(m: re.Match[str], anchor: date | None, direction: Direction) -> Re
         return f"{m['y']}-Q{quarter}", Granularity.QUARTER
     if anchor is None:
         return None, Granularity.QUARTER
-    mids = [date(anchor.year + k, 3 * quarter - 1, 15) for k in (-1, 0, 1)]
-    return f"{pick(mids, anchor, direction).year}-Q{quarter}", Granularity.QUARTER
+    # a quarter is reported on once it ends, so a bare "third quarter" is this year's, also in a future
+    # clause ("expects to report for the third quarter" in October); only a past clause about a quarter
+    # that has not begun yet means last year's
+    begun = date(anchor.year, 3 * quarter - 2, 1) <= anchor
+    year = anchor.year - 1 if direction is Direction.PAST and not begun else anchor.year
+    return f"{year}-Q{quarter}", Granularity.QUARTER
 
 
 def r_year(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
@@ -497,8 +510,8 @@ def count(text: str) -> float | None:
         return None
     if re.fullmatch(r"\d+(?:\.\d+)?", key):
         return float(key)
-    if "-" in key:
-        tens, _, ones = key.partition("-")
+    if re.fullmatch(r"[a-z]+[- ][a-z]+", key) and not key.startswith(("a ", "couple")):
+        tens, ones = re.split(r"[- ]", key)
         a, b = NUMBERS.get(tens), NUMBERS.get(ones)
         return float(a + b) if a is not None and b is not None else None
     found = NUMBERS.get(key)
@@ -556,7 +569,7 @@ def r_set(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolv
     """Recurrences: "annually" P1Y, "every two weeks" P2W, "every morning" XXXX-XX-XXTMO."""
     if m["adverb"]:
         return SET_ADVERBS[m["adverb"].lower()], None
-    unit = (m["unit"] or m["unit2"] or m["unit3"]).lower()
+    unit = (m["unit"] or m["unit2"]).lower()
     unit = unit[:-1] if unit.endswith("s") and unit not in ("centuries",) else unit
     if unit in PART_CODE:
         return f"XXXX-XX-XXT{PART_CODE[unit]}", None
