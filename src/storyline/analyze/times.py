@@ -95,8 +95,42 @@ def find_times(doc: Doc, published: datetime | None, article_id: str = "") -> li
         found.append(TimeExpression(article_id, start, end, text[start:end], value, granularity, kind))
     text = doc.text
     found = _anchor_offsets(doc, text, found)
-    found = _attach_days(text, sorted(found, key=lambda t: (t.start, t.end)))
+    found = _year_earlier(found)
+    found = _attach_days(doc, text, sorted(found, key=lambda t: (t.start, t.end)))
     return found
+
+
+YEAR_EARLIER = re.compile(r"(?i)^(?:from\s+|than\s+)?(?:a\s+year\s+(?:earlier|ago|before)|(?:the\s+)?(?:comparable\s+)?year-(?:earlier|ago)\b.*)$")
+THE_QUARTER = re.compile(r"(?i)^(?:during\s+|in\s+|for\s+)?the\s+(?:latest\s+|most\s+recent\s+)?(?:fiscal\s+)?quarter$")
+QUARTER_VALUE = re.compile(r"^(\d{4})-Q(\d)$")
+CONTEXT_CHARS = 600  # how far back a quarter named in the text sets the period of "a year earlier"
+
+
+def _year_earlier(found: list[TimeExpression]) -> list[TimeExpression]:
+    """ "Profit rose to $5 million from $4 million a year earlier": the same period a year before.
+
+    In a report on a quarter ("the third quarter" resolved to 1989-Q3), "a year earlier", "a year ago" and
+    "the year-earlier period" mean that quarter of the year before (1988-Q3), not the whole year, and
+    "the quarter" is that quarter again.
+    """
+    out = list(found)
+    for i, expr in enumerate(out):
+        earlier, same = YEAR_EARLIER.match(expr.text), THE_QUARTER.match(expr.text)
+        if not (earlier or same):
+            continue
+        before = [t for t in out[:i] if t.value and QUARTER_VALUE.match(t.value) and expr.start - t.end < CONTEXT_CHARS]
+        if before:
+            m = QUARTER_VALUE.match(str(before[-1].value))
+            assert m is not None
+            value = f"{int(m[1]) - 1}-Q{m[2]}" if earlier else str(before[-1].value)
+            out[i] = replace(expr, value=value, granularity=Granularity.QUARTER)
+    return out
+
+
+def _clock_day_text(text: str) -> str:
+    """The day named in a clock expression ("Saturday" in "15:00 GMT Saturday"), or ""."""
+    m = PATTERNS["clock"].fullmatch(text)
+    return (m["day1"] or m["day2"] or "") if m else ""
 
 
 def _timex_type(kind: str, value: str | None, granularity: Granularity | None) -> TimexType:
@@ -107,19 +141,25 @@ def _timex_type(kind: str, value: str | None, granularity: Granularity | None) -
     return TimexType.TIME if granularity is Granularity.TIME else TimexType.DATE
 
 
-def _attach_days(text: str, found: list[TimeExpression]) -> list[TimeExpression]:
+def _attach_days(doc: Doc, text: str, found: list[TimeExpression]) -> list[TimeExpression]:
     """Read a time or weekday with the date written beside it.
 
-    "at 3 p.m. on June 12" is 15:00 that day (not the publication day's), and in "on Aug. 14, a Monday"
-    the weekday is that same day, not the next Monday.
+    A clock time without its own day ("at 3 p.m. on June 12", "flew Tuesday ... at 18:00 UTC") is on the
+    nearest day named in its sentence, not the publication day; in "on Aug. 14, a Monday" the weekday is
+    that same day, not the next Monday.
     """
     out = list(found)
     for i, expr in enumerate(out):
-        if i + 1 < len(out) and expr.type is TimexType.TIME and expr.value and re.fullmatch(r"[^T]+T\d\d:\d\dZ?", expr.value):
-            nxt = out[i + 1]
-            gap = text[expr.end : nxt.start]
-            if nxt.granularity is Granularity.DAY and nxt.value and re.fullmatch(r",?\s*(?:on\s+)?", gap):
-                out[i] = replace(expr, value=nxt.value + expr.value[10:])
+        if expr.type is TimexType.TIME and expr.value and re.fullmatch(r"[^T]+T\d\d:\d\dZ?", expr.value):
+            lo, hi = _sentence_bounds(doc, expr.start)
+            days = [t for t in out if t.granularity is Granularity.DAY and t.value and lo <= t.start < hi]
+            # "at 10 a.m. on Saturday" even when the parser ends the sentence after "a.m."
+            beside = [t for t in out[i + 1 : i + 2] if re.fullmatch(r",?\s*(?:on\s+)?", text[expr.end : t.start])]
+            days = [t for t in beside if t.granularity is Granularity.DAY and t.value] or days
+            if not _clock_day_text(expr.text):
+                if days:
+                    near = min(days, key=lambda t: min(abs(t.start - expr.end), abs(expr.start - t.end)))
+                    out[i] = replace(expr, value=str(near.value) + expr.value[10:])
         if i > 0 and expr.granularity is Granularity.DAY and expr.text.strip().lower() in WEEKDAYS:
             before = out[i - 1]
             if before.granularity is Granularity.DAY and before.value and re.fullmatch(r",\s*(?:a\s+)?", text[before.end : expr.start]):

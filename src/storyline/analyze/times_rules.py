@@ -98,7 +98,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         r"|(?:earlier|later)\s+in\s+the\s+day|the\s+(?:morning|afternoon|evening)))"
     ),
     "relative_unit": _p(
-        r"(?i:(?P<rel>(?:earlier|later)\s+this|this\s+past|this|last|next|coming|the\s+coming|(?:the\s+)?current)"
+        r"(?i:(?P<rel>(?:earlier|later)\s+this|this\s+past|this|(?:the\s+)?last|next|coming|the\s+coming|(?:the\s+)?current)"
         r"\s+(?:fiscal\s+)?(?P<unit>week(?:end)?|month|year|quarter|decade|century|spring|summer|autumn|fall|winter))"
     ),
     "weekend": _p(r"(?i:the\s+weekend)"),
@@ -128,10 +128,10 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         r"|up\s+to|only|just)\s+(?!the\s))?(?:the\s+|a\s+|an\s+)?(?:(?P<rel>past|last|next|first|coming|previous|latest|final"
         r"|following|remaining|initial|same|year-earlier|prior|recent)\s+)?"
         rf"(?P<n>{COUNT})(?:\s+and\s+a\s+half)?[\s-]+(?P<unit>{DUR_UNIT})s?)(?![\w-])"
-        r"(?!\s*-?\s*old)(?!\s+(?i:ago|from\s+now|hence|earlier|later|old|of\s+age))"
+        r"(?!\s*-?\s*old)(?!\s+(?i:ago|from\s+now|hence|earlier|later|old|of\s+age))(?<!(?i:a\ssecond))"
     ),
-    "duration_the": re.compile(  # "the past week", "the last year": a duration of one unit
-        rf"(?<![\w-])(?i:the\s+(?P<rel>past|last|next)\s+(?P<unit>{DUR_UNIT}))(?![\w-])"
+    "duration_the": re.compile(  # "the past week": a duration of one unit ("the last week" is last week)
+        rf"(?<![\w-])(?i:the\s+(?P<rel>past)\s+(?P<unit>{DUR_UNIT}))(?![\w-])"
     ),
     "duration_bare": re.compile(  # "for years", "in months", "over decades": vague
         r"(?i:(?<=for )|(?<=in )|(?<=over )|(?<=within )|(?<=after )|(?<=took )|(?<=takes )|(?<=take ))"
@@ -141,6 +141,11 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "earlier_units": re.compile(  # "a year earlier", "two months earlier": back from the publication date
         rf"(?<![\w-])(?i:(?P<n>{NUM})\s+(?P<unit>(?:month|year)s?)\s+earlier|the\s+(?:previous|prior)\s+(?P<unit2>year)"
         r"|the\s+year\s+(?:before|previous))(?![\w-])"
+    ),
+    "period": re.compile(  # "the latest quarter", "the year-earlier period", "a year earlier": see times.py
+        r"(?<![\w-])(?i:(?:the\s+)?(?:(?P<ago>year-earlier|year-ago|comparable\s+year-ago)\s+(?:fiscal\s+)?"
+        r"(?:period|quarter|results)?|(?P<latest>latest|most\s+recent)\s+(?:fiscal\s+)?(?:quarter|period)"
+        r"|(?<=the\s)quarter(?=\s+(?:ended|ending)\b)))(?![\w-])"
     ),
     "ref": re.compile(
         r"(?<![\w-])(?i:(?P<present>(?:right\s+|just\s+|until\s+|by\s+)?now|currently|current|at\s+present|presently"
@@ -398,7 +403,7 @@ def r_weekend(m: re.Match[str], anchor: date | None, direction: Direction) -> Re
 
 
 RELATIVE_STEP = {"this": 0, "earlier this": 0, "later this": 0, "last": -1, "this past": -1, "next": 1,
-                 "coming": 1, "the coming": 1, "current": 0, "the current": 0}  # fmt: skip
+                 "coming": 1, "the coming": 1, "current": 0, "the current": 0, "the last": -1}  # fmt: skip
 UNIT_GRANULARITY = {"week": Granularity.WEEK, "month": Granularity.MONTH, "year": Granularity.YEAR,
                     "quarter": Granularity.QUARTER, "decade": Granularity.DECADE,
                     "century": Granularity.CENTURY, "weekend": Granularity.RANGE}  # fmt: skip
@@ -615,6 +620,22 @@ def r_part_of_day(m: re.Match[str], anchor: date | None, direction: Direction) -
     return f"{iso_day(anchor)}T{PART_CODE[m['part'].lower()]}", Granularity.TIME
 
 
+def _last_quarter(anchor: date) -> str:
+    """The last quarter that has ended by ``anchor`` (the one an earnings report is about)."""
+    year, month = add_months(anchor.year, anchor.month, -3)
+    return f"{year}-Q{(month - 1) // 3 + 1}"
+
+
+def r_period(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    """A reported period: "the latest quarter" is the last one ended; "the year-earlier period" the same
+    period a year before (made exact from the quarter the text last named, in ``times.py``)."""
+    if anchor is None:
+        return None, Granularity.QUARTER
+    if m["ago"]:
+        return str(anchor.year - 1), Granularity.YEAR
+    return _last_quarter(anchor), Granularity.QUARTER
+
+
 RESOLVERS: dict[str, Resolver] = {
     "iso": r_iso, "mdy_range": r_day_range, "dmy_range": r_day_range, "mdy": r_day, "dmy": r_day,
     "month_year": r_month_year, "month": r_month, "weekday_range": r_weekday_range, "weekday": r_weekday,
@@ -622,5 +643,5 @@ RESOLVERS: dict[str, Resolver] = {
     "offset_event": r_offset_event, "year_range": r_year_range, "decade": r_decade,
     "century": r_century, "season": r_season, "quarter": r_quarter, "year": r_year, "duration": r_duration,
     "duration_the": r_duration_the, "duration_bare": r_duration_bare, "earlier_units": r_earlier_units,
-    "ref": r_ref, "set": r_set, "clock": r_clock, "part_of_day": r_part_of_day,
+    "ref": r_ref, "set": r_set, "period": r_period, "clock": r_clock, "part_of_day": r_part_of_day,
 }  # fmt: skip
