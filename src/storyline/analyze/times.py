@@ -101,7 +101,7 @@ def find_times(doc: Doc, published: datetime | None, article_id: str = "") -> li
 
 
 YEAR_EARLIER = re.compile(r"(?i)^(?:from\s+|than\s+)?(?:a\s+year\s+(?:earlier|ago|before)|(?:the\s+)?(?:comparable\s+)?year-(?:earlier|ago)\b.*)$")
-THE_QUARTER = re.compile(r"(?i)^(?:during\s+|in\s+|for\s+)?the\s+(?:latest\s+|most\s+recent\s+)?(?:fiscal\s+)?quarter$")
+THE_QUARTER = re.compile(r"(?i)^quarter$")  # "the quarter ended Sept. 30" (the article's quarter)
 QUARTER_VALUE = re.compile(r"^(\d{4})-Q(\d)$")
 CONTEXT_CHARS = 600  # how far back a quarter named in the text sets the period of "a year earlier"
 
@@ -118,7 +118,11 @@ def _year_earlier(found: list[TimeExpression]) -> list[TimeExpression]:
         earlier, same = YEAR_EARLIER.match(expr.text), THE_QUARTER.match(expr.text)
         if not (earlier or same):
             continue
-        before = [t for t in out[:i] if t.value and QUARTER_VALUE.match(t.value) and expr.start - t.end < CONTEXT_CHARS]
+        before = [
+            t
+            for t in found[:i]  # the quarters the text names, not those this pass derived
+            if t.value and QUARTER_VALUE.match(t.value) and expr.start - t.end < CONTEXT_CHARS
+        ]
         if before:
             m = QUARTER_VALUE.match(str(before[-1].value))
             assert m is not None
@@ -184,6 +188,8 @@ def _candidates(doc: Doc) -> list[_Candidate]:
 def _plausible(candidate: _Candidate, doc: Doc) -> bool:
     """Whether a bare number is a year (after a preposition, or a DATE entity that is not money or a count)
     and a recurrence word is not just an adjective ("a quarterly dividend" is a dividend, not a set)."""
+    if candidate.kind == "duration" and not _a_duration(candidate.match):
+        return False
     if candidate.kind == "set" and candidate.match["adverb"]:
         span = doc.char_span(candidate.start, candidate.end)
         return span is None or span.root.dep_ != "amod"
@@ -199,6 +205,21 @@ def _plausible(candidate: _Candidate, doc: Doc) -> bool:
     if labels & NOT_YEAR_LABELS:
         return False
     return "DATE" in labels or (span is not None and not doc.has_annotation("ENT_IOB"))
+
+
+RATE_BEFORE = re.compile(r"(?:\d|million|billion|thousand|cents?|percent|%)\s+$", re.IGNORECASE)
+
+
+def _a_duration(m: re.Match[str]) -> bool:
+    """Not a rate ("$500 million a year") nor a fraction ("three-quarters of", "a quarter of the market")."""
+    text = m.string
+    if m["n"].lower() in ("a", "an") and RATE_BEFORE.search(text[max(0, m.start() - 12) : m.start()]):
+        return False
+    if m["unit"].lower().startswith("quarter") and (
+        re.match(r"\s+of\b", text[m.end() :]) or "-" in m[0] or re.match(r"(?i)(?:about\s+|more\s+than\s+)?a\s", m[0])
+    ):
+        return False
+    return True
 
 
 # -- direction from the parse ------------------------------------------------------------------------

@@ -119,7 +119,8 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         + "))?"
     ),
     "quarter": _p(
-        rf"(?i:(?:the\s+)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+quarter)(?:\s+of)?(?:\s+(?P<y>{YEAR}))?"
+        rf"(?i:(?:the\s+)?(?:(?P<y0>{YEAR})\s+)?(?:fiscal[\s-]+)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+quarter)"
+        rf"(?:\s+of)?(?:\s+(?P<y>{YEAR}))?"
     ),
     "year": _p(rf"(?P<y>{YEAR})"),
     # -- durations, sets, times of day and references to the present, past and future (TIMEX3) ------
@@ -482,8 +483,8 @@ def r_season(m: re.Match[str], anchor: date | None, direction: Direction) -> Res
 
 def r_quarter(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
     quarter = ORDINALS[m["q"].lower()]
-    if m["y"]:
-        return f"{m['y']}-Q{quarter}", Granularity.QUARTER
+    if m["y"] or m["y0"]:
+        return f"{m['y'] or m['y0']}-Q{quarter}", Granularity.QUARTER
     if anchor is None:
         return None, Granularity.QUARTER
     # a quarter is reported on once it ends, so a bare "third quarter" is this year's, also in a future
