@@ -271,8 +271,28 @@ def timex3_parts(t: TimeExpression) -> list[TimeExpression]:
     ]
 
 
+ISO_DURATION = re.compile(
+    r"^P(?:([\d.]+)Y)?(?:([\d.]+)M)?(?:([\d.]+)W)?(?:([\d.]+)D)?(?:T(?:([\d.]+)H)?(?:([\d.]+)M)?(?:([\d.]+)S)?)?$"
+)
+
+
+def _duration_key(value: str) -> tuple[float, float, float] | None:
+    """An ISO 8601 duration as (months, days, seconds), so that P2.5Y and P2Y6M compare equal."""
+    m = ISO_DURATION.match(value)
+    if m is None or value in ("P", "PT"):
+        return None
+    y, mo, w, d, h, mi, sec = (float(g) if g else 0.0 for g in m.groups())
+    return (y * 12 + mo, w * 7 + d, h * 3600 + mi * 60 + sec)
+
+
 def _same(ours: str | None, gold: str | None) -> bool:
-    return ours is not None and ours == gold
+    """Equal values, or ISO 8601 durations of the same length written differently (P2.5Y, P2Y6M)."""
+    if ours is None or gold is None:
+        return False
+    if ours == gold:
+        return True
+    a, b = _duration_key(ours), _duration_key(gold)
+    return a is not None and a == b
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -398,7 +418,8 @@ def record(body: list[str], seconds: float) -> None:
             "overlap them.",
             "- Scorer (issue 14): value F1 aligns expressions one to one (one of ours gives its value to one gold "
             "expression, as TempEval-3's scorer does) and compares TIMEX3 spellings of the same value (TimeML's "
-            "decade P1E = P10Y, quarter P1Q = P3M; our weekend range = YYYY-Www-WE). 'previous scorer' is the "
+            "decade P1E = P10Y, quarter P1Q = P3M, P2.5Y = P2Y6M; our weekend range = YYYY-Www-WE; our range of two "
+            "named ends = two TIMEX3s, one per end). 'previous scorer' is the "
             "old count (any overlapping expression, exact strings) for the same output. Type accuracy = share of "
             "relaxed matches whose TIMEX3 type (DATE, TIME, DURATION, SET) we gave too.",
             "- Demo gold annotates dates only (a part of day at its day): its row leaves out our durations, sets "

@@ -101,7 +101,6 @@ def find_times(doc: Doc, published: datetime | None, article_id: str = "") -> li
 
 
 YEAR_EARLIER = re.compile(r"(?i)^(?:from\s+|than\s+)?(?:a\s+year\s+(?:earlier|ago|before)|(?:the\s+)?(?:comparable\s+)?year-(?:earlier|ago)\b.*)$")
-THE_QUARTER = re.compile(r"(?i)^quarter$")  # "the quarter ended Sept. 30" (the article's quarter)
 QUARTER_VALUE = re.compile(r"^(\d{4})-Q(\d)$")
 CONTEXT_CHARS = 600  # how far back a quarter named in the text sets the period of "a year earlier"
 
@@ -110,13 +109,11 @@ def _year_earlier(found: list[TimeExpression]) -> list[TimeExpression]:
     """ "Profit rose to $5 million from $4 million a year earlier": the same period a year before.
 
     In a report on a quarter ("the third quarter" resolved to 1989-Q3), "a year earlier", "a year ago" and
-    "the year-earlier period" mean that quarter of the year before (1988-Q3), not the whole year, and
-    "the quarter" is that quarter again.
+    "the year-earlier period" mean that quarter of the year before (1988-Q3), not the whole year.
     """
     out = list(found)
     for i, expr in enumerate(out):
-        earlier, same = YEAR_EARLIER.match(expr.text), THE_QUARTER.match(expr.text)
-        if not (earlier or same):
+        if not YEAR_EARLIER.match(expr.text):
             continue
         before = [
             t
@@ -126,8 +123,7 @@ def _year_earlier(found: list[TimeExpression]) -> list[TimeExpression]:
         if before:
             m = QUARTER_VALUE.match(str(before[-1].value))
             assert m is not None
-            value = f"{int(m[1]) - 1}-Q{m[2]}" if earlier else str(before[-1].value)
-            out[i] = replace(expr, value=value, granularity=Granularity.QUARTER)
+            out[i] = replace(expr, value=f"{int(m[1]) - 1}-Q{m[2]}", granularity=Granularity.QUARTER)
     return out
 
 

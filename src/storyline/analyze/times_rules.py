@@ -128,11 +128,12 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         r"(?<![\w-])(?i:(?:(?:at\s+least|about|nearly|almost|around|roughly|some|more\s+than|less\s+than|over|under"
         r"|up\s+to|only|just)\s+(?!the\s))?(?:the\s+|a\s+|an\s+)?(?:(?P<rel>past|last|next|first|coming|previous|latest|final"
         r"|following|remaining|initial|same|year-earlier|prior|recent)\s+)?"
-        rf"(?P<n>{COUNT})(?:\s+and\s+a\s+half)?[\s-]+(?P<unit>{DUR_UNIT})s?)(?![\w-])"
+        rf"(?P<n>{COUNT})(?P<half>\s+1/2|½)?(?:\s+and\s+a\s+half)?[\s-]+(?P<unit>{DUR_UNIT})s?(?:\s+and\s+a\s+half)?)(?![\w-])"
         r"(?!\s*-?\s*old)(?!\s+(?i:ago|from\s+now|hence|earlier|later|old|of\s+age))(?<!(?i:a\ssecond))"
     ),
-    "duration_the": re.compile(  # "the past week": a duration of one unit ("the last week" is last week)
-        rf"(?<![\w-])(?i:the\s+(?P<rel>past)\s+(?P<unit>{DUR_UNIT}))(?![\w-])"
+    "duration_the": re.compile(  # "the past week", "the year ended March 31": one unit ("the last week" is a date)
+        rf"(?<![\w-])(?i:the\s+(?P<rel>past)\s+(?P<unit>{DUR_UNIT})"
+        r"|the\s+(?:fiscal\s+)?(?P<unit2>year|quarter|month|week)(?=\s+(?:ended|ending)\b))(?![\w-])"
     ),
     "duration_bare": re.compile(  # "for years", "in months", "over decades": vague
         r"(?i:(?<=for )|(?<=in )|(?<=over )|(?<=within )|(?<=after )|(?<=took )|(?<=takes )|(?<=take ))"
@@ -146,7 +147,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "period": re.compile(  # "the latest quarter", "the year-earlier period", "a year earlier": see times.py
         r"(?<![\w-])(?i:(?:the\s+)?(?:(?P<ago>year-earlier|year-ago|comparable\s+year-ago)\s+(?:fiscal\s+)?"
         r"(?:period|quarter|results)?|(?P<latest>latest|most\s+recent)\s+(?:fiscal\s+)?(?:quarter|period)"
-        r"|(?<=the\s)quarter(?=\s+(?:ended|ending)\b)))(?![\w-])"
+        r"|(?P<full>(?<=for\s)the\s+year(?!\s+(?:ended|ending|to|before|after|earlier|ago|of)\b)|the\s+full\s+year)))(?![\w-])"
     ),
     "ref": re.compile(
         r"(?<![\w-])(?i:(?P<present>(?:right\s+|just\s+|until\s+|by\s+)?now|currently|current|at\s+present|presently"
@@ -422,13 +423,28 @@ def r_relative_unit(m: re.Match[str], anchor: date | None, direction: Direction)
     if unit == "weekend":
         return _weekend(anchor, rel, direction)
     if unit in SEASONS:
-        return f"{anchor.year + step}-{SEASONS[unit]}", granularity
+        return f"{_season_year(unit, step, anchor)}-{SEASONS[unit]}", granularity
     if unit == "quarter":
         year, month = add_months(anchor.year, anchor.month, 3 * step)
         return f"{year}-Q{(month - 1) // 3 + 1}", granularity
     if unit == "century":
         return str(anchor.year // 100 + step), granularity
     return shift(anchor, step, unit)
+
+
+SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
+
+
+def _season_year(season: str, step: int, anchor: date) -> int:
+    """The year of "last summer" (the latest summer over by ``anchor``: in October, this year's), "next
+    summer" (the next one not begun yet) or "this summer"."""
+    start = date(anchor.year, SEASON_START[SEASONS[season.lower()]], 1)
+    if step < 0:
+        year, month = add_months(start.year, start.month, 3)
+        return anchor.year if date(year, month, 1) <= anchor else anchor.year - 1
+    if step > 0:
+        return anchor.year if start > anchor else anchor.year + 1
+    return anchor.year
 
 
 def r_ago(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
@@ -478,7 +494,7 @@ def r_season(m: re.Match[str], anchor: date | None, direction: Direction) -> Res
     if anchor is None:
         return None, Granularity.SEASON
     step = {"last": -1, "next": 1}.get(rel, 0)
-    return f"{anchor.year + step}-{code}", Granularity.SEASON
+    return f"{_season_year(m['s'], step, anchor)}-{code}", Granularity.SEASON
 
 
 def r_quarter(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
@@ -504,6 +520,7 @@ UNIT_CODE = {"second": "TS", "minute": "TM", "hour": "TH", "day": "D", "week": "
 # Units ISO 8601 lacks, as multiples of one it has: a fortnight is 2 weeks, a quarter 3 months.
 UNIT_MULTIPLE = {"fortnight": (2, "week"), "quarter": (3, "month"), "decade": (10, "year"),
                  "century": (100, "year"), "centuries": (100, "year")}  # fmt: skip
+HALF = {"Y": (6, "M"), "M": (15, "D"), "D": (12, "TH"), "TH": (30, "TM"), "TM": (30, "TS")}
 VAGUE = frozenset({"several", "a few", "few", "many", "some"})
 SET_ADVERBS = {"annually": "P1Y", "yearly": "P1Y", "weekly": "P1W", "biweekly": "P2W", "monthly": "P1M",
                "quarterly": "P3M", "hourly": "PT1H", "nightly": "XXXX-XX-XXTNI"}  # fmt: skip
@@ -534,20 +551,27 @@ def iso_duration(n: float | None, unit: str) -> str:
         amount = "X"
     else:
         total = n * factor
-        amount = str(int(total)) if total == int(total) else f"{total:g}"
+        whole = int(total)
+        if total - whole == 0.5 and code in HALF:  # "2 1/2 years" P2Y6M, "an hour and a half" PT1H30M
+            half, half_code = HALF[code]
+            if code == "D":
+                return f"P{whole}DT12H" if whole else "PT12H"
+            prefix = "PT" if code.startswith("T") or half_code.startswith("T") else "P"
+            return f"{prefix}{whole}{code[-1]}{half}{half_code[-1]}" if whole else f"{prefix}{half}{half_code[-1]}"
+        amount = str(whole) if total == whole else f"{total:g}"
     return f"P{code[:-1]}{amount}{code[-1]}" if len(code) == 2 else f"P{amount}{code}"
 
 
 def r_duration(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
     """ "two years" P2Y, "the past 18 months" P18M, "an hour" PT1H, "several weeks" PXW."""
     n = count(m["n"])
-    if n is not None and "and a half" in m[0].lower():
+    if n is not None and ("and a half" in m[0].lower() or m["half"]):
         n += 0.5
     return iso_duration(n, m["unit"]), None
 
 
 def r_duration_the(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
-    return iso_duration(1, m["unit"]), None
+    return iso_duration(1, m["unit"] or m["unit2"]), None
 
 
 def r_duration_bare(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
@@ -629,11 +653,14 @@ def _last_quarter(anchor: date) -> str:
 
 def r_period(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
     """A reported period: "the latest quarter" is the last one ended; "the year-earlier period" the same
-    period a year before (made exact from the quarter the text last named, in ``times.py``)."""
+    period a year before (made exact from the quarter the text last named, in ``times.py``); "for the
+    year" and "the full year" the current one."""
     if anchor is None:
         return None, Granularity.QUARTER
     if m["ago"]:
         return str(anchor.year - 1), Granularity.YEAR
+    if m["full"]:  # "sales for the full year", "a high for the year"
+        return str(anchor.year), Granularity.YEAR
     return _last_quarter(anchor), Granularity.QUARTER
 
 
