@@ -121,6 +121,11 @@ def test_without_a_publication_date_relative_expressions_stay_unresolved() -> No
     assert resolved("The treaty was signed on June 12, 2018.", None) == [("on June 12, 2018", "2018-06-12", "day")]
 
 
+def _as_date(t: storyline.TimeExpression) -> str | None:
+    """The demo gold annotates dates only: a time of day ("2018-06-07TEV") is read at its day."""
+    return t.value[:10] if t.value and t.type is storyline.TimexType.TIME else t.value
+
+
 @pytest.mark.slow
 def test_demo_gold_date_values_at_least_90_percent(demo_ws: storyline.Workspace) -> None:
     gold = json.loads((DEMO / "gold.json").read_text(encoding="utf-8"))["times"]
@@ -128,7 +133,7 @@ def test_demo_gold_date_values_at_least_90_percent(demo_ws: storyline.Workspace)
     for item in gold:
         if item["doc"] not in by_doc:
             article = demo_article(demo_ws, item["doc"])
-            by_doc[item["doc"]] = {t.text.lower(): t.value for t in demo_ws.times(article.id)}
+            by_doc[item["doc"]] = {t.text.lower(): _as_date(t) for t in demo_ws.times(article.id)}
     correct = sum(by_doc[g["doc"]].get(g["text"].lower()) == g["value"] for g in gold)
     assert correct / len(gold) >= 0.90
 

@@ -31,8 +31,8 @@ from storyline.model import (
     SkipReason,
     Story,
     TimeExpression,
-    TimexType,
     Timeline,
+    TimexType,
 )
 from storyline.pipeline import (
     Progress,
@@ -241,7 +241,9 @@ class Workspace:
         try:
             kind = TimexType(str(type).upper()) if type is not None else None
         except ValueError:
-            raise InputError(f"unknown time type {type!r}: use one of {', '.join(t.value for t in TimexType)}") from None
+            raise InputError(
+                f"unknown time type {type!r}: use one of {', '.join(t.value for t in TimexType)}"
+            ) from None
         return self.store.times(article_id, kind, value)
 
     def articles(

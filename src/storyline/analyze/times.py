@@ -100,7 +100,11 @@ def find_times(doc: Doc, published: datetime | None, article_id: str = "") -> li
     return found
 
 
-YEAR_EARLIER = re.compile(r"(?i)^(?:from\s+|than\s+)?(?:a\s+year\s+(?:earlier|ago|before)|(?:the\s+)?(?:comparable\s+)?year-(?:earlier|ago)\b.*)$")
+YEAR_EARLIER = re.compile(
+    r"(?i)^(?:from\s+|than\s+)?"
+    r"(?:a\s+year\s+(?:earlier|ago|before)|(?:the\s+)?(?:comparable\s+)?year-(?:earlier|ago)\b.*)$"
+)
+CLOCK_VALUE = re.compile(r"[^T]+T\d\d:\d\dZ?")
 QUARTER_VALUE = re.compile(r"^(\d{4})-Q(\d)$")
 CONTEXT_CHARS = 600  # how far back a quarter named in the text sets the period of "a year earlier"
 
@@ -150,19 +154,23 @@ def _attach_days(doc: Doc, text: str, found: list[TimeExpression]) -> list[TimeE
     """
     out = list(found)
     for i, expr in enumerate(out):
-        if expr.type is TimexType.TIME and expr.value and re.fullmatch(r"[^T]+T\d\d:\d\dZ?", expr.value):
+        clock = expr.type is TimexType.TIME and expr.value and CLOCK_VALUE.fullmatch(expr.value)
+        if clock and not _clock_day_text(expr.text):
             lo, hi = _sentence_bounds(doc, expr.start)
             days = [t for t in out if t.granularity is Granularity.DAY and t.value and lo <= t.start < hi]
             # "at 10 a.m. on Saturday" even when the parser ends the sentence after "a.m."
             beside = [t for t in out[i + 1 : i + 2] if re.fullmatch(r",?\s*(?:on\s+)?", text[expr.end : t.start])]
             days = [t for t in beside if t.granularity is Granularity.DAY and t.value] or days
-            if not _clock_day_text(expr.text):
-                if days:
-                    near = min(days, key=lambda t: min(abs(t.start - expr.end), abs(expr.start - t.end)))
-                    out[i] = replace(expr, value=str(near.value) + expr.value[10:])
+            if days:
+                near = min(days, key=lambda t: min(abs(t.start - expr.end), abs(expr.start - t.end)))
+                out[i] = replace(expr, value=str(near.value) + str(expr.value)[10:])
         if i > 0 and expr.granularity is Granularity.DAY and expr.text.strip().lower() in WEEKDAYS:
             before = out[i - 1]
-            if before.granularity is Granularity.DAY and before.value and re.fullmatch(r",\s*(?:a\s+)?", text[before.end : expr.start]):
+            if (
+                before.granularity is Granularity.DAY
+                and before.value
+                and re.fullmatch(r",\s*(?:a\s+)?", text[before.end : expr.start])
+            ):
                 day = date.fromisoformat(before.value)
                 if day.weekday() == WEEKDAYS[expr.text.strip().lower()]:
                     out[i] = replace(expr, value=before.value)
@@ -211,11 +219,10 @@ def _a_duration(m: re.Match[str]) -> bool:
     text = m.string
     if m["n"].lower() in ("a", "an") and RATE_BEFORE.search(text[max(0, m.start() - 12) : m.start()]):
         return False
-    if m["unit"].lower().startswith("quarter") and (
-        re.match(r"\s+of\b", text[m.end() :]) or "-" in m[0] or re.match(r"(?i)(?:about\s+|more\s+than\s+)?a\s", m[0])
-    ):
-        return False
-    return True
+    if not m["unit"].lower().startswith("quarter"):
+        return True
+    fraction = re.match(r"\s+of\b", text[m.end() :]) or re.match(r"(?i)(?:about\s+|more\s+than\s+)?a\s", m[0])
+    return not (fraction or "-" in m[0])
 
 
 # -- direction from the parse ------------------------------------------------------------------------

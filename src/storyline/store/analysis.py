@@ -107,7 +107,15 @@ class AnalysisTables:
             self._insert(
                 "times",
                 [
-                    (t.article_id, t.start, t.end, t.text, t.value, str(t.granularity) if t.granularity else None, str(t.type))
+                    (
+                        t.article_id,
+                        t.start,
+                        t.end,
+                        t.text,
+                        t.value,
+                        str(t.granularity) if t.granularity else None,
+                        str(t.type),
+                    )
                     for a in analyses
                     for t in a.times
                 ],

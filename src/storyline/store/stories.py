@@ -19,8 +19,8 @@ from storyline.model import (
     Story,
     SummarySentence,
     TimeExpression,
-    TimexType,
     TimelineEntry,
+    TimexType,
 )
 from storyline.stories.features import MODEL_ID, Features
 
