@@ -87,7 +87,8 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "month_year": _p(rf"(?P<mon>{MONTH})(?:\s+of)?,?\s+(?P<y>{YEAR})"),
     "month": re.compile(
         rf"(?<![\w-])(?P<pre>(?i:in|since|until|till|by|from|through|during|before|after|early|late|mid|last|next|this"
-        rf"|the\s+end\s+of|the\s+start\s+of))[\s-]+(?P<mon>{MONTH})(?![\w-]|\s+\d)"
+        rf"|for|as\s+of|between|the\s+end\s+of|the\s+start\s+of|the\s+beginning\s+of|the\s+middle\s+of))[\s-]+"
+        rf"(?P<mon>{MONTH})(?![\w-]|\.?\s+\d)"
     ),
     "weekday_range": _p(rf"(?P<w1>{WEEKDAY}){DASH.replace('until', 'until|and|or')}(?P<w2>{WEEKDAY})"),
     "weekday": _p(rf"(?:(?P<rel>(?i:last|next|this|coming|past))\s+)?(?P<w>{WEEKDAY})(?:\s+(?P<part>{PART}))?"),
@@ -324,7 +325,7 @@ def r_month(m: re.Match[str], anchor: date | None, direction: Direction) -> Reso
     """A bare month: "last June" is before this month, "next June" after it, "in June" by tense."""
     if anchor is None:
         return None, Granularity.MONTH
-    pre, month = m["pre"].lower(), _month(m["mon"])
+    pre, month = " ".join(m["pre"].lower().split()), _month(m["mon"])
     if pre == "last":
         year = anchor.year if month < anchor.month else anchor.year - 1
     elif pre == "next":
