@@ -1,4 +1,8 @@
-"""Dates in an article, resolved against its publication date: "met on Monday" is the last Monday.
+"""Time expressions in an article, resolved against its publication date: "met on Monday" is the last Monday.
+
+Each has its TIMEX3 type: DATE, TIME ("8 PM", "Friday afternoon"), DURATION ("two years" P2Y) or SET
+("annually" P1Y); "now", "recently" and "soon" are DATEs valued PRESENT_REF, PAST_REF, FUTURE_REF.
+Only dates and times have a granularity, so only they reach timelines.
 
 Candidates come from the patterns in ``times_rules`` (spaCy's DATE entities miss "earlier this week" and
 over-span "73 years since"); the spaCy parse decides the direction of what the calendar leaves open:
@@ -11,7 +15,12 @@ the year of "in April", the week of "on Monday". The clause's governing verb giv
   on Thursday is later that day);
 - anything else (present "opens on Tuesday", a time attached to a noun "the meeting on Wednesday",
   "future in the past" "was expected to leave on Friday") -> the nearest occurrence, ties to the past
-  (news reports mostly what happened).
+  (news reports mostly what happened). A day of the month attached to a noun takes the tense of the
+  noun's verb ("lied in his Jan. 17 deposition", written in December, is the past January).
+
+After resolution, a few readings use the rest of the text: "a year earlier" in a report on a quarter
+is that quarter a year before; a clock time is on the day named beside it or in its sentence; in
+"Aug. 14, a Monday" the weekday is that date.
 
 A relative expression in an article without a publication date keeps ``value=None``; it is never
 resolved against today's date.
@@ -348,8 +357,7 @@ def _anchor_offsets(doc: Doc, text: str, found: list[TimeExpression]) -> list[Ti
         inside = [t for t in days if lo <= t.start and t.end <= hi]
         sentence = _sentence_bounds(doc, expr.start)
         around = [t for t in days if sentence[0] <= t.start < sentence[1] and t not in inside]
-        resolved = replace(expr, value=_offset_value(m, inside, around))
-        out.append(resolved if resolved.value is not None else _offset_duration(expr, m))
+        out.append(replace(expr, value=_offset_value(m, inside, around)))  # a date, even if unresolved
     return out
 
 

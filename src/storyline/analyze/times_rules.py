@@ -5,8 +5,10 @@ then resolves each with ``resolve`` against the publication date and the tense o
 here reads spaCy: the tense arrives as a ``Direction``.
 
 Span convention (the demo gold's): a governing preposition ("on Thursday", "in April", "by 2030",
-"since April", "over the weekend") and an "early"/"late" modifier are part of the expression; a
-duration ("for two years", "73 years", "the past five years") is not a date and has no pattern.
+"since April", "over the weekend") and an "early"/"late" modifier are part of a date. Durations,
+sets, times of day and present/past/future references follow TIMEX3 (TimeML): "for two years" is
+the duration "two years" (P2Y; "in five years" too, never the year 2029), "annually" the set P1Y,
+"8 PM" and "Friday afternoon" times (T20:00, TAF), "now" PRESENT_REF, "recently" PAST_REF.
 """
 
 from __future__ import annotations
