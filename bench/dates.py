@@ -91,6 +91,7 @@ class Score:
     relaxed_gold: int = 0
     value_ok: int = 0  # gold expressions matched one-to-one by an expression of ours with the same value
     value_ok_old: int = 0  # the previous scorer's count: any overlapping expression, exact value strings
+    system_old: int = 0  # our expressions as the previous scorer counted them (a range is one)
     type_ok: int = 0  # relaxed-matched gold expressions whose TIMEX3 type we gave too
     errors: Counter[str] = field(default_factory=Counter)
 
@@ -100,8 +101,8 @@ class Score:
         return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
     def value_f1(self, old: bool = False) -> float:
-        ok = self.value_ok_old if old else self.value_ok
-        return 2 * ok / (self.gold + self.system) if self.gold + self.system else 0.0
+        ok, system = (self.value_ok_old, self.system_old) if old else (self.value_ok, self.system)
+        return 2 * ok / (self.gold + system) if self.gold + system else 0.0
 
 
 # ---- corpora -----------------------------------------------------------------------------------------
@@ -198,14 +199,17 @@ def score(
     for doc, system in zip(docs, found, strict=True):
         if dates:
             system = [t for t in system if t.granularity is not None]
-        else:
+        raw = [(timeml_span(t) if strip else (t.start, t.end), t) for t in system]  # as the previous scorer saw them
+        if not dates:
             system = [part for t in system for part in timex3_parts(t)]
         gold = [g for g in doc.gold if types is None or g.type in types]
         other = [g for g in doc.gold if types is not None and g.type not in types]
         spans = [(timeml_span(t) if strip else (t.start, t.end), t) for t in system]
         spans = [(sp, t) for sp, t in spans if not any(_overlap(sp, (o.start, o.end)) for o in other)]
+        raw = [(sp, t) for sp, t in raw if not any(_overlap(sp, (o.start, o.end)) for o in other)]
         s.gold += len(gold)
         s.system += len(spans)
+        s.system_old += len(raw)
         s.strict_sys += sum(any(sp == (g.start, g.end) for g in gold) for sp, _ in spans)
         s.strict_gold += sum(any(sp == (g.start, g.end) for sp, _ in spans) for g in gold)
         s.relaxed_sys += sum(any(_overlap(sp, (g.start, g.end)) for g in gold) for sp, _ in spans)
@@ -214,7 +218,7 @@ def score(
             hits = [t for sp, t in spans if _overlap(sp, (g.start, g.end))]
             s.relaxed_gold += bool(hits)
             s.type_ok += any(str(t.type) == g.type for t in hits)
-            s.value_ok_old += any(t.value == g.value for t in hits)
+            s.value_ok_old += any(t.value == g.value for sp, t in raw if _overlap(sp, (g.start, g.end)))
             right = [t for t in hits if id(t) not in used and _same(system_value(t, dates), gold_value(g.value))]
             if right:
                 used.add(id(right[0]))
@@ -424,6 +428,11 @@ def record(body: list[str], seconds: float) -> None:
             "relaxed matches whose TIMEX3 type (DATE, TIME, DURATION, SET) we gave too.",
             "- Demo gold annotates dates only (a part of day at its day): its row leaves out our durations, sets "
             "and present/past/future references and scores a time of day by its day.",
+            "- Before issue 14 (main at dd0ce38, durations/sets/times/refs not extracted), value F1 all types, this "
+            "scorer / previous scorer: TimeBank 0.641 / 0.634, MEANTIME 0.721 / 0.723, demo 0.988 / 0.988. "
+            "`find_times` alone on TimeBank (54,939 words, parse done beforehand, 3 interleaved runs on the same "
+            "shared machine, load ~16): before 2.54 / 2.44 / 2.20 s, after 2.37 / 2.27 / 2.20 s (reading "
+            "`doc.text` once instead of once per pattern pays for the new patterns).",
             "- The rules were written with the demo gold, TimeBank and MEANTIME in view (development sets): "
             "the acceptance is checked on held-out news sets.",
             MARK_END,
