@@ -229,14 +229,14 @@ def month_of(month: int, anchor: date, direction: Direction) -> tuple[int, int]:
     return chosen.year, chosen.month
 
 
-TENSE_SLACK_DAYS = 30  # a day this far on the wrong side of the publication date for its tense is another year's
+TENSE_SLACK_DAYS = 60  # a day this far on the wrong side of the publication date for its tense is another year's
 
 
 def day_of(month: int, day: int, anchor: date, direction: Direction) -> date | None:
     """The date of "June 12" without a year, seen from ``anchor`` in ``direction``.
 
     News style (AP) gives the year only when it is not the current one, so the publication year wins,
-    unless the tense puts it over a month on the wrong side of the publication date ("set a record on
+    unless the tense puts it over two months on the wrong side of the publication date ("set a record on
     Aug. 6" written in February is last August), or that date is over half a year away and the
     neighbouring year's, consistent with the tense, is nearer ("Dec. 28" in early January is last year's).
     """
