@@ -32,6 +32,7 @@ from storyline.model import (
     Story,
     TimeExpression,
     Timeline,
+    TimexType,
 )
 from storyline.pipeline import (
     Progress,
@@ -229,9 +230,21 @@ class Workspace:
         speaker_id = self.entity(speaker).id if speaker else None
         return self.store.quotes(QuoteFilter(speaker_id, article_id, kind, limit, offset))
 
-    def times(self, article_id: str | None = None) -> list[TimeExpression]:
-        """Dates found in one article (or all), normalized against publication dates."""
-        return self.store.times(article_id)
+    def times(
+        self, article_id: str | None = None, *, type: TimexType | str | None = None, value: str | None = None
+    ) -> list[TimeExpression]:
+        """Time expressions of one article (or all), normalized against publication dates.
+
+        ``type`` keeps one TIMEX3 type ("DATE", "TIME", "DURATION", "SET") and ``value`` one normalized
+        value: ``ws.times(type="DURATION", value="P2Y")`` finds every article that speaks of two years.
+        """
+        try:
+            kind = TimexType(str(type).upper()) if type is not None else None
+        except ValueError:
+            raise InputError(
+                f"unknown time type {type!r}: use one of {', '.join(t.value for t in TimexType)}"
+            ) from None
+        return self.store.times(article_id, kind, value)
 
     def articles(
         self,

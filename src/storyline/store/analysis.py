@@ -9,7 +9,18 @@ from typing import Any
 
 import duckdb
 
-from storyline.model import Analysis, Entity, NameCount, Quote, QuoteKind, Sentence, TimeExpression, Title
+from storyline.model import (
+    Analysis,
+    Entity,
+    Granularity,
+    NameCount,
+    Quote,
+    QuoteKind,
+    Sentence,
+    TimeExpression,
+    TimexType,
+    Title,
+)
 
 _TABLES = ("sentences", "mentions", "titles", "quotes", "times")
 
@@ -96,7 +107,15 @@ class AnalysisTables:
             self._insert(
                 "times",
                 [
-                    (t.article_id, t.start, t.end, t.text, t.value, str(t.granularity) if t.granularity else None)
+                    (
+                        t.article_id,
+                        t.start,
+                        t.end,
+                        t.text,
+                        t.value,
+                        str(t.granularity) if t.granularity else None,
+                        str(t.type),
+                    )
                     for a in analyses
                     for t in a.times
                 ],
@@ -217,14 +236,25 @@ class AnalysisTables:
         ).fetchall()
         return [Quote(r[1], r[2], r[3], r[4], QuoteKind(r[5]), r[6], r[7], r[8], r[9], r[10], r[0]) for r in rows]
 
-    def times(self, article_id: str | None = None) -> list[TimeExpression]:
-        where, params = ("WHERE article_id = ?", [article_id]) if article_id else ("", [])
+    def times(
+        self, article_id: str | None = None, type: TimexType | None = None, value: str | None = None
+    ) -> list[TimeExpression]:
+        """Stored time expressions, optionally of one article, one TIMEX3 type and one value."""
+        clauses, params = [], []
+        for column, wanted in (("article_id", article_id), ("type", type), ("value", value)):
+            if wanted is not None:
+                clauses.append(f"{column} = ?")
+                params.append(str(wanted))
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         rows = self._con.execute(
-            f"SELECT article_id, start_char, end_char, text, value, granularity FROM times {where} "
+            f"SELECT article_id, start_char, end_char, text, value, granularity, type FROM times {where} "
             "ORDER BY article_id, start_char",
             params,
         ).fetchall()
-        return [TimeExpression(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
+        return [
+            TimeExpression(r[0], r[1], r[2], r[3], r[4], Granularity(r[5]) if r[5] else None, TimexType(r[6]))
+            for r in rows
+        ]
 
     def sentences(self, article_id: str) -> list[Sentence]:
         rows = self._con.execute(

@@ -293,4 +293,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         UPDATE stories SET last = NULL WHERE last >= TIMESTAMPTZ '2201-01-01 00:00:00+00';
         """,
     ),
+    Migration(
+        7,
+        "timex types",
+        """
+        -- each time expression keeps its TIMEX3 type: DATE, TIME, DURATION ("two years" P2Y) or SET ("annually")
+        ALTER TABLE times ADD COLUMN type TEXT NOT NULL DEFAULT 'DATE';
+        CREATE INDEX times_type ON times (type);
+        """,
+    ),
 )

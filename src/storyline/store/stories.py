@@ -20,6 +20,7 @@ from storyline.model import (
     SummarySentence,
     TimeExpression,
     TimelineEntry,
+    TimexType,
 )
 from storyline.stories.features import MODEL_ID, Features
 
@@ -390,11 +391,14 @@ class StoryReads:
 
     def times_of(self, ids: Sequence[str]) -> list[TimeExpression]:
         rows = self._con.execute(
-            "SELECT article_id, start_char, end_char, text, value, granularity FROM times "
+            "SELECT article_id, start_char, end_char, text, value, granularity, type FROM times "
             "WHERE article_id IN (SELECT unnest(?)) ORDER BY article_id, start_char",
             [list(ids)],
         ).fetchall()
-        return [TimeExpression(r[0], r[1], r[2], r[3], r[4], Granularity(r[5]) if r[5] else None) for r in rows]
+        return [
+            TimeExpression(r[0], r[1], r[2], r[3], r[4], Granularity(r[5]) if r[5] else None, TimexType(r[6]))
+            for r in rows
+        ]
 
     def sentences_of(self, ids: Sequence[str]) -> dict[tuple[str, int], Sentence]:
         rows = self._con.execute(
