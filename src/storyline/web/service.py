@@ -146,8 +146,8 @@ class Service:
             raise RuntimeError("writes are disabled")
         with self._ingest_lock:
             report = self._ingester.ingest_records(records, origin="<http>")
-        if report.ingested:
-            self.changed()
+        # no self.changed() here: what is cached (stories, events, pages, search) shows analyzed articles only,
+        # so the writer's round invalidates it once the new articles are analyzed and placed
         if self.writer is not None:
             self.writer.wake()  # always: it also picks up work an earlier server left pending
         return report
