@@ -92,6 +92,7 @@ def create_app(settings: Settings, workspace: Workspace | None = None) -> FastAP
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _handle_errors(app)
+    app.add_middleware(Cache, service=service)  # inside CORS, whose headers depend on the request
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     if origins:
         app.add_middleware(
@@ -166,6 +167,43 @@ def _handle_errors(app: FastAPI) -> None:
 
 
 log = logging.getLogger("storyline.web")
+
+
+class Cache:
+    """ASGI middleware: successful GET answers (pages and the JSON API) are kept until the store changes.
+
+    The generation is read before the request opens its snapshot, so an answer is never older than the
+    generation it is kept under; the writer clears the cache when it commits a round.
+    """
+
+    def __init__(self, app: ASGIApp, service: Service) -> None:
+        self.app = app
+        self.service = service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope.get("path", "")
+        if scope["type"] != "http" or scope["method"] != "GET" or path.startswith(("/static/", DOCS_STATIC)):
+            await self.app(scope, receive, send)
+            return
+        key = (self.service.generation, path, scope.get("query_string", b""))
+        found = self.service.responses.get(key)
+        if found is not None:
+            for message in found:
+                await send(_copy(message))
+            return
+        messages: list[Message] = []
+
+        async def keep(message: Message) -> None:
+            messages.append(_copy(message))  # outer layers (CORS) edit the headers of what they are sent
+            await send(message)
+
+        await self.app(scope, receive, keep)
+        if messages and messages[0]["type"] == "http.response.start" and messages[0]["status"] == 200:
+            self.service.responses.put(key, messages)
+
+
+def _copy(message: Message) -> Message:
+    return {**message, "headers": list(message["headers"])} if "headers" in message else message
 
 
 class Guard:

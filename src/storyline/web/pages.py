@@ -76,23 +76,15 @@ def error_page(request: Request, status: int, detail: str) -> Response:
 
 
 async def cached_page(request: Request, build: Callable[[Read], str]) -> HTMLResponse:
-    """Rendered pages are kept until the store changes (a write): the slow part of a page is the reads.
-
-    A page in the cache is answered on the event loop; only a miss goes to a worker thread, which reads a
-    snapshot of the store on a cursor of its own.
-    """
+    """A page built in a worker thread from a snapshot of the store on a cursor of its own (the app's
+    response cache keeps it until the store changes)."""
     svc: Service = request.app.state.service
 
-    def render_page() -> tuple[int, str]:
+    def render_page() -> str:
         with svc.reading() as read:
-            return read.generation, build(read)
+            return build(read)
 
-    found = svc.pages.get((request.url.path, request.url.query))
-    if found is not None and found[0] == svc.generation:
-        return HTMLResponse(found[1])
-    generation, body = await run_in_threadpool(render_page)
-    svc.pages.put((request.url.path, request.url.query), (generation, body))
-    return HTMLResponse(body)
+    return HTMLResponse(await run_in_threadpool(render_page))
 
 
 @router.get("/", response_class=HTMLResponse)

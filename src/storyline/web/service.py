@@ -9,8 +9,8 @@ ingest at a time), then wakes the writer, the one thread that analyzes and place
 the pipeline's batches) while readers keep reading the last committed state. Pending work is found in
 the store, not in memory, so work left by a killed server is done by the next start, write or run.
 
-Whatever is slow to compute (story cards, rendered pages, the search index) is cached per store
-generation, which every committed write bumps.
+Whatever is slow to compute (story cards, the search index, every successful GET answer) is cached per
+store generation, which the writer bumps after each round.
 """
 
 from __future__ import annotations
@@ -53,9 +53,11 @@ class LRU:
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
 
-    def clear(self) -> None:
+    def clear(self, keep: Callable[[Any], bool] = lambda key: False) -> None:
+        """Drop every item, or every one whose key ``keep`` refuses."""
         with self._lock:
-            self._items.clear()
+            for key in [k for k in self._items if not keep(k)]:
+                del self._items[key]
 
 
 class Read:
@@ -83,8 +85,9 @@ class Service:
         self._computing_lock = threading.Lock()
         self._computing: dict[Any, threading.Lock] = {}
         self.generation = 0  # bumped after every committed write: caches keyed by it go stale
-        self.pages = LRU(512)
+        self.responses = LRU(1024)  # (generation, path, query) -> a whole answer; see app.Cache
         self.values = LRU(64)
+        self._warm: Callable[[Read], Any] | None = None
         self._ingester = self.cursor() if self.writable else None  # ingests, one at a time
         self.writer = Writer(self) if self.writable else None
 
@@ -122,19 +125,24 @@ class Service:
                     self.values.put(full, found)
         return found
 
-    def changed(self) -> None:
-        """The store changed (a write committed): drop what was computed from it."""
+    def changed(self, *, warm: bool = False) -> None:
+        """The store changed (a write committed): drop what was computed from it. ``warm``: first compute
+        the next generation's shared values (in the calling thread), so that readers need not wait."""
+        if warm and self._warm is not None:
+            with self.reading() as read:
+                read.generation += 1
+                self._warm(read)
         self.generation += 1
-        self.pages.clear()
-        self.values.clear()
+        self.responses.clear()
+        self.values.clear(keep=lambda key: key[0] >= self.generation)
 
-    def warm(self, *computations: Callable[[Read], Any]) -> threading.Thread:
-        """Compute these in the background (the first readers then need not wait)."""
+    def warm(self, compute: Callable[[Read], Any]) -> threading.Thread:
+        """Compute this now in the background, and again after every round of the writer."""
+        self._warm = compute
 
         def run() -> None:
             with self.reading() as read:
-                for compute in computations:
-                    compute(read)
+                compute(read)
 
         thread = threading.Thread(target=run, name="storyline-warm", daemon=True)
         thread.start()
@@ -167,11 +175,15 @@ class Service:
             self.ws.close()
 
 
+PAUSE = 3.0  # seconds between two rounds of the writer: the POSTs of the meantime make one batch
+
+
 class Writer:
     """The one thread that analyzes and places stored articles (``update_after_ingest``), on its own cursor.
 
-    Woken by every POST and once at start; each round takes everything pending in the store, so POSTs
-    that arrive while it works are batched into the next round.
+    Woken by every POST and once at start; each round takes everything pending in the store, and rounds
+    are at least ``PAUSE`` apart, so POSTs that arrive meanwhile make one batch (and one invalidation of
+    the caches, not one per article).
     """
 
     def __init__(self, service: Service) -> None:
@@ -180,6 +192,7 @@ class Writer:
         self._stop = threading.Event()
         self._idle = threading.Condition()
         self._busy = True  # until the first round (the catch-up at start) is done
+        self.pause = PAUSE
         self.rounds = 0
         self.failures = 0
         self._thread = threading.Thread(target=self._run, name="storyline-writer", daemon=True)
@@ -191,7 +204,7 @@ class Writer:
     def wake(self) -> None:
         with self._idle:
             self._busy = True
-        self._wake.set()
+            self._wake.set()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until nothing is queued and no round is running; False on timeout."""
@@ -219,6 +232,7 @@ class Writer:
                     if not self._wake.is_set():
                         self._busy = False
                         self._idle.notify_all()
+                self._stop.wait(self.pause)
         finally:
             ws.store.close()
             with self._idle:
@@ -229,7 +243,7 @@ class Writer:
         try:
             if ws.store.pending_work():
                 update_after_ingest(ws.store, ws.settings)
-                self.service.changed()
+                self.service.changed(warm=True)
             self.rounds += 1
         except Exception:  # the work stays pending in the store; the next wake retries it
             self.failures += 1
