@@ -354,7 +354,7 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else 0.0
 
 
-VERDICTS = ("right", "wrong", "5xx", "false 404", "reset")
+VERDICTS = ("right", "wrong", "5xx", "false 404", "reset", "gone")
 
 
 def main() -> None:
@@ -412,14 +412,14 @@ def main() -> None:
             fmt(pct(t.posts, 0.5)) if t.posts else "-", fmt(pct(t.posts, 0.99)) if t.posts else "-",
             str(sum(t.post_errors.values())),
         ])  # fmt: skip
-    routes = Table("Answers per route, both phases", ["route", "answers", *VERDICTS, "gone"])
+    routes = Table("Answers per route, both phases", ["route", "answers", *VERDICTS])
     merged: dict[str, Counter[str]] = {}
     for t in phases.values():
         for r, c in t.by_route.items():
             merged.setdefault(r, Counter()).update(c)
     for r in sorted(merged):
         c = merged[r]
-        routes.rows.append([r, f"{sum(c.values()):,}", *(f"{c[v]:,}" for v in VERDICTS), f"{c['gone']:,}"])
+        routes.rows.append([r, f"{sum(c.values()):,}", *(f"{c[v]:,}" for v in VERDICTS)])
     written = phases["readers + writer"]
     notes = [
         f"Store: {described}. The serial answer of each URL is taken alone before the run; in the readers phase "

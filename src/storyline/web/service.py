@@ -175,6 +175,15 @@ class Service:
             self.ws.close()
 
 
+def _load_models() -> None:
+    """Load what the first POST and the first round would otherwise wait for (seconds each)."""
+    from storyline.analyze.nlp import load_nlp
+    from storyline.ingest.language import detect_language
+
+    detect_language("A sentence long enough for the language of it to be identified.")
+    load_nlp()
+
+
 PAUSE = 3.0  # seconds between two rounds of the writer: the POSTs of the meantime make one batch
 
 
@@ -222,6 +231,7 @@ class Writer:
     def _run(self) -> None:
         ws = self.service.cursor()
         try:
+            _load_models()
             while True:
                 self._wake.wait()
                 if self._stop.is_set():
