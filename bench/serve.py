@@ -95,12 +95,13 @@ def _fill(template: str, values: dict[str, str]) -> str:
     return text[0].upper() + text[1:]
 
 
-def generate(n: int, seed: int = SEED) -> list[dict[str, Any]]:
+def generate(
+    n: int, seed: int = SEED, start: datetime = datetime(2020, 1, 1, tzinfo=timezone.utc)
+) -> list[dict[str, Any]]:
     """``n`` short articles: happenings of 3 to 12 articles from different outlets within a few days; about one
     article in ten is a wire copy of another."""
     rng = random.Random(seed)
     records: list[dict[str, Any]] = []
-    start = datetime(2020, 1, 1, tzinfo=timezone.utc)
     happening = 0
     while len(records) < n:
         values = _values(rng)
@@ -271,10 +272,16 @@ def same_kind(url: str, now: httpx.Response, then: httpx.Response) -> bool:
     return set(new) == set(old)
 
 
-async def load(base: str, serial: dict[str, httpx.Response], clients: int, seconds: float, writer: bool) -> Tally:
+async def load(
+    base: str, serial: dict[str, httpx.Response], clients: int, seconds: float, latest: datetime | None = None
+) -> Tally:
+    """``clients`` readers for ``seconds``, and a writer POSTing articles dated after ``latest`` if given."""
+    writer = latest is not None
     tally = Tally()
     urls = sorted(serial)
-    limits = httpx.Limits(max_connections=clients + 1, max_keepalive_connections=clients + 1)
+    # connections idle for 3 s are not reused: uvicorn closes them after 5 s, and a request sent on a
+    # connection as the server closes it fails as a client-side race, not as a server error
+    limits = httpx.Limits(max_connections=clients + 1, max_keepalive_connections=clients + 1, keepalive_expiry=3)
     deadline = time.perf_counter() + seconds
     maybe_gone: list[str] = []
     async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
@@ -307,7 +314,8 @@ async def load(base: str, serial: dict[str, httpx.Response], clients: int, secon
                 tally.count(url, verdict)
 
         async def post() -> None:
-            records = generate(int(seconds) + 5, seed=int(time.time()))
+            # dated after everything in the store: their events may join its stories, never rename them
+            records = generate(int(seconds) + 5, seed=int(time.time()), start=latest + timedelta(days=30))
             stamp = int(time.time())
             for i, record in enumerate(records):
                 if time.perf_counter() >= deadline:
@@ -390,8 +398,10 @@ def main() -> None:
             bad = {u: r.status_code for u, r in serial.items() if r.status_code != 200}
             if bad:
                 raise SystemExit(f"the serial answers are not all 200: {bad}")
-            phases["readers"] = asyncio.run(load(base, serial, args.clients, seconds, writer=False))
-            phases["readers + writer"] = asyncio.run(load(base, serial, args.clients, seconds, writer=True))
+            stories = httpx.get(f"{base}/api/stories", params={"limit": 100}, timeout=60).json()["items"]
+            latest = max(datetime.fromisoformat(s["last"]) for s in stories if s["last"])
+            phases["readers"] = asyncio.run(load(base, serial, args.clients, seconds))
+            phases["readers + writer"] = asyncio.run(load(base, serial, args.clients, seconds, latest))
             settled = asyncio.run(placed(base, phases["readers + writer"].posted))
         finally:
             server.terminate()

@@ -197,6 +197,7 @@ def test_pending_work_is_done_at_start_by_any_post_and_by_run(tmp_path: Path) ->
         assert ws.store.pending_work()
     app = create_app(Settings.load(db=db, token=TOKEN))
     service = app.state.service
+    service.writer.pause = 0
     with TestClient(app) as c:
         assert service.writer.wait(300)  # the catch-up at start
         assert all(c.get(f"/api/articles/p{n}").json()["story_id"] for n in range(3))

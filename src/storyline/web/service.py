@@ -184,7 +184,7 @@ def _load_models() -> None:
     load_nlp()
 
 
-PAUSE = 3.0  # seconds between two rounds of the writer: the POSTs of the meantime make one batch
+PAUSE = 5.0  # seconds between two rounds of the writer: the POSTs of the meantime make one batch
 
 
 class Writer:
