@@ -161,6 +161,14 @@ class AnalysisTables:
         ).fetchall()
         return self._entities([(r[0], r[1], r[2], int(r[3])) for r in rows])
 
+    def entities_by_ids(self, ids: Sequence[str]) -> list[Entity]:
+        """Entities in the order of ``ids`` (unknown ids are left out)."""
+        rows = self._con.execute(
+            "SELECT id, name, type, mentions FROM entities WHERE id IN (SELECT unnest(?))", [list(ids)]
+        ).fetchall()
+        found = {e.id: e for e in self._entities([(r[0], r[1], r[2], int(r[3])) for r in rows])}
+        return [found[i] for i in ids if i in found]
+
     def _entities(self, rows: Sequence[tuple[str, str, str, int]]) -> list[Entity]:
         """Entities with their aliases, titles and articles, read for all of ``rows`` at once."""
         ids = [r[0] for r in rows]
