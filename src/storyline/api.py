@@ -212,7 +212,7 @@ class Workspace:
 
     def entity(self, name_or_id: str) -> Entity:
         """The entity with this id, name or alias (the most mentioned one if several); NotFoundError."""
-        found = self.store.entities(None, name_or_id, limit=1)
+        found = self.store.entities_by_ids([name_or_id]) or self.store.entities(None, name_or_id, limit=1)
         if not found:
             raise NotFoundError(f"no entity named {name_or_id!r}; list them with: storyline entities")
         return found[0]

@@ -112,7 +112,7 @@ def story_view(ws: Workspace, story_id: str) -> StoryView:
     numbers = {a.id: i for i, a in enumerate(articles, 1)}
     copies = ws.reprints()
     sources = tuple(Source(numbers[a.id], a, numbers.get(copies.get(a.id, ""))) for a in articles)
-    entities = tuple(e for e in (_entity(ws, i) for i in story.entities) if e is not None)
+    entities = tuple(ws.store.entities_by_ids(list(story.entities)))
     quotes = sorted(ws.store.quotes_in(list(numbers)), key=lambda q: numbers[q.article_id])
     sentences = ws.store.sentences_near(sorted(k for k in _cited_keys(story) if k[0] in numbers))
     return StoryView(story, sources, entities, tuple(quotes), sentences)
@@ -122,8 +122,3 @@ def _cited_keys(story: Story) -> set[tuple[str, int]]:
     citations: list[Citation] = [c for s in story.summary for c in s.citations]
     citations += [c for t in story.timeline for c in t.citations]
     return {(c.article_id, c.sentence) for c in citations}
-
-
-def _entity(ws: Workspace, entity_id: str) -> Entity | None:
-    found = ws.store.entities(None, entity_id, 1, 0)
-    return found[0] if found and found[0].id == entity_id else None

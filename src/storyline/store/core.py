@@ -7,7 +7,8 @@ after the last committed batch.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -92,7 +93,17 @@ class Store(AnalysisTables, StoryTables, StoryReads, FeedTables, SearchReads):
         """This store on its own DuckDB cursor, for another thread (a connection is not thread-safe)."""
         view = object.__new__(type(self))
         view.path, view._con = self.path, self._con.cursor()
+        view._con.execute("SET TimeZone = 'UTC'")  # a cursor does not inherit its connection's settings
         return view
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Read in one transaction: every statement inside sees the same committed state."""
+        self._con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        finally:
+            self._con.execute("ROLLBACK")
 
     def __enter__(self) -> Store:
         return self

@@ -47,6 +47,20 @@ UPDATE stories SET entities = ranked.ids FROM (
 WHERE stories.id = ranked.story_id
 """
 
+_PENDING = """
+SELECT EXISTS (SELECT 1 FROM articles a ANTI JOIN (SELECT article_id FROM analyses WHERE status <> 'failed') x
+               ON x.article_id = a.id)
+    OR EXISTS (SELECT 1 FROM analyses s LEFT JOIN article_features f ON f.article_id = s.article_id
+               WHERE s.status = 'done' AND (f.article_id IS NULL OR f.terms IS NULL))
+    OR EXISTS (SELECT 1 FROM article_features ANTI JOIN (SELECT DISTINCT article_id FROM lsh_bands) b
+               USING (article_id))
+    OR EXISTS (SELECT 1 FROM article_features ANTI JOIN assignments USING (article_id))
+    OR EXISTS (SELECT 1 FROM assignments ANTI JOIN event_articles USING (article_id))
+    OR EXISTS (SELECT 1 FROM (SELECT id, fingerprint FROM events UNION ALL SELECT id, fingerprint FROM stories) o
+               ANTI JOIN (SELECT DISTINCT owner, fingerprint FROM summaries) s
+               ON s.owner = o.id AND s.fingerprint = o.fingerprint)
+"""
+
 
 class StoryTables:
     """Mixed into Store: ``self._con`` is the DuckDB connection, ``self._transaction()`` a transaction."""
@@ -56,6 +70,13 @@ class StoryTables:
     def _transaction(self) -> Any: ...
 
     _insert: Callable[[str, list[tuple[Any, ...]]], None]  # AnalysisTables._insert
+
+    def pending_work(self) -> bool:
+        """Whether any stage has work left: articles not analyzed (or failed), analyzed without features,
+        not in the reprint index, not placed, placed outside every event, or an event or story whose summary
+        was written for other members. A run (or ``update_after_ingest``) does it all."""
+        row = self._con.execute(_PENDING).fetchone()
+        return bool(row and row[0])
 
     # -- features ----------------------------------------------------------------------------------
 
