@@ -445,7 +445,6 @@ def test_standard_input_is_sniffed_and_binary_refused_early(tmp_path: Path) -> N
     assert zeros.exit_code == EXIT_SKIPPED and "binary" in zeros.output
 
 
-@pytest.mark.xfail(reason="the web layer's JSON parsing (branch serve, issue 11 part 5) answers 500", strict=False)
 def test_post_of_a_body_nested_too_deeply_answers_json(tmp_path: Path) -> None:
     from fastapi.testclient import TestClient
 
