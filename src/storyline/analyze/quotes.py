@@ -298,17 +298,82 @@ def _partial(ctx: _Context, mark: Marked) -> _Draft | None:
 
 
 def _indirect_quotes(ctx: _Context) -> list[_Draft]:
-    """Reported clauses of reporting verbs outside quote marks."""
+    """Reported clauses outside quote marks: a reporting verb's complement wherever the verb stands
+    ("said that ...", "..., argued Ruiz.", "Police, Ruiz says, have ..."), and "according to X"."""
     drafts = []
     for token in ctx.doc:
-        if token.i in ctx.quoted or not rules.is_cue(token) or token.dep_ in rules.EMBEDDED_CUE_DEPS:
+        if token.i in ctx.quoted:
+            continue
+        if rules.is_according(token):
+            span = _according_clause(ctx, token)
+            if span is not None:
+                drafts.append(_Draft(span[0], span[1], QuoteKind.INDIRECT, cue=token, subject=rules.subject(token)))
+            continue
+        if not rules.is_report(token) or (token.dep_ in rules.EMBEDDED_CUE_DEPS and not _relative_speaker(token)):
             continue
         clauses = [c for c in token.children if c.dep_ == "ccomp" and not _inner_report(c)]
-        spans = [_clause_span(ctx, token, c) for c in clauses] or [_that_clause(ctx, token)]
+        if not rules.is_cue(token):
+            clauses = [c for c in clauses if _finite(c)]  # "a video shows Biden gesturing" reports no claim
+        spans = [_clause_span(ctx, token, c) for c in clauses] or [_that_clause(ctx, token), _aside_clause(ctx, token)]
         for span in spans:
             if span is not None:
                 drafts.append(_Draft(span[0], span[1], QuoteKind.INDIRECT, cue=token, subject=rules.subject(token)))
     return drafts
+
+
+def _finite(clause: Token) -> bool:
+    """True for a clause with a tensed verb ("that talks will resume"), not "Microsoft to face scrutiny"."""
+    finite = ("VBD", "VBZ", "VBP", "MD")
+    return clause.tag_ in finite or any(c.dep_ in ("aux", "auxpass") and c.tag_ in finite for c in clause.children)
+
+
+def _relative_speaker(cue: Token) -> bool:
+    """'listeners who said they had misgivings': a reporting verb in a relative clause whose subject is
+    the relative pronoun reports the words of the noun the clause hangs on; 'responded by saying ...'
+    reports those of the verb's subject."""
+    if cue.dep_ == "pcomp":
+        return cue.head.lower_ == "by"
+    return cue.dep_ == "relcl" and any(c.dep_ == "nsubj" and c.lower_ in ("who", "which") for c in cue.children)
+
+
+def _aside_clause(ctx: _Context, cue: Token) -> tuple[int, int] | None:
+    """'Police, Ruiz says, have no policies': a reporting clause set into the clause it reports, which the
+    parser hangs on that clause's verb. The reported clause is the verb's, less the aside."""
+    head = cue.head
+    if cue.dep_ != "parataxis" or head.pos_ not in ("VERB", "AUX") or rules.subject(cue) is None:
+        return None
+    if not any(c.dep_ in rules.SUBJECT_DEPS + ("expl",) for c in head.children) or head.i in ctx.quoted:
+        return None
+    if not rules.is_cue(cue) or rules.is_cue(head) or any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in cue.children):
+        return None
+    aside = {t.i for t in cue.subtree}
+    for verb in head.children:  # "X urged Y, the account said, and repeated Z": Z is not the account's
+        if verb.dep_ == "conj" and verb.i > cue.i:
+            aside.update(t.i for t in verb.subtree)
+            aside.update(t.i for t in head.children if t.dep_ == "cc" and t.i > cue.i)
+    return _words_span(ctx, head, aside)
+
+
+def _according_clause(ctx: _Context, according: Token) -> tuple[int, int] | None:
+    """'The top 1 percent would gain most, according to the Tax Foundation.': the clause the phrase hangs on."""
+    head = according.head
+    if head.pos_ not in ("VERB", "AUX") or head.i in ctx.quoted or according.dep_ != "prep" or rules.is_cue(head):
+        return None  # "according to X, Y said that ...": Y's quote is found on its own
+    if rules.subject(according) is None or not any(c.dep_ in rules.SUBJECT_DEPS + ("expl",) for c in head.children):
+        return None
+    phrase = {t.i for t in according.subtree}
+    return _words_span(ctx, head, phrase)
+
+
+def _words_span(ctx: _Context, head: Token, excluded: set[int]) -> tuple[int, int] | None:
+    """The span of ``head``'s clause without ``excluded`` tokens and appended asides, within its sentence."""
+    aside = _aside_tokens(head) | excluded
+    sentence = ctx.sentence_of[head.i]
+    words = [t for t in head.subtree if t.i not in aside and ctx.sentence_of[t.i] == sentence]
+    dash = next((k for k, t in enumerate(words[:12]) if t.text in rules.DATELINE_DASHES), None)
+    if dash is not None and any(t.is_upper and len(t.text) > 1 for t in words[:dash]):
+        words = words[dash + 1 :]  # "JERUSALEM (Capital Wire) — ...": the dateline is not reported
+    return _trim(ctx, words)
 
 
 def _inner_report(clause: Token) -> bool:
@@ -378,8 +443,10 @@ def _trim(ctx: _Context, words: list[Token]) -> tuple[int, int] | None:
 def _reported_before(cue: Token, clause: Token) -> bool:
     """'The talks will resume, the ministry said.': a clause before a sentence-final reporting clause."""
     subject = rules.subject(cue)
-    if subject is None or not subject.i > clause.right_edge.i or cue.i < subject.i:
+    if subject is None or not subject.i > clause.right_edge.i:
         return False
+    if cue.i < subject.i and subject.left_edge.i != cue.i + 1:
+        return False  # "..., argued Ruiz." inverts; anything between the verb and its subject does not
     rest = [t for t in cue.sent if t.i > cue.i]
     return all(t.is_punct or t.is_space or t.i in {d.i for c in cue.children for d in c.subtree} for t in rest)
 

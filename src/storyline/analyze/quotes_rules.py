@@ -83,10 +83,132 @@ SPEECH_VERBS = frozenset(
     ]
 )
 
+# Verbs that report a position, belief or finding rather than words ("Wines believes that ...", "the IMF
+# expects that ...", "a study found that ..."): a reader takes the clause they govern as that source's
+# claim, so they report indirect quotes, but they never attribute a direct quote.
+STANCE_VERBS = frozenset(
+    [
+        "believe",
+        "think",
+        "expect",
+        "fear",
+        "worry",
+        "hope",
+        "feel",
+        "agree",
+        "doubt",
+        "charge",
+        "accuse",
+        "indicate",
+        "show",
+        "find",
+        "signal",
+        "hint",
+        "imply",
+        "project",
+        "forecast",
+        "calculate",
+        "contend",
+        "point",
+        "urge",
+        "demand",
+        "recommend",
+        "propose",
+        "acknowledge",
+        "speculate",
+        "surmise",
+        "guess",
+        "reckon",
+        "figure",
+        "conclude",
+        "determine",
+        "decide",
+        "question",
+        "dispute",
+        "mention",
+        "brag",
+        "grumble",
+        "complain",
+        "protest",
+        "plead",
+        "beg",
+        "demand",
+        "threaten",
+        "swear",
+        "guarantee",
+        "notify",
+        "advise",
+        "caution",
+        "concur",
+        "hold",
+    ]
+)
+
 # Verbs that frame quoted words without reporting a whole statement: called the plan a "win-win",
 # described the exercises as "provocative", urged delegates to show "flexibility".
 FRAMING_VERBS = frozenset(
-    ["call", "describe", "brand", "label", "dub", "term", "characterize", "characterise", "hail", "urge", "denounce"]
+    [
+        "call",
+        "describe",
+        "brand",
+        "label",
+        "dub",
+        "term",
+        "characterize",
+        "characterise",
+        "hail",
+        "urge",
+        "denounce",
+        "dismiss",
+        "criticize",
+        "criticise",
+        "accuse",
+        "blast",
+        "slam",
+        "praise",
+        "mock",
+        "deride",
+        "decry",
+        "condemn",
+        "rate",
+        "refer",
+        "cite",
+        "liken",
+        "compare",
+        "attack",
+        "defend",
+        "reject",
+        "question",
+        "sing",
+        "chant",
+        "pledge",
+        "quote",
+        "read",
+        "insist",
+        "promise",
+        "vow",
+        "threaten",
+        "ask",
+        "believe",
+        "think",
+        "want",
+        "see",
+        "view",
+        "regard",
+        "consider",
+        "treat",
+        "portray",
+        "paint",
+        "cast",
+        "frame",
+        "tout",
+        "applaud",
+        "lambaste",
+        "chastise",
+        "scold",
+        "warn",
+        "predict",
+    ]
 )
 
 # Any verb that may govern a partial quote.
@@ -174,6 +296,16 @@ def is_cue(token: Token) -> bool:
     return not any(c.dep_ in ("auxpass", "nsubjpass") for c in token.children)
 
 
+def is_report(token: Token) -> bool:
+    """A verb whose clausal complement is a source's reported claim: a reporting verb, or a verb of
+    belief or finding ("believes that", "found that"), in the active voice."""
+    if is_cue(token):
+        return True
+    if token.pos_ != "VERB" or token.lemma_.lower() not in STANCE_VERBS:
+        return False
+    return not any(c.dep_ in ("auxpass", "nsubjpass") for c in token.children)
+
+
 def is_according(token: Token) -> bool:
     """'according' in "according to X"."""
     return (
@@ -200,7 +332,9 @@ def subject(cue: Token) -> Token | None:
             if subject.lower_ in RELATIVE and node.dep_ == "relcl":
                 return node.head
             return after_dateline(subject, node)
-        if node.dep_ not in ("conj", "advcl", "xcomp") or node.head == node:
+        if node.dep_ == "pcomp" and node.head.dep_ == "prep" and node.head.head != node.head:
+            node = node.head  # "responded by saying ...": the subject of the verb "by" hangs on
+        elif node.dep_ not in ("conj", "advcl", "xcomp") or node.head == node:
             return None
         node = node.head
     return None
