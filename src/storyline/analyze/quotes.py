@@ -28,17 +28,21 @@ from spacy.tokens import Doc, Token
 from storyline.analyze import quotes_rules as rules
 from storyline.model import PARAGRAPH_SEPARATOR, Quote, QuoteKind
 
-_MARK_RE = re.compile("[" + re.escape("".join(sorted(rules.QUOTE_MARKS))) + "]")
+_MARK_RE = re.compile(
+    "|".join(re.escape(m) for m in rules.PAIRED_MARKS) + "|[" + re.escape("".join(sorted(rules.QUOTE_MARKS))) + "]"
+)
 
 Speaker = tuple[str | None, int | None, int | None]  # surface text, named mention start and end
 
 
 @dataclass(frozen=True)
 class Marked:
-    """A span between paired quote marks: ``open_at``/``close_at`` are the marks' character offsets."""
+    """A span between paired quote marks: ``open_at``/``close_at`` are the marks' character offsets and
+    ``width`` the opening mark's length (2 for the wire convention ``...'' and ''...'')."""
 
     open_at: int
     close_at: int
+    width: int = 1
 
 
 @dataclass
@@ -115,28 +119,29 @@ def find_marked(text: str) -> list[Marked]:
     offset = 0
     for paragraph in text.split(PARAGRAPH_SEPARATOR):
         open_at: int | None = None
+        width = 1
         for match in _MARK_RE.finditer(paragraph):
-            at, role = offset + match.start(), _mark_role(paragraph, match.start())
+            at, role = offset + match.start(), _mark_role(paragraph, match.start(), match.end())
             if carried is not None and match.start() == 0 and role == "open":
                 open_at, carried = carried, None  # the re-opening mark of a continued quote
             elif role == "open" or (open_at is None and role == "either"):
-                open_at = at
+                open_at, width = at, match.end() - match.start()
             elif open_at is not None and role in ("close", "either"):
-                if text[open_at + 1 : at].strip():
-                    found.append(Marked(open_at, at))
+                if text[open_at + width : at].strip():
+                    found.append(Marked(open_at, at, width))
                 open_at = None
         carried = open_at
         offset += len(paragraph) + len(PARAGRAPH_SEPARATOR)
     return found
 
 
-def _mark_role(paragraph: str, i: int) -> str:
-    """'open', 'close', 'either' or 'none' for the quote mark at ``paragraph[i]``, read from its context."""
+def _mark_role(paragraph: str, i: int, j: int) -> str:
+    """'open', 'close', 'either' or 'none' for the quote mark at ``paragraph[i:j]``, read from its context."""
     before = paragraph[i - 1] if i > 0 else " "
-    after = paragraph[i + 1] if i + 1 < len(paragraph) else " "
+    after = paragraph[j] if j < len(paragraph) else " "
     opens = before in rules.OPENING_CONTEXT and not after.isspace()
     closes = not before.isspace() and not after.isalnum()
-    mark = paragraph[i]
+    mark = rules.PAIRED_MARKS.get(paragraph[i:j], paragraph[i])
     if mark in rules.OPENING_MARKS:
         return "close" if closes and not opens else "open"
     if mark in rules.CLOSING_MARKS:
@@ -154,7 +159,7 @@ def _marked_quotes(ctx: _Context) -> list[_Draft]:
     drafts: list[_Draft] = []
     for index, mark in enumerate(ctx.marked):
         lead = [t for t in _before_zone(ctx, index) if not t.is_space]
-        start, end = mark.open_at + 1, mark.close_at
+        start, end = mark.open_at + mark.width, mark.close_at
         draft = _direct(ctx, index, lead, drafts) if _stands_alone(ctx, mark, lead) else _partial(ctx, mark)
         if draft is not None:
             draft.start, draft.end = start, end
@@ -168,7 +173,7 @@ def _stands_alone(ctx: _Context, mark: Marked, lead: list[Token]) -> bool:
         return True
     if "\n" in ctx.doc.text[mark.open_at : mark.close_at]:
         return True
-    first = ctx.doc.text[mark.open_at + 1 : mark.close_at].lstrip()[:1]
+    first = ctx.doc.text[mark.open_at + mark.width : mark.close_at].lstrip()[:1]
     cue = rules.last_cue(lead)
     return cue is not None and first.isupper() and all(t.i <= cue.i or t.head.i == cue.i for t in lead)
 
@@ -278,7 +283,7 @@ def _next_para(ctx: _Context, bounds: tuple[int, int]) -> bool:
 
 def _partial(ctx: _Context, mark: Marked) -> _Draft | None:
     """Quoted words inside a clause that a reporting or framing verb governs; None for scare quotes."""
-    inner = ctx.doc.char_span(mark.open_at + 1, mark.close_at, alignment_mode="expand")
+    inner = ctx.doc.char_span(mark.open_at + mark.width, mark.close_at, alignment_mode="expand")
     if inner is None or len(inner) == 0:
         return None
     node: Token = inner.root
@@ -309,16 +314,37 @@ def _indirect_quotes(ctx: _Context) -> list[_Draft]:
             if span is not None:
                 drafts.append(_Draft(span[0], span[1], QuoteKind.INDIRECT, cue=token, subject=rules.subject(token)))
             continue
-        if not rules.is_report(token) or (token.dep_ in rules.EMBEDDED_CUE_DEPS and not _relative_speaker(token)):
+        act = token.pos_ == "VERB" and token.lemma_.lower() in rules.ACT_VERBS
+        if not (rules.is_report(token) or act) or (token.dep_ in rules.EMBEDDED_CUE_DEPS and not _relative_speaker(token)):
             continue
         clauses = [c for c in token.children if c.dep_ == "ccomp" and not _inner_report(c)]
         if not rules.is_cue(token):
             clauses = [c for c in clauses if _finite(c)]  # "a video shows Biden gesturing" reports no claim
-        spans = [_clause_span(ctx, token, c) for c in clauses] or [_that_clause(ctx, token), _aside_clause(ctx, token)]
+        spans = [_clause_span(ctx, token, c) for c in clauses] or [
+            _that_clause(ctx, token),
+            _aside_clause(ctx, token),
+            _act_content(ctx, token),
+        ]
         for span in spans:
             if span is not None:
                 drafts.append(_Draft(span[0], span[1], QuoteKind.INDIRECT, cue=token, subject=rules.subject(token)))
     return drafts
+
+
+def _act_content(ctx: _Context, verb: Token) -> tuple[int, int] | None:
+    """'promised to cut taxes', 'urged Congress to act', 'called on the party to unite', 'called for a
+    ban': the infinitive (with its object) or the "for" phrase of a speech act."""
+    if verb.lemma_.lower() not in rules.ACT_VERBS or rules.subject(verb) is None:
+        return None
+    for child in verb.children:
+        if child.dep_ == "xcomp" and child.i > verb.i and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
+            start = next((c for c in verb.children if c.dep_ in ("dobj", "prep") and verb.i < c.i < child.i), child)
+            words = [t for t in verb.doc[start.left_edge.i : child.right_edge.i + 1] if t != start or t.dep_ != "prep"]
+            return _trim(ctx, [t for t in words if ctx.sentence_of[t.i] == ctx.sentence_of[verb.i]])
+        if child.dep_ == "prep" and child.lower_ == "for" and verb.lemma_.lower() == "call":
+            words = [t for t in child.subtree if t != child]
+            return _trim(ctx, [t for t in words if ctx.sentence_of[t.i] == ctx.sentence_of[verb.i]])
+    return None
 
 
 def _finite(clause: Token) -> bool:

@@ -144,6 +144,13 @@ STANCE_VERBS = frozenset(
     ]
 )
 
+# Speech acts whose content is an infinitive ("promised to cut taxes", "urged Congress to act", "called on
+# the party to unite") or a "for" phrase ("called for a ban"): what was promised, urged or demanded.
+ACT_VERBS = frozenset(
+    ["promise", "pledge", "vow", "threaten", "urge", "ask", "demand", "agree", "refuse", "call", "offer", "propose",
+     "warn", "tell", "plead", "beg", "challenge", "encourage", "implore", "advise", "order", "instruct", "invite"]
+)  # fmt: skip
+
 # Verbs that frame quoted words without reporting a whole statement: called the plan a "win-win",
 # described the exercises as "provocative", urged delegates to show "flexibility".
 FRAMING_VERBS = frozenset(
@@ -258,6 +265,9 @@ OPENING_MARKS = frozenset("“„«")
 CLOSING_MARKS = frozenset("”»")
 STRAIGHT_MARK = '"'
 QUOTE_MARKS = OPENING_MARKS | CLOSING_MARKS | {STRAIGHT_MARK}
+
+# Two-character marks of wire and archive text (``...'' and ''...''), read as the single mark they stand for.
+PAIRED_MARKS = {"``": "“", "''": STRAIGHT_MARK}
 
 # Characters after which a straight mark opens a quote: start of text, space, bracket, dash, slash.
 OPENING_CONTEXT = frozenset(" \t\n([{—–-/")
