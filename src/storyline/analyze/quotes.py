@@ -314,7 +314,7 @@ def _indirect_quotes(ctx: _Context) -> list[_Draft]:
             if span is not None:
                 drafts.append(_Draft(span[0], span[1], QuoteKind.INDIRECT, cue=token, subject=rules.subject(token)))
             continue
-        act = token.pos_ == "VERB" and token.lemma_.lower() in rules.ACT_VERBS
+        act = token.pos_ == "VERB" and token.lemma_.lower() in rules.ACT_VERBS and not rules.passive(token)
         if not (rules.is_report(token) or act) or (token.dep_ in rules.EMBEDDED_CUE_DEPS and not _relative_speaker(token)):
             continue
         clauses = [c for c in token.children if c.dep_ == "ccomp" and not _inner_report(c)]

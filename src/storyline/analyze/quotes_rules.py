@@ -306,6 +306,11 @@ def is_cue(token: Token) -> bool:
     return not any(c.dep_ in ("auxpass", "nsubjpass") for c in token.children)
 
 
+def passive(verb: Token) -> bool:
+    """True for a verb in the passive voice ("had not been told")."""
+    return any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
+
+
 def is_report(token: Token) -> bool:
     """A verb whose clausal complement is a source's reported claim: a reporting verb, or a verb of
     belief or finding ("believes that", "found that"), in the active voice."""
