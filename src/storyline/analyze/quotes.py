@@ -181,6 +181,8 @@ def _stands_alone(ctx: _Context, mark: Marked, lead: list[Token]) -> bool:
 def _direct(ctx: _Context, index: int, lead: list[Token], earlier: list[_Draft]) -> _Draft | None:
     """A direct quote attributed from after it, before it, the previous paragraph, or the quote it continues."""
     found = _after_attribution(ctx, index) or _lead_attribution(lead) or _paragraph_intro(ctx, index, lead)
+    if found is None and (signed := _dash_signature(ctx, index)) is not None:
+        return _Draft(0, 0, QuoteKind.DIRECT, subject=signed)
     if found is not None:
         return _Draft(0, 0, QuoteKind.DIRECT, cue=found[0], subject=found[1])
     previous = earlier[-1] if earlier else None
@@ -232,6 +234,24 @@ def _after_attribution(ctx: _Context, index: int) -> tuple[Token, Token | None] 
                 return token, subject
             return None
     return None
+
+
+def _dash_signature(ctx: _Context, index: int) -> Token | None:
+    """'"...” ― Carla Sanchez': a quote signed by a name after a dash, the name ending its line."""
+    zone = [t for t in _after_zone(ctx, index) if not t.is_space]
+    if len(zone) < 2 or zone[0].text not in rules.SIGNATURE_DASHES:
+        return None
+    name = []
+    for token in zone[1:]:
+        if token.pos_ != "PROPN":
+            break
+        name.append(token)
+        if "\n" in token.whitespace_:
+            break
+    rest = zone[1 + len(name) :]
+    if not name or len(name) > 4 or any(not t.is_punct for t in rest):
+        return None
+    return next((t for t in name if t.head not in name or t.head == t), name[-1])
 
 
 def _lead_attribution(lead: list[Token]) -> tuple[Token, Token | None] | None:
@@ -532,6 +552,8 @@ def _resolve(ctx: _Context, draft: _Draft, resolved: dict[int, Speaker]) -> Spea
         subject = draft.subject
         pronoun = subject.lower_ in rules.PERSON_PRONOUNS
         named = rules.antecedent(ctx, subject) if pronoun else rules.named_mention(ctx, subject)
+        if named is None and not pronoun:
+            named = rules.titled_person(ctx, subject)
         if named is not None:
             named = rules.fullest(ctx, named)
         surface = rules.phrase(subject)

@@ -236,6 +236,9 @@ SELF_PRONOUNS = frozenset({"he", "she", "they", "we", "i"})
 # Dashes that end a dateline ("SUVA, Fiji — ...").
 DATELINE_DASHES = frozenset({"—", "–", "--"})
 
+# Dashes that sign a quote with its speaker's name ('"..." ― Carla Sanchez').
+SIGNATURE_DASHES = frozenset({"―", "—", "–", "--", "-"})
+
 # Two-word cue: "..., according to the ministry."
 ACCORDING_TO = ("according", "to")
 
@@ -456,6 +459,50 @@ def antecedent(names: Names, pronoun: Token) -> Span | None:
         names.genders[key] = gender
         return named
     return None
+
+
+def titled_person(names: Names, subject: Token) -> Span | None:
+    """The named person a role noun stands for ("the mayor" -> "Mayor Ana Ruiz", "Ana Ruiz, the city's
+    mayor", "the mayor, Ana Ruiz"): the one person the article gives that role, searched from the start of
+    the article up to the speaker; None when no one or several people hold it."""
+    if subject.pos_ != "NOUN" or not any(c.dep_ in ("det", "poss") for c in subject.children):
+        return None
+    role = subject.lemma_.lower()
+    doc = names.doc
+    found: dict[str, Span] = {}
+    for entity in doc.ents:
+        if entity.label_ != "PERSON" or entity.start >= subject.i or entity.start <= subject.i < entity.end:
+            continue
+        words = [t for t in entity if t.pos_ == "PROPN"]
+        if not words:
+            continue
+        if role in _title_words(doc, entity):
+            found.setdefault(gender_key(entity), entity)
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
+def _run(tokens: list[Token]) -> list[str]:
+    """Lemmas of a role phrase: tokens up to the first preposition, verb, clause word or punctuation."""
+    out = []
+    for token in tokens:
+        if token.pos_ in ("ADP", "VERB", "AUX", "PRON", "SCONJ", "CCONJ") or (token.is_punct and token.tag_ != "POS"):
+            break
+        out.append(token.lemma_.lower())
+    return out
+
+
+def _title_words(doc: Doc, entity: Span) -> list[str]:
+    """The words of the title or role the text gives a named person: before the name ("Mayor Karen
+    Bass", "the city's mayor, Karen Bass") or in apposition after it ("Karen Bass, the city's mayor")."""
+    words = [t.lower_ for t in entity[:-1]]
+    before = doc[max(0, entity.start - 5) : entity.start]
+    if len(before) and before[-1].text == ",":
+        before = before[:-1]
+    words += _run(list(reversed(before)))
+    after = doc[entity.end : min(len(doc), entity.end + 7)]
+    if len(after) and after[0].text == ",":
+        words += _run(list(after[1:]))
+    return words
 
 
 def has_role(token: Token) -> bool:
