@@ -465,8 +465,9 @@ def titled_person(names: Names, subject: Token) -> Span | None:
     """The named person a role noun stands for ("the mayor" -> "Mayor Ana Ruiz", "Ana Ruiz, the city's
     mayor", "the mayor, Ana Ruiz"): the one person the article gives that role, searched from the start of
     the article up to the speaker; None when no one or several people hold it."""
-    if subject.pos_ != "NOUN" or not any(c.dep_ in ("det", "poss") for c in subject.children):
-        return None
+    definite = [c for c in subject.children if c.dep_ == "poss" or (c.dep_ == "det" and c.lower_ in ("the", "this"))]
+    if subject.pos_ != "NOUN" or not definite or any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in subject.children):
+        return None  # "a senior official" is someone the article does not name
     role = subject.lemma_.lower()
     doc = names.doc
     found: dict[str, Span] = {}
