@@ -87,7 +87,8 @@ class _Context(rules.Names):
 def find_quotes(doc: Doc, article_id: str = "") -> list[Quote]:
     """Direct, partial and indirect quotes in ``doc``, sorted by start, each with its speaker if clear."""
     ctx = _Context.build(doc)
-    drafts = _marked_quotes(ctx) + _indirect_quotes(ctx)
+    indirect = _indirect_quotes(ctx)
+    drafts = _marked_quotes(ctx, indirect) + indirect
     drafts.sort(key=lambda d: (d.start, d.end))
     resolved: dict[int, Speaker] = {}
     quotes = []
@@ -154,13 +155,13 @@ def _mark_role(paragraph: str, i: int, j: int) -> str:
 # ---- direct and partial quotes -------------------------------------------------------------------------
 
 
-def _marked_quotes(ctx: _Context) -> list[_Draft]:
+def _marked_quotes(ctx: _Context, indirect: list[_Draft]) -> list[_Draft]:
     """Drafts for the marked spans that are direct or partial quotes; scare quotes and titles are dropped."""
     drafts: list[_Draft] = []
     for index, mark in enumerate(ctx.marked):
         lead = [t for t in _before_zone(ctx, index) if not t.is_space]
         start, end = mark.open_at + mark.width, mark.close_at
-        draft = _direct(ctx, index, lead, drafts) if _stands_alone(ctx, mark, lead) else _partial(ctx, mark)
+        draft = _direct(ctx, index, lead, drafts + indirect) if _stands_alone(ctx, mark, lead) else _partial(ctx, mark)
         if draft is not None:
             draft.start, draft.end = start, end
             drafts.append(draft)
@@ -185,8 +186,10 @@ def _direct(ctx: _Context, index: int, lead: list[Token], earlier: list[_Draft])
         return _Draft(0, 0, QuoteKind.DIRECT, subject=signed)
     if found is not None:
         return _Draft(0, 0, QuoteKind.DIRECT, cue=found[0], subject=found[1])
-    previous = earlier[-1] if earlier else None
-    if previous is None or previous.kind != QuoteKind.DIRECT or not _continues(ctx, index, previous):
+    mark = ctx.marked[index]
+    before = [d for d in earlier if d.end <= mark.open_at]
+    previous = max(before, key=lambda d: d.end) if before else None
+    if previous is None or not _continues(ctx, index, previous):
         return None
     return _Draft(0, 0, QuoteKind.DIRECT, cue=previous.cue, repeats=previous)
 
@@ -203,7 +206,7 @@ def _after_zone(ctx: _Context, index: int) -> list[Token]:
         if token.idx >= limit:
             break
         zone.append(token)
-        if token.text in rules.SENTENCE_END:
+        if token.text in rules.SENTENCE_END or "\n" in token.text_with_ws:
             break
     return zone
 
@@ -217,8 +220,8 @@ def _before_zone(ctx: _Context, index: int) -> list[Token]:
     zone = []
     for i in range(bisect_left(ctx.starts, mark.open_at) - 1, -1, -1):
         token = ctx.doc[i]
-        if token.idx < floor or token.text in rules.SENTENCE_END:
-            break
+        if token.idx < floor or token.text in rules.SENTENCE_END or "\n" in token.text_with_ws:
+            break  # a line break ends a sentence (nlp.paragraph_breaks): the line before is not the lead
         zone.append(token)
     return zone[::-1]
 
@@ -230,7 +233,8 @@ def _after_attribution(ctx: _Context, index: int) -> tuple[Token, Token | None] 
         if rules.is_cue(token) or rules.is_according(token):
             subject = rules.subject(token)
             own = {t.i for t in subject.subtree} if subject is not None else set()
-            if all(t.i in own or t.is_punct or t.is_space or t.pos_ in ("ADV", "AUX", "PART") for t in zone[:k]):
+            if all(t.i in own or t.is_punct or t.is_space or t.pos_ in ("ADV", "AUX", "PART") or _name_word(t, own)
+                   for t in zone[:k]):  # fmt: skip
                 return token, subject
             return None
     return None
@@ -252,6 +256,12 @@ def _dash_signature(ctx: _Context, index: int) -> Token | None:
     if not name or len(name) > 4 or any(not t.is_punct for t in rest):
         return None
     return next((t for t in name if t.head not in name or t.head == t), name[-1])
+
+
+def _name_word(token: Token, own: set[int]) -> bool:
+    """A capitalized word just before the speaker's phrase that the parser left out of it ("Tulsa police
+    Chief Chuck Jordan said", with "Tulsa" read as a verb)."""
+    return token.text[:1].isupper() and bool(own) and token.i < min(own) and min(own) - token.i <= 2
 
 
 def _lead_attribution(lead: list[Token]) -> tuple[Token, Token | None] | None:
@@ -283,6 +293,8 @@ def _continues(ctx: _Context, index: int, previous: _Draft) -> bool:
     mark = ctx.marked[index]
     if previous.end >= mark.open_at or (previous.subject is None and previous.repeats is None):
         return False
+    if previous.cue is None and previous.repeats is None:
+        return False  # a quote signed with a name after a dash ends there
     between = ctx.doc.char_span(previous.end, mark.open_at, alignment_mode="expand")
     if between is None or any(rules.is_cue(t) and t.i not in ctx.quoted and t != previous.cue for t in between):
         return False
