@@ -247,13 +247,13 @@ def _dash_signature(ctx: _Context, index: int) -> Token | None:
         return None
     name = []
     for token in zone[1:]:
-        if token.pos_ != "PROPN":
+        if token.pos_ != "PROPN" and not (token.text[:1].isupper() and not token.is_punct):
             break
         name.append(token)
         if "\n" in token.whitespace_:
             break
     rest = zone[1 + len(name) :]
-    if not name or len(name) > 4 or any(not t.is_punct for t in rest):
+    if not name or len(name) > 5 or any(not t.is_punct for t in rest):
         return None
     return next((t for t in name if t.head not in name or t.head == t), name[-1])
 
