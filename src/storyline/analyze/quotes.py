@@ -181,7 +181,12 @@ def _stands_alone(ctx: _Context, mark: Marked, lead: list[Token]) -> bool:
 
 def _direct(ctx: _Context, index: int, lead: list[Token], earlier: list[_Draft]) -> _Draft | None:
     """A direct quote attributed from after it, before it, the previous paragraph, or the quote it continues."""
-    found = _after_attribution(ctx, index) or _lead_attribution(lead) or _paragraph_intro(ctx, index, lead)
+    found = (
+        _after_attribution(ctx, index)
+        or _lead_attribution(lead)
+        or _paragraph_intro(ctx, index, lead)
+        or _colon_attribution(lead)
+    )
     if found is None and (signed := _dash_signature(ctx, index)) is not None:
         return _Draft(0, 0, QuoteKind.DIRECT, subject=signed)
     if found is not None:
@@ -256,6 +261,23 @@ def _dash_signature(ctx: _Context, index: int) -> Token | None:
     if not name or len(name) > 5 or any(not t.is_punct for t in rest):
         return None
     return next((t for t in name if t.head not in name or t.head == t), name[-1])
+
+
+def _colon_attribution(lead: list[Token]) -> tuple[Token, Token | None] | None:
+    """'Howard Kurtz, Fox News: "...', 'Trump swiped at Ryan in a series of tweets: "...': a lead ending in
+    a colon with no reporting verb names the speaker as its subject, or as the name it opens with."""
+    if len(lead) < 2 or lead[-1].text != ":":
+        return None
+    inside = {t.i for t in lead}
+    heads = [t for t in lead[:-1] if t.head.i not in inside or t.head == t]
+    verb = next((t for t in heads if t.pos_ in ("VERB", "AUX")), None)
+    if verb is not None:
+        subject = next((c for c in verb.children if c.dep_ in rules.SUBJECT_DEPS), None)
+        return (verb, subject) if subject is not None and subject.pos_ in ("PROPN", "NOUN", "PRON") else None
+    name = next((t for t in heads if t.pos_ in ("PROPN", "NOUN")), None)
+    if name is None or not lead[0].text[:1].isupper():
+        return None
+    return lead[-1], name
 
 
 def _name_word(token: Token, own: set[int]) -> bool:
@@ -391,6 +413,8 @@ def _relative_speaker(cue: Token) -> bool:
     reports those of the verb's subject."""
     if cue.dep_ == "pcomp":
         return cue.head.lower_ == "by"
+    if rules.statement_saying(cue):
+        return True
     return cue.dep_ == "relcl" and any(c.dep_ == "nsubj" and c.lower_ in ("who", "which") for c in cue.children)
 
 
@@ -549,7 +573,7 @@ def _before_appended_quote(ctx: _Context, piece: list[Token]) -> list[Token] | N
 
 
 def _cue_lemma(draft: _Draft) -> str | None:
-    if draft.cue is None:
+    if draft.cue is None or draft.cue.is_punct:
         return None
     return " ".join(rules.ACCORDING_TO) if rules.is_according(draft.cue) else draft.cue.lemma_.lower()
 

@@ -80,6 +80,23 @@ SPEECH_VERBS = frozenset(
         "report",
         "disclose",
         "reveal",
+        "interject",
+        "fume",
+        "chime",
+        "blurt",
+        "email",
+        "text",
+        "yell",
+        "scream",
+        "snap",
+        "gush",
+        "muse",
+        "wonder",
+        "scoff",
+        "sneer",
+        "plead",
+        "thunder",
+        "marvel",
     ]
 )
 
@@ -314,6 +331,12 @@ def passive(verb: Token) -> bool:
     return any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
 
 
+def statement_saying(verb: Token) -> bool:
+    """'issued a statement saying ...', 'sent a tweet claiming ...': a reporting participle on the object of
+    a verb, whose subject is the speaker."""
+    return verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.dep_ == "dobj" and verb.head.head.pos_ == "VERB"
+
+
 def is_report(token: Token) -> bool:
     """A verb whose clausal complement is a source's reported claim: a reporting verb, or a verb of
     belief or finding ("believes that", "found that"), in the active voice."""
@@ -352,6 +375,8 @@ def subject(cue: Token) -> Token | None:
             return after_dateline(subject, node)
         if node.dep_ == "pcomp" and node.head.dep_ == "prep" and node.head.head != node.head:
             node = node.head  # "responded by saying ...": the subject of the verb "by" hangs on
+        elif statement_saying(node):
+            node = node.head  # "issued a statement saying ...": the subject of "issued"
         elif node.dep_ not in ("conj", "advcl", "xcomp") or node.head == node:
             return None
         node = node.head
