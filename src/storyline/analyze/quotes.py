@@ -23,7 +23,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from storyline.analyze import quotes_rules as rules
 from storyline.model import PARAGRAPH_SEPARATOR, Quote, QuoteKind
@@ -62,6 +62,7 @@ class _Context(rules.Names):
     """The document with the indexes the rules look things up in (quoted: tokens inside marks, marks too)."""
 
     marked: list[Marked] = field(default_factory=list)
+    author: str | None = None
     starts: list[int] = field(default_factory=list)  # token start offsets
     paragraphs: list[int] = field(default_factory=list)  # paragraph start offsets
 
@@ -84,9 +85,13 @@ class _Context(rules.Names):
         return self.paragraphs[index], len(self.doc.text) if end is None else end
 
 
-def find_quotes(doc: Doc, article_id: str = "") -> list[Quote]:
-    """Direct, partial and indirect quotes in ``doc``, sorted by start, each with its speaker if clear."""
+def find_quotes(doc: Doc, article_id: str = "", author: str | None = None) -> list[Quote]:
+    """Direct, partial and indirect quotes in ``doc``, sorted by start, each with its speaker if clear.
+
+    ``author`` is who wrote the article, if known: a first-person speaker ("I said") outside any quote
+    is the writer; without it, "I" names no one."""
     ctx = _Context.build(doc)
+    ctx.author = author.strip() if author and author.strip() else None
     indirect = _indirect_quotes(ctx)
     drafts = _marked_quotes(ctx, indirect) + indirect
     drafts.sort(key=lambda d: (d.start, d.end))
@@ -335,10 +340,19 @@ def _next_para(ctx: _Context, bounds: tuple[int, int]) -> bool:
     return index < len(ctx.paragraphs) and ctx.paragraphs[index] == bounds[1] + len(PARAGRAPH_SEPARATOR)
 
 
+def _is_name(words: Span) -> bool:
+    """True for a name in quote marks (a ship, a film, a programme: "Sea Eagle,"), not quoted words: a
+    few capitalized words with no verb."""
+    alpha = [t for t in words if t.is_alpha]
+    if not alpha or len(alpha) > 4 or any(t.pos_ in ("VERB", "AUX", "PRON") for t in words):
+        return False
+    return all(t.text[:1].isupper() or (t.pos_ in ("ADP", "CCONJ", "DET") and k > 0) for k, t in enumerate(alpha))
+
+
 def _partial(ctx: _Context, mark: Marked) -> _Draft | None:
     """Quoted words inside a clause that a reporting or framing verb governs; None for scare quotes."""
     inner = ctx.doc.char_span(mark.open_at + mark.width, mark.close_at, alignment_mode="expand")
-    if inner is None or len(inner) == 0:
+    if inner is None or len(inner) == 0 or _is_name(inner):
         return None
     node: Token = inner.root
     for _ in range(12):
@@ -584,6 +598,8 @@ def _resolve(ctx: _Context, draft: _Draft, resolved: dict[int, Speaker]) -> Spea
         speaker = resolved.get(id(draft.repeats), (None, None, None))
     elif draft.subject is None or draft.subject.lower_ in rules.NOT_SPEAKERS:
         speaker = (None, None, None)
+    elif draft.subject.lower_ == "i":
+        speaker = (ctx.author, None, None)  # the writer, when the article says who that is
     else:
         subject = draft.subject
         pronoun = subject.lower_ in rules.PERSON_PRONOUNS
