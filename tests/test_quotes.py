@@ -189,13 +189,84 @@ def test_partial_quote_with_framing_verb(nlp: Language) -> None:
     assert all(named(text, q) == "Helen Ortiz" for q in quotes)
 
 
-def test_partial_quote_inside_a_reported_clause(nlp: Language) -> None:
+def test_mixed_quote_keeps_the_whole_reported_clause(nlp: Language) -> None:
     text = 'Helen Ortiz said the repairs were "long overdue" and that work would start soon.'
     quotes = quotes_of(nlp, text)
-    assert [(q.kind, q.text) for q in quotes] == [
-        (QuoteKind.PARTIAL, "long overdue"),
-        (QuoteKind.INDIRECT, "work would start soon"),
+    assert [(q.kind, q.text, q.speaker) for q in quotes] == [
+        (QuoteKind.INDIRECT, 'the repairs were "long overdue" and that work would start soon', "Helen Ortiz"),
     ]
+
+
+def test_mixed_quote_ending_in_its_quoted_words_keeps_the_closing_mark(nlp: Language) -> None:
+    text = 'The inspector said the board had failed to address a "clear pattern of abuse."'
+    [quote] = quotes_of(nlp, text)
+    assert quote.text == 'the board had failed to address a "clear pattern of abuse."'
+
+
+def test_cue_after_inside_and_before_the_reported_clause(nlp: Language) -> None:
+    texts = {
+        "The talks will resume next week, argued Ruiz.": "The talks will resume next week",
+        "Police, Ruiz says, have no policies on the matter.": "Police, Ruiz says, have no policies on the matter",
+        "The company told a broadcaster it has not received any complaints.": "it has not received any complaints",
+    }
+    for text, said in texts.items():
+        assert [q.text for q in quotes_of(nlp, text)] == [said], text
+
+
+def test_according_to_and_beliefs_are_indirect_quotes(nlp: Language) -> None:
+    text = (
+        "The top 1 percent would gain the most, according to the Tax Foundation. "
+        "Wines believes that the campaign took black voters for granted."
+    )
+    found = [(q.text, q.speaker) for q in quotes_of(nlp, text)]
+    assert found == [
+        ("The top 1 percent would gain the most", "the Tax Foundation"),
+        ("the campaign took black voters for granted", "Wines"),
+    ]
+
+
+def test_a_video_showing_someone_is_not_a_quote(nlp: Language) -> None:
+    assert quotes_of(nlp, "A short video shows Biden gesturing towards the trees.") == []
+
+
+def test_role_noun_resolves_to_the_person_with_that_title(nlp: Language) -> None:
+    text = "Mayor Karen Bass opened the bridge on Monday. The mayor said the repairs would take a year."
+    [quote] = quotes_of(nlp, text)
+    assert quote.speaker == "The mayor"
+    assert text[quote.speaker_start : quote.speaker_end] == "Karen Bass"
+
+
+def test_an_indefinite_role_noun_names_no_one(nlp: Language) -> None:
+    text = "Mayor Karen Bass opened the bridge. A senior official said the repairs would take a year."
+    [quote] = quotes_of(nlp, text)
+    assert quote.speaker_start is None
+
+
+def test_quotes_signed_after_a_dash_and_after_a_colon(nlp: Language) -> None:
+    text = (
+        "\u201cHe is the most unqualified candidate ever.\u201d \u2015 Francisco Herrero\n"
+        "Howard Kurtz, Fox News: \"Trump had his strongest debate here.\""
+    )
+    found = [(q.kind, q.text, q.speaker) for q in quotes_of(nlp, text)]
+    assert [(k, s) for k, _, s in found] == [(QuoteKind.DIRECT, "Francisco Herrero"), (QuoteKind.DIRECT, "Howard Kurtz, Fox News")]
+
+
+def test_wire_style_double_apostrophes_are_quote_marks(nlp: Language) -> None:
+    text = "''We will walk away more in love with this country,'' he said."
+    [quote] = quotes_of(nlp, text)
+    assert (quote.kind, quote.text) == (QuoteKind.DIRECT, "We will walk away more in love with this country,")
+
+
+def test_names_in_quote_marks_are_not_quotes(nlp: Language) -> None:
+    text = 'Interfax said the tanker had been renamed "Sea Eagle" last year.'
+    assert [q.kind for q in quotes_of(nlp, text)] != [QuoteKind.PARTIAL]
+    assert all(q.text != "Sea Eagle" for q in quotes_of(nlp, text))
+
+
+def test_i_is_the_writer_only_when_the_article_has_one(nlp: Language) -> None:
+    doc = nlp("I said then that the bridge would not hold.")
+    assert [q.speaker for q in find_quotes(doc, "a1")] == [None]
+    assert [q.speaker for q in find_quotes(doc, "a1", author="Dana Lee")] == ["Dana Lee"]
 
 
 def test_scare_quotes_and_titles_are_not_quotes(nlp: Language) -> None:

@@ -93,7 +93,10 @@ def find_quotes(doc: Doc, article_id: str = "", author: str | None = None) -> li
     ctx = _Context.build(doc)
     ctx.author = author.strip() if author and author.strip() else None
     indirect = _indirect_quotes(ctx)
-    drafts = _marked_quotes(ctx, indirect) + indirect
+    marked = _marked_quotes(ctx, indirect)
+    mixed = [d for d in indirect if any(d.start <= m.open_at < d.end for m in ctx.marked)]
+    marked = [d for d in marked if d.kind != QuoteKind.PARTIAL or not any(m.start < d.start < m.end for m in mixed)]
+    drafts = marked + indirect
     drafts.sort(key=lambda d: (d.start, d.end))
     resolved: dict[int, Speaker] = {}
     quotes = []
@@ -512,6 +515,8 @@ def _clause_span(ctx: _Context, cue: Token, clause: Token) -> tuple[int, int] | 
             break  # the parser ran on into the next sentence
         if token.i not in aside:
             tokens.append(token)
+    if any(t.i in ctx.quoted for t in tokens) and (mixed := _mixed_span(ctx, tokens)) is not None:
+        return mixed
     pieces = _pieces(clause, tokens)
     kept: list[list[Token]] = []
     for piece in pieces:
@@ -525,13 +530,38 @@ def _clause_span(ctx: _Context, cue: Token, clause: Token) -> tuple[int, int] | 
     return _trim(ctx, [t for piece in kept for t in piece])
 
 
-def _trim(ctx: _Context, words: list[Token]) -> tuple[int, int] | None:
-    """The span of ``words`` without a leading "that"/conjunction and trailing punctuation."""
+def _mixed_span(ctx: _Context, tokens: list[Token]) -> tuple[int, int] | None:
+    """A mixed quote: a reported clause holding quoted words ('the board had failed to address the "clear
+    pattern" of abuse') is kept whole, its marks included, when the clause itself starts outside marks
+    and holds every quote it opens."""
+    span = _trim(ctx, tokens, quoted=True)
+    if span is None:
+        return None
+    start, end = span
+    if ctx.doc[bisect_left(ctx.starts, start)].i in ctx.quoted:
+        return None  # the clause opens inside a quote: the quote is the statement, not this clause
+    for mark in ctx.marked:
+        if mark.open_at < start <= mark.close_at:
+            return None
+        if start <= mark.open_at < end <= mark.close_at:
+            if ctx.doc.text[end : mark.close_at].strip(" .,;:!?"):
+                return None  # the quote runs on past the clause
+            end = mark.close_at + (2 if ctx.doc.text.startswith("''", mark.close_at) else 1)
+    if not any(start <= mark.open_at < end for mark in ctx.marked):
+        return None
+    return start, end
+
+
+def _trim(ctx: _Context, words: list[Token], *, quoted: bool = False) -> tuple[int, int] | None:
+    """The span of ``words`` without a leading "that"/conjunction and trailing punctuation; None when it
+    is too short or (unless ``quoted``) holds quoted words."""
     while words and (words[0].dep_ == "mark" or words[0].is_punct or words[0].lower_ in ("that", "and", "but")):
+        if quoted and words[0].is_punct and words[0].i in ctx.quoted:
+            break  # the opening mark of a quote that starts the clause
         words = words[1:]
     while words and (words[-1].is_punct or words[-1].is_space or words[-1].dep_ == "cc"):
         words = words[:-1]
-    if len(words) < 2 or any(t.i in ctx.quoted for t in words):
+    if len(words) < 2 or (not quoted and any(t.i in ctx.quoted for t in words)):
         return None
     return words[0].idx, words[-1].idx + len(words[-1].text)
 
