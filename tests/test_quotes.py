@@ -338,3 +338,30 @@ def test_demo_gold_speaker_floors(nlp: Language, tmp_path: Path) -> None:
     predicted = Counter(q.kind.value for quotes in found_by_doc.values() for q in quotes)
     for kind in ("direct", "partial"):  # span precision: few quotes that gold does not have
         assert spans[f"found {kind}"] / predicted[kind] >= 0.85, (spans, predicted)
+
+
+def test_speaker_groups_do_not_split_by_case() -> None:
+    from storyline.model import Story
+    from storyline.storyview import StoryView
+
+    said = [("officials", 0), ("Officials", 40), ("he", 80), ("He", 120)]
+    quotes = tuple(
+        Quote("a1", start, start + 10, "x" * 10, QuoteKind.INDIRECT, speaker=speaker) for speaker, start in said
+    )
+    view = StoryView(Story("s1", "A story", (), ("a1",)), (), (), quotes, {})
+    assert [(name, len(group)) for name, _, group in view.speakers] == [("officials", 2), ("he", 2)]
+
+
+def test_floating_quote_continues_a_mixed_quote_across_its_speaker_aside(nlp: Language) -> None:
+    text = (
+        'Both parties "saw the country as a partner," said Victor Cha, who served under President Bush. '
+        '"In that sense, it was like pushing on an open door."'
+    )
+    quotes = quotes_of(nlp, text)
+    assert [q.speaker for q in quotes] == ["Victor Cha", "Victor Cha"]
+
+
+def test_a_line_break_ends_a_signed_quote(nlp: Language) -> None:
+    text = "\u201cFirst view.\u201d \u2015 Ana Ruiz\n\u201cSecond view, unsigned.\u201d\n"
+    quotes = quotes_of(nlp, text)
+    assert [(q.text, q.speaker) for q in quotes] == [("First view.", "Ana Ruiz")]
