@@ -245,10 +245,13 @@ def test_an_indefinite_role_noun_names_no_one(nlp: Language) -> None:
 def test_quotes_signed_after_a_dash_and_after_a_colon(nlp: Language) -> None:
     text = (
         "\u201cHe is the most unqualified candidate ever.\u201d \u2015 Francisco Herrero\n"
-        "Howard Kurtz, Fox News: \"Trump had his strongest debate here.\""
+        'Howard Kurtz, Fox News: "Trump had his strongest debate here."'
     )
     found = [(q.kind, q.text, q.speaker) for q in quotes_of(nlp, text)]
-    assert [(k, s) for k, _, s in found] == [(QuoteKind.DIRECT, "Francisco Herrero"), (QuoteKind.DIRECT, "Howard Kurtz, Fox News")]
+    assert [(k, s) for k, _, s in found] == [
+        (QuoteKind.DIRECT, "Francisco Herrero"),
+        (QuoteKind.DIRECT, "Howard Kurtz, Fox News"),
+    ]
 
 
 def test_wire_style_double_apostrophes_are_quote_marks(nlp: Language) -> None:

@@ -12,7 +12,7 @@ from storyline.analyze.quotes import find_quotes
 from storyline.analyze.times import find_times
 from storyline.model import Analysis, Article, Sentence
 
-ANALYSIS_VERSION = 2  # bump when a change to analysis should re-run on stored articles
+ANALYSIS_VERSION = 3  # bump when a change to analysis should re-run on stored articles
 
 
 def analyze_doc(doc: Doc, article: Article) -> Analysis:
@@ -23,7 +23,9 @@ def analyze_doc(doc: Doc, article: Article) -> Analysis:
         if s.text.strip()
     )
     found = find_entities(doc, article.id)
-    quotes = tuple(replace(q, id=quote_id(article.id, q.start, q.end)) for q in find_quotes(doc, article.id, article.author))
+    quotes = tuple(
+        replace(q, id=quote_id(article.id, q.start, q.end)) for q in find_quotes(doc, article.id, article.author)
+    )
     times = tuple(find_times(doc, article.published, article.id))
     return Analysis(article.id, sentences, tuple(found.mentions), tuple(found.titles), quotes, times)
 

@@ -386,7 +386,9 @@ def _indirect_quotes(ctx: _Context) -> list[_Draft]:
                 drafts.append(_Draft(span[0], span[1], QuoteKind.INDIRECT, cue=token, subject=rules.subject(token)))
             continue
         act = token.pos_ == "VERB" and token.lemma_.lower() in rules.ACT_VERBS and not rules.passive(token)
-        if not (rules.is_report(token) or act) or (token.dep_ in rules.EMBEDDED_CUE_DEPS and not _relative_speaker(token)):
+        if not (rules.is_report(token) or act) or (
+            token.dep_ in rules.EMBEDDED_CUE_DEPS and not _relative_speaker(token)
+        ):
             continue
         clauses = [c for c in token.children if c.dep_ == "ccomp" and not _inner_report(c)]
         if not rules.is_cue(token):
@@ -408,7 +410,11 @@ def _act_content(ctx: _Context, verb: Token) -> tuple[int, int] | None:
     if verb.lemma_.lower() not in rules.ACT_VERBS or rules.subject(verb) is None:
         return None
     for child in verb.children:
-        if child.dep_ == "xcomp" and child.i > verb.i and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children):
+        if (
+            child.dep_ == "xcomp"
+            and child.i > verb.i
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children)
+        ):
             start = next((c for c in verb.children if c.dep_ in ("dobj", "prep") and verb.i < c.i < child.i), child)
             words = [t for t in verb.doc[start.left_edge.i : child.right_edge.i + 1] if t != start or t.dep_ != "prep"]
             return _trim(ctx, [t for t in words if ctx.sentence_of[t.i] == ctx.sentence_of[verb.i]])
@@ -441,7 +447,7 @@ def _aside_clause(ctx: _Context, cue: Token) -> tuple[int, int] | None:
     head = cue.head
     if cue.dep_ != "parataxis" or head.pos_ not in ("VERB", "AUX") or rules.subject(cue) is None:
         return None
-    if not any(c.dep_ in rules.SUBJECT_DEPS + ("expl",) for c in head.children) or head.i in ctx.quoted:
+    if not any(c.dep_ in rules.CLAUSE_SUBJECT_DEPS for c in head.children) or head.i in ctx.quoted:
         return None
     if not rules.is_cue(cue) or rules.is_cue(head) or any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in cue.children):
         return None
@@ -458,7 +464,7 @@ def _according_clause(ctx: _Context, according: Token) -> tuple[int, int] | None
     head = according.head
     if head.pos_ not in ("VERB", "AUX") or head.i in ctx.quoted or according.dep_ != "prep" or rules.is_cue(head):
         return None  # "according to X, Y said that ...": Y's quote is found on its own
-    if rules.subject(according) is None or not any(c.dep_ in rules.SUBJECT_DEPS + ("expl",) for c in head.children):
+    if rules.subject(according) is None or not any(c.dep_ in rules.CLAUSE_SUBJECT_DEPS for c in head.children):
         return None
     phrase = {t.i for t in according.subtree}
     return _words_span(ctx, head, phrase)

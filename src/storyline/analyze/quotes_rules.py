@@ -302,6 +302,7 @@ INTRODUCERS = frozenset({":", ","})
 PRONOUN_WINDOW_SENTENCES = 3
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
+CLAUSE_SUBJECT_DEPS = ("nsubj", "nsubjpass", "expl")  # a clause with one of these says something of its own
 RELATIVE = frozenset({"who", "that", "which"})
 
 
@@ -491,7 +492,11 @@ def titled_person(names: Names, subject: Token) -> Span | None:
     mayor", "the mayor, Ana Ruiz"): the one person the article gives that role, searched from the start of
     the article up to the speaker; None when no one or several people hold it."""
     definite = [c for c in subject.children if c.dep_ == "poss" or (c.dep_ == "det" and c.lower_ in ("the", "this"))]
-    if subject.pos_ != "NOUN" or not definite or any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in subject.children):
+    if (
+        subject.pos_ != "NOUN"
+        or not definite
+        or any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in subject.children)
+    ):
         return None  # "a senior official" is someone the article does not name
     role = subject.lemma_.lower()
     doc = names.doc
