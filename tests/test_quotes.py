@@ -368,3 +368,18 @@ def test_a_line_break_ends_a_signed_quote(nlp: Language) -> None:
     text = "\u201cFirst view.\u201d \u2015 Ana Ruiz\n\u201cSecond view, unsigned.\u201d\n"
     quotes = quotes_of(nlp, text)
     assert [(q.text, q.speaker) for q in quotes] == [("First view.", "Ana Ruiz")]
+
+
+def test_a_pronoun_after_a_victim_is_not_the_victim(nlp: Language) -> None:
+    text = (
+        "Officer Betty Shelby fired her weapon. Keith Scott was shot in the lot. He told detectives the man had a gun."
+    )
+    [quote] = quotes_of(nlp, text)
+    assert quote.speaker == "He" and quote.speaker_start is None
+
+
+def test_words_someone_allegedly_told_her_are_his(nlp: Language) -> None:
+    text = 'Monica Lewinsky testified that Bill Clinton allegedly told her, "You should deny everything."'
+    direct = [q for q in quotes_of(nlp, text) if q.kind == QuoteKind.DIRECT]
+    assert [(q.text, q.speaker) for q in direct] == [("You should deny everything.", "Bill Clinton")]
+    assert all("You should" not in q.text for q in quotes_of(nlp, text) if q.speaker == "Monica Lewinsky")

@@ -245,12 +245,25 @@ def _after_attribution(ctx: _Context, index: int) -> tuple[Token, Token | None] 
     for k, token in enumerate(zone):
         if rules.is_cue(token) or rules.is_according(token):
             subject = rules.subject(token)
+            if subject is None or subject.i in ctx.quoted:  # the parser tied the verb into the quote
+                subject = _name_before(zone[:k])
             own = {t.i for t in subject.subtree} if subject is not None else set()
             if all(t.i in own or t.is_punct or t.is_space or t.pos_ in ("ADV", "AUX", "PART") or _name_word(t, own)
                    for t in zone[:k]):  # fmt: skip
                 return token, subject
             return None
     return None
+
+
+def _name_before(words: list[Token]) -> Token | None:
+    """The last proper noun of a short name phrase standing right before a reporting verb the parser gave
+    no subject ('"...," Tulsa police Chief Chuck Jordan said')."""
+    words = [t for t in words if not t.is_space]
+    if not words or len(words) > 8 or words[-1].pos_ != "PROPN":
+        return None
+    if not all(t.pos_ in ("PROPN", "NOUN", "DET", "ADJ", "PUNCT") or t.text[:1].isupper() for t in words):
+        return None
+    return words[-1]
 
 
 def _dash_signature(ctx: _Context, index: int) -> Token | None:
@@ -289,9 +302,11 @@ def _colon_attribution(lead: list[Token]) -> tuple[Token, Token | None] | None:
 
 
 def _name_word(token: Token, own: set[int]) -> bool:
-    """A capitalized word just before the speaker's phrase that the parser left out of it ("Tulsa police
-    Chief Chuck Jordan said", with "Tulsa" read as a verb)."""
-    return token.text[:1].isupper() and bool(own) and token.i < min(own) and min(own) - token.i <= 2
+    """A word of a name or role just before the speaker's phrase that the parser left out of it ("Tulsa
+    police Chief Chuck Jordan said", with "Tulsa" read as a verb)."""
+    if not own or token.i >= min(own) or min(own) - token.i > 4:
+        return False
+    return token.text[:1].isupper() or token.pos_ in ("PROPN", "NOUN")
 
 
 def _lead_attribution(lead: list[Token]) -> tuple[Token, Token | None] | None:
@@ -325,10 +340,21 @@ def _continues(ctx: _Context, index: int, previous: _Draft) -> bool:
         return False
     if previous.cue is None and previous.repeats is None:
         return False  # a quote signed with a name after a dash ends there
+    if previous.kind == QuoteKind.INDIRECT and (previous.cue is None or not rules.is_cue(previous.cue)):
+        return False  # only a speaker's words carry on: not "a video shows that", "according to"
     between = ctx.doc.char_span(previous.end, mark.open_at, alignment_mode="expand")
     if between is None or any(rules.is_cue(t) and t.i not in ctx.quoted and t != previous.cue for t in between):
         return False
     same = ctx.paragraph_bounds(previous.end)[0] == ctx.paragraph_bounds(mark.open_at)[0]
+    gap = ctx.doc.text[previous.end : mark.open_at]
+    if same and "\n" in gap:
+        # lines of one paragraph: the quote must open the line right after the previous quote's line
+        line_start = ctx.doc.text.rfind("\n", 0, mark.open_at) + 1
+        line_end = ctx.doc.text.find("\n", mark.close_at)
+        line = ctx.doc.char_span(line_start, len(ctx.doc.text) if line_end < 0 else line_end, alignment_mode="expand")
+        outside = [t for t in line or () if t.i not in ctx.quoted]
+        own_line = gap[gap.rfind("\n") :].strip() == "" and gap[: gap.find("\n")].strip(" .,;:!?\"'”’") == ""
+        return own_line and all(t.is_punct or t.is_space for t in outside)
     if same:
         return True
     start, end = ctx.paragraph_bounds(mark.open_at)
@@ -521,7 +547,8 @@ def _clause_span(ctx: _Context, cue: Token, clause: Token) -> tuple[int, int] | 
             break  # the parser ran on into the next sentence
         if token.i not in aside:
             tokens.append(token)
-    if any(t.i in ctx.quoted for t in tokens) and (mixed := _mixed_span(ctx, tokens)) is not None:
+    inner_cue = any(rules.is_cue(t) and t.i not in ctx.quoted for t in tokens)  # the quote is that verb's
+    if any(t.i in ctx.quoted for t in tokens) and not inner_cue and (mixed := _mixed_span(ctx, tokens)) is not None:
         return mixed
     pieces = _pieces(clause, tokens)
     kept: list[list[Token]] = []

@@ -298,6 +298,13 @@ SENTENCE_END = frozenset({".", "?", "!"})
 # A reporting clause before a direct quote ends in one of these: 'Trump said: "...', 'Biden said, "and'.
 INTRODUCERS = frozenset({":", ","})
 
+# Verbs whose passive subject is a victim ("was shot"), and verbs whose subject is dead ("died").
+HARM_VERBS = frozenset(
+    ["kill", "shoot", "stab", "murder", "slay", "strangle", "beat", "wound", "injure", "attack", "assault", "rape",
+     "hit", "abduct", "kidnap", "torture", "execute", "hang", "behead", "poison", "run"]
+)  # fmt: skip
+DEATH_VERBS = frozenset(["die", "drown", "perish", "succumb"])
+
 # At most this many sentences back, a pronoun looks for its named antecedent.
 PRONOUN_WINDOW_SENTENCES = 3
 
@@ -469,6 +476,8 @@ def antecedent(names: Names, pronoun: Token) -> Span | None:
             return None
         if token.dep_ not in SUBJECT_DEPS or token.pos_ == "PRON" or reported(names, token):
             continue
+        if victim(token):
+            return None  # "Scott was shot by an officer. He told detectives ...": not the victim
         named = named_mention(names, token)
         if named is not None and named.label_ != "PERSON" and has_role(token):
             named = relabel(named)
@@ -534,6 +543,16 @@ def _title_words(doc: Doc, entity: Span) -> list[str]:
     if len(after) and after[0].text == ",":
         words += _run(list(after[1:]))
     return words
+
+
+def victim(subject: Token) -> bool:
+    """True for the subject of a report of harm ("Scott was shot", "Scott died"): a pronoun right after it
+    is as likely to be whoever did it or tells of it, so a careful reader does not take it for the victim."""
+    verb = subject.head
+    lemma = verb.lemma_.lower()
+    if subject.dep_ == "nsubjpass":
+        return lemma in HARM_VERBS
+    return lemma in DEATH_VERBS
 
 
 def has_role(token: Token) -> bool:
