@@ -63,14 +63,16 @@ class _Context(rules.Names):
 
     marked: list[Marked] = field(default_factory=list)
     author: str | None = None
+    text: str = ""  # doc.text, which spaCy rebuilds from the tokens at every read
     starts: list[int] = field(default_factory=list)  # token start offsets
     paragraphs: list[int] = field(default_factory=list)  # paragraph start offsets
 
     @classmethod
     def build(cls, doc: Doc) -> _Context:
-        ctx = cls(doc, marked=find_marked(doc.text))
+        text = doc.text
+        ctx = cls(doc, marked=find_marked(text), text=text)
         ctx.starts = [token.idx for token in doc]
-        ctx.paragraphs = [0] + [m.end() for m in re.finditer(PARAGRAPH_SEPARATOR, doc.text)]
+        ctx.paragraphs = [0] + [m.end() for m in re.finditer(PARAGRAPH_SEPARATOR, text)]
         for mark in ctx.marked:
             ctx.quoted.update(range(bisect_left(ctx.starts, mark.open_at), bisect_right(ctx.starts, mark.close_at)))
         ctx.sentence_of = [0] * len(doc)
@@ -82,7 +84,7 @@ class _Context(rules.Names):
         """Start and end offsets of the paragraph holding ``offset``."""
         index = bisect_right(self.paragraphs, offset) - 1
         end = self.paragraphs[index + 1] - len(PARAGRAPH_SEPARATOR) if index + 1 < len(self.paragraphs) else None
-        return self.paragraphs[index], len(self.doc.text) if end is None else end
+        return self.paragraphs[index], len(self.text) if end is None else end
 
 
 def find_quotes(doc: Doc, article_id: str = "", author: str | None = None) -> list[Quote]:
@@ -107,7 +109,7 @@ def find_quotes(doc: Doc, article_id: str = "", author: str | None = None) -> li
                 article_id=article_id,
                 start=draft.start,
                 end=draft.end,
-                text=doc.text[draft.start : draft.end],
+                text=ctx.text[draft.start : draft.end],
                 kind=draft.kind,
                 cue=_cue_lemma(draft),
                 speaker=speaker[0],
@@ -180,9 +182,9 @@ def _stands_alone(ctx: _Context, mark: Marked, lead: list[Token]) -> bool:
     """True when the quote is a statement of its own, not words inside a clause of the narrative."""
     if not lead or lead[-1].text in rules.INTRODUCERS:
         return True
-    if "\n" in ctx.doc.text[mark.open_at : mark.close_at]:
+    if "\n" in ctx.text[mark.open_at : mark.close_at]:
         return True
-    first = ctx.doc.text[mark.open_at + mark.width : mark.close_at].lstrip()[:1]
+    first = ctx.text[mark.open_at + mark.width : mark.close_at].lstrip()[:1]
     cue = rules.last_cue(lead)
     return cue is not None and first.isupper() and all(t.i <= cue.i or t.head.i == cue.i for t in lead)
 
@@ -346,12 +348,12 @@ def _continues(ctx: _Context, index: int, previous: _Draft) -> bool:
     if between is None or any(rules.is_cue(t) and t.i not in ctx.quoted and t != previous.cue for t in between):
         return False
     same = ctx.paragraph_bounds(previous.end)[0] == ctx.paragraph_bounds(mark.open_at)[0]
-    gap = ctx.doc.text[previous.end : mark.open_at]
+    gap = ctx.text[previous.end : mark.open_at]
     if same and "\n" in gap:
         # lines of one paragraph: the quote must open the line right after the previous quote's line
-        line_start = ctx.doc.text.rfind("\n", 0, mark.open_at) + 1
-        line_end = ctx.doc.text.find("\n", mark.close_at)
-        line = ctx.doc.char_span(line_start, len(ctx.doc.text) if line_end < 0 else line_end, alignment_mode="expand")
+        line_start = ctx.text.rfind("\n", 0, mark.open_at) + 1
+        line_end = ctx.text.find("\n", mark.close_at)
+        line = ctx.doc.char_span(line_start, len(ctx.text) if line_end < 0 else line_end, alignment_mode="expand")
         outside = [t for t in line or () if t.i not in ctx.quoted]
         own_line = gap[gap.rfind("\n") :].strip() == "" and gap[: gap.find("\n")].strip(" .,;:!?\"'”’") == ""
         return own_line and all(t.is_punct or t.is_space for t in outside)
@@ -577,9 +579,9 @@ def _mixed_span(ctx: _Context, tokens: list[Token]) -> tuple[int, int] | None:
         if mark.open_at < start <= mark.close_at:
             return None
         if start <= mark.open_at < end <= mark.close_at:
-            if ctx.doc.text[end : mark.close_at].strip(" .,;:!?"):
+            if ctx.text[end : mark.close_at].strip(" .,;:!?"):
                 return None  # the quote runs on past the clause
-            end = mark.close_at + (2 if ctx.doc.text.startswith("''", mark.close_at) else 1)
+            end = mark.close_at + (2 if ctx.text.startswith("''", mark.close_at) else 1)
     if not any(start <= mark.open_at < end for mark in ctx.marked):
         return None
     return start, end

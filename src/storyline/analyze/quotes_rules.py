@@ -322,6 +322,11 @@ class Names:
     quoted: set[int] = field(default_factory=set)
     sentence_of: list[int] = field(default_factory=list)
     genders: dict[str, str] = field(default_factory=dict)
+    ents: tuple[Span, ...] = ()  # doc.ents, which spaCy rebuilds at every read
+
+    def __post_init__(self) -> None:
+        if not self.ents:
+            self.ents = tuple(self.doc.ents)
 
 
 # ---- reporting verbs and their subjects -----------------------------------------------------------------
@@ -410,7 +415,7 @@ def named_mention(names: Names, subject: Token) -> Span | None:
     """The named mention a subject is: its entity, an appositive name ("Fiji's prime minister,
     Sitiveni Rabuka"), or, for a proper noun the tagger missed or mislabelled, the one person in the
     article whose name contains it ("Ri" -> "Ri Yong Ho")."""
-    entity = entity_at(subject)
+    entity = entity_at(subject, names.ents)
     if subject.pos_ == "PROPN" and (entity is None or entity.label_ != "PERSON"):
         words = [t.text for t in subject.doc[subject.left_edge.i : subject.i + 1] if t.pos_ == "PROPN"]
         person = only_person(names, words, contains=True)
@@ -419,7 +424,7 @@ def named_mention(names: Names, subject: Token) -> Span | None:
     if entity is not None:
         return entity if entity.label_ in SPEAKER_LABELS else None
     for child in subject.children:
-        if child.dep_ == "appos" and (appos := entity_at(child)) is not None and appos.label_ == "PERSON":
+        if child.dep_ == "appos" and (appos := entity_at(child, names.ents)) is not None and appos.label_ == "PERSON":
             return appos
     return None
 
@@ -431,7 +436,7 @@ def only_person(names: Names, words: list[str], *, contains: bool) -> Span | Non
         return None
     found: dict[str, Span] = {}
     n = len(words)
-    for entity in names.doc.ents:
+    for entity in names.ents:
         parts = [t.text for t in entity if not t.is_punct and t.tag_ != "POS"]
         if entity.label_ != "PERSON" or not all(t.pos_ == "PROPN" or t.is_punct or t.tag_ == "POS" for t in entity):
             continue
@@ -443,10 +448,10 @@ def only_person(names: Names, words: list[str], *, contains: bool) -> Span | Non
     return next(iter(found.values()))
 
 
-def entity_at(token: Token) -> Span | None:
+def entity_at(token: Token, ents: tuple[Span, ...] | None = None) -> Span | None:
     if not token.ent_type_:
         return None
-    return next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+    return next((e for e in (token.doc.ents if ents is None else ents) if e.start <= token.i < e.end), None)
 
 
 def fullest(names: Names, mention: Span) -> Span:
@@ -454,7 +459,7 @@ def fullest(names: Names, mention: Span) -> Span:
     if mention.label_ != "PERSON":
         return mention
     words = [t.text for t in mention if not t.is_punct]
-    candidates = [e for e in names.doc.ents if e.label_ == "PERSON" and len(e) > len(mention)]
+    candidates = [e for e in names.ents if e.label_ == "PERSON" and len(e) > len(mention)]
     fuller = [e for e in candidates if [t.text for t in e if not t.is_punct][-len(words) :] == words]
     fuller = [e for e in fuller if all(t.pos_ == "PROPN" or t.is_punct for t in e)]
     forms = {e.text for e in fuller}
@@ -510,7 +515,7 @@ def titled_person(names: Names, subject: Token) -> Span | None:
     role = subject.lemma_.lower()
     doc = names.doc
     found: dict[str, Span] = {}
-    for entity in doc.ents:
+    for entity in names.ents:
         if entity.label_ != "PERSON" or entity.start >= subject.i or entity.start <= subject.i < entity.end:
             continue
         words = [t for t in entity if t.pos_ == "PROPN"]
