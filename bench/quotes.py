@@ -330,22 +330,38 @@ def polnear_section(split: str) -> str:
     out.append(
         table("speakers of matched quotes (gold Source)", SPEAKER_COLUMNS, speaker_rows(tally, ["quoted", "indirect"]))
     )
-    out.append(targets(tally))
+    out.append(targets(tally, split))
     out.append(f"- speed: find_quotes alone {tally.words / tally.seconds:,.0f} words/s ({tally.words:,} words).\n")
     return "\n".join(out)
 
 
-def targets(tally: Tally) -> str:
-    """The two issue-14 lines: quoted-fragment overlap F1 and indirect recall, as defined in notes()."""
+# The same figures on main before issue 14 (commit dd0ce38, scored by this script), to read progress by.
+BEFORE_ISSUE_14 = {
+    "dev": {"quoted F1": 0.859, "indirect R": 0.229, "all F1": 0.563, "quoted speaker R": 0.746},
+    "test": {"quoted F1": 0.870, "indirect R": 0.213, "all F1": 0.579, "quoted speaker R": 0.762},
+}
+
+
+def targets(tally: Tally, split: str) -> str:
+    """The two issue-14 lines: quoted-fragment overlap F1 and indirect recall, as defined in notes(), beside
+    the figures of main before issue 14."""
     c = tally.counts
     ours = ("direct", "partial")
     quoted = prf(sum(c[f"overlap pred {k}"] for k in ours), sum(c[f"pred {k}"] for k in ours), c["overlap quoted"],
                  c["gold quoted"])  # fmt: skip
     indirect = c["overlap indirect"] / c["gold indirect"] if c["gold indirect"] else 0.0
+    kinds = ("direct", "partial", "indirect")
+    everything = prf(sum(c[f"overlap pred {k}"] for k in kinds), sum(c[f"pred {k}"] for k in kinds),
+                     c["overlap quoted"] + c["overlap indirect"], c["gold quoted"] + c["gold indirect"])  # fmt: skip
+    speaker_r = c["speaker right quoted"] / (c["gold quoted"] - c["speaker no source quoted"] or 1)
+    now = {"quoted F1": quoted[2], "indirect R": indirect, "all F1": everything[2], "quoted speaker R": speaker_r}
+    before = BEFORE_ISSUE_14.get(split, {})
+    rows = [[name, f"{before[name]:.3f}" if name in before else "", f"{value:.3f}"] for name, value in now.items()]
     return (
         f"- issue 14 targets: quoted-fragment overlap F1 **{quoted[2]:.3f}** (>= 0.90; P {quoted[0]:.3f}, "
         f"R {quoted[1]:.3f}); indirect recall **{indirect:.3f}** (>= 0.40; {c['overlap indirect']} of "
-        f"{c['gold indirect']}).\n"
+        f"{c['gold indirect']}).\n\n"
+        + table("issue 14: main before it (dd0ce38) and now", ["figure", "before", "now"], rows)
     )
 
 

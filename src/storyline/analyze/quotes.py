@@ -3,18 +3,28 @@
 Needs a spaCy parse with tagger, parser, lemmatizer and ner (``storyline.analyze.nlp``); produces
 ``Quote`` spans into ``doc.text``. The rules are general rules of English news attribution:
 
-1. Quote marks (straight, curly or mixed) are paired within a paragraph; a paragraph that opens a quote
-   and does not close it continues into the next paragraph when that one re-opens with a mark.
+1. Quote marks (straight, curly, mixed, or the wire's ``...'' and ''...'') are paired within a paragraph; a
+   paragraph that opens a quote and does not close it continues into the next paragraph when that one
+   re-opens with a mark. A line break ends a quote's lead-in and its tail.
 2. A marked quote that stands as a sentence (or follows "said:" / "said,") is *direct*; its speaker is the
-   subject of the reporting verb right after it ('"...," Trump said'), right before it ('Trump said: "'),
-   at the end of the previous paragraph ("Netanyahu then said:"), or that of the quote it continues.
+   subject of the reporting verb right after it ('"...," Trump said', '"...," argued Ruiz'), right before it
+   ('Trump said: "'), at the end of the previous paragraph ("Netanyahu then said:"), the subject or opening
+   name of a lead ending in a colon ('Howard Kurtz, Fox News: "'), a name signing it after a dash
+   ('"..." ― Carla Sanchez'), or that of the quote it floats after (a quote with no cue of its own continues
+   the speaker of the quote or reported clause just before it, in the same paragraph or the line after).
 3. A marked quote inside a clause is *partial* when a reporting or framing verb governs it (called the
-   plan a "win-win"); otherwise it is a scare quote or a title and is not reported.
-4. A reporting verb's clausal complement outside quote marks is an *indirect* quote ("said that ...",
-   "told reporters the talks would resume", "..., the ministry said.").
+   plan a "win-win"); otherwise it is a scare quote or a name (a ship, a film) and is not reported.
+4. A reporting verb's clausal complement is an *indirect* quote wherever the verb stands ("said that ...",
+   "told reporters the talks would resume", "..., the ministry said.", "Police, Ruiz says, have ..."), and so
+   are the complement of a stated belief or finding ("believes that", "a study found that"), the clause
+   "according to X" hangs on, and the content of a speech act ("promised to cut taxes", "called for a
+   ban"). A reported clause holding quoted words is kept whole, marks included (a mixed quote).
 5. The speaker is the verb's subject. A name points at its fullest form in the article; "he"/"she" at the
-   most recent named person that is a plausible speaker; anything else stays unnamed. When unsure, the
-   speaker is left unnamed: a wrong speaker is worse than none.
+   most recent named person that is a plausible speaker (never a victim just named: "Scott was shot. He
+   told detectives"); a definite role noun ("the mayor") at the one person the article gives that title
+   ("Mayor Karen Bass", "Karen Bass, the city's mayor"); "I" at the article's author when it has one;
+   anything else stays unnamed. When unsure, the speaker is left unnamed: a wrong speaker is worse than
+   none.
 """
 
 from __future__ import annotations
