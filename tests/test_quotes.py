@@ -383,3 +383,9 @@ def test_words_someone_allegedly_told_her_are_his(nlp: Language) -> None:
     direct = [q for q in quotes_of(nlp, text) if q.kind == QuoteKind.DIRECT]
     assert [(q.text, q.speaker) for q in direct] == [("You should deny everything.", "Bill Clinton")]
     assert all("You should" not in q.text for q in quotes_of(nlp, text) if q.speaker == "Monica Lewinsky")
+
+
+def test_i_is_no_one_when_the_byline_names_several_writers(nlp: Language) -> None:
+    doc = nlp("I said then that the bridge would not hold.")
+    assert [q.speaker for q in find_quotes(doc, "a1", author="By Dana Lee")] == ["Dana Lee"]
+    assert [q.speaker for q in find_quotes(doc, "a1", author="Dana Lee and Sam Roe")] == [None]

@@ -103,7 +103,7 @@ def find_quotes(doc: Doc, article_id: str = "", author: str | None = None) -> li
     ``author`` is who wrote the article, if known: a first-person speaker ("I said") outside any quote
     is the writer; without it, "I" names no one."""
     ctx = _Context.build(doc)
-    ctx.author = author.strip() if author and author.strip() else None
+    ctx.author = _single_author(author)
     indirect = _indirect_quotes(ctx)
     marked = _marked_quotes(ctx, indirect)
     mixed = [d for d in indirect if any(d.start <= m.open_at < d.end for m in ctx.marked)]
@@ -128,6 +128,15 @@ def find_quotes(doc: Doc, article_id: str = "", author: str | None = None) -> li
             )
         )
     return quotes
+
+
+def _single_author(author: str | None) -> str | None:
+    """The writer's name from an article's byline ("By Dana Lee" -> "Dana Lee"); None when there is none or
+    several (then "I" could be any of them)."""
+    name = re.sub(r"^\s*by\s+", "", author or "", flags=re.IGNORECASE).strip()
+    if not name or re.search(r",|;|&|\band\b", name):
+        return None
+    return name
 
 
 # ---- quote marks -------------------------------------------------------------------------------------
