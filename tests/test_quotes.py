@@ -389,3 +389,11 @@ def test_i_is_no_one_when_the_byline_names_several_writers(nlp: Language) -> Non
     doc = nlp("I said then that the bridge would not hold.")
     assert [q.speaker for q in find_quotes(doc, "a1", author="By Dana Lee")] == ["Dana Lee"]
     assert [q.speaker for q in find_quotes(doc, "a1", author="Dana Lee and Sam Roe")] == [None]
+
+
+def test_a_reported_clause_split_by_its_cue_is_two_parts(nlp: Language) -> None:
+    text = "That culture, they said, emphasizes selling as many new accounts as possible."
+    assert [(q.text, q.speaker) for q in quotes_of(nlp, text)] == [
+        ("That culture", "they"),
+        ("emphasizes selling as many new accounts as possible", "they"),
+    ]

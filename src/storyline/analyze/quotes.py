@@ -442,7 +442,7 @@ def _indirect_quotes(ctx: _Context) -> list[_Draft]:
             clauses = [c for c in clauses if _finite(c)]  # "a video shows Biden gesturing" reports no claim
         spans = [_clause_span(ctx, token, c) for c in clauses] or [
             _that_clause(ctx, token),
-            _aside_clause(ctx, token),
+            *_aside_clause(ctx, token),
             _act_content(ctx, token),
         ]
         for span in spans:
@@ -488,22 +488,32 @@ def _relative_speaker(cue: Token) -> bool:
     return cue.dep_ == "relcl" and any(c.dep_ == "nsubj" and c.lower_ in ("who", "which") for c in cue.children)
 
 
-def _aside_clause(ctx: _Context, cue: Token) -> tuple[int, int] | None:
+def _aside_clause(ctx: _Context, cue: Token) -> list[tuple[int, int] | None]:
     """'Police, Ruiz says, have no policies': a reporting clause set into the clause it reports, which the
-    parser hangs on that clause's verb. The reported clause is the verb's, less the aside."""
+    parser hangs on that clause's verb. The reported clause is the verb's, less the aside; when words of
+    it stand on both sides of the aside ("That culture, they said, puts sales first"), it is a split quote
+    of two parts, as a direct quote split by "he said" is."""
     head = cue.head
     if cue.dep_ != "parataxis" or head.pos_ not in ("VERB", "AUX") or rules.subject(cue) is None:
-        return None
+        return []
     if not any(c.dep_ in rules.CLAUSE_SUBJECT_DEPS for c in head.children) or head.i in ctx.quoted:
-        return None
-    if not rules.is_cue(cue) or rules.is_cue(head) or any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in cue.children):
-        return None
+        return []
+    if not rules.is_cue(cue) or any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in cue.children):
+        return []
+    if rules.is_cue(head) and any(c.dep_ == "ccomp" for c in head.children):
+        return []  # "X, Y said, told Z that ...": X's report has its own quote
     aside = {t.i for t in cue.subtree}
     for verb in head.children:  # "X urged Y, the account said, and repeated Z": Z is not the account's
         if verb.dep_ == "conj" and verb.i > cue.i:
             aside.update(t.i for t in verb.subtree)
             aside.update(t.i for t in head.children if t.dep_ == "cc" and t.i > cue.i)
-    return _words_span(ctx, head, aside)
+    whole = _words_span(ctx, head, aside)
+    if whole is None:
+        return []
+    words = [t for t in ctx.doc.char_span(*whole, alignment_mode="expand") or () if t.i not in aside]
+    before = _trim(ctx, [t for t in words if t.i < cue.left_edge.i])
+    after = _trim(ctx, [t for t in words if t.i > cue.right_edge.i])
+    return [before, after] if before is not None and after is not None else [whole]
 
 
 def _according_clause(ctx: _Context, according: Token) -> tuple[int, int] | None:
@@ -609,7 +619,11 @@ def _mixed_span(ctx: _Context, tokens: list[Token]) -> tuple[int, int] | None:
 def _trim(ctx: _Context, words: list[Token], *, quoted: bool = False) -> tuple[int, int] | None:
     """The span of ``words`` without a leading "that"/conjunction and trailing punctuation; None when it
     is too short or (unless ``quoted``) holds quoted words."""
-    while words and (words[0].dep_ == "mark" or words[0].is_punct or words[0].lower_ in ("that", "and", "but")):
+    while words and (
+        words[0].dep_ == "mark"
+        or words[0].is_punct
+        or (words[0].lower_ in ("that", "and", "but") and words[0].dep_ != "det")
+    ):
         if quoted and words[0].is_punct and words[0].i in ctx.quoted:
             break  # the opening mark of a quote that starts the clause
         words = words[1:]
