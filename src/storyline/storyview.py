@@ -63,14 +63,18 @@ class StoryView:
     def speakers(self) -> tuple[tuple[str, str | None, tuple[Quote, ...]], ...]:
         """(name, entity id, quotes) of everyone quoted, most quoted first (ties: who is quoted first).
 
-        A speaker is an entity, or a name no entity has; quotes keep the view's order (citation order).
+        A speaker is an entity, or a name no entity has, whatever its case ("officials" and "Officials" are one
+        speaker, shown as first written); quotes keep the view's order (citation order).
         """
         grouped: dict[tuple[str, str | None], list[Quote]] = {}
+        shown: dict[tuple[str, str | None], str] = {}
         for q in self.quotes:
             if (name := self.speaker(q)) is not None:
-                grouped.setdefault((name, q.speaker_entity_id), []).append(q)
+                key = (name.casefold(), q.speaker_entity_id)
+                shown.setdefault(key, name)
+                grouped.setdefault(key, []).append(q)
         ranked = sorted(grouped.items(), key=lambda kv: -len(kv[1]))  # stable: first quoted first on ties
-        return tuple((name, entity_id, tuple(said)) for (name, entity_id), said in ranked)
+        return tuple((shown[key], key[1], tuple(said)) for key, said in ranked)
 
     def has(self, article_id: str) -> bool:
         """Whether the article is one of this story's sources."""
