@@ -207,9 +207,12 @@ def textrank(d: Docset) -> str:
 
 
 def _usable(d: Docset) -> tuple[list[Unit], np.ndarray]:
-    """The sentences the story stage embeds and weighs, as pipeline._units keeps them."""
-    keep = [i for i, u in enumerate(d.units) if usable(u.text)] or [i for i, u in enumerate(d.units) if u.index < 3]
-    return [d.units[i] for i in keep], d.vectors[keep]
+    """The sentences with the vectors the story stage gives them (pipeline._units): only sentences a summary
+    can use are embedded; the others count for their words, with a zero vector."""
+    keep = np.array([usable(u.text) for u in d.units])
+    if not keep.any():
+        keep = np.array([u.index < 3 for u in d.units])
+    return list(d.units), np.where(keep[:, None], d.vectors, 0.0).astype(np.float32)
 
 
 def ours(d: Docset) -> str:

@@ -472,18 +472,17 @@ def summarize_changed(store: Store, settings: Settings, progress: Progress | Non
 def _units(
     store: Store, ids: list[str], original_of: dict[str, str], event_of: dict[str, str]
 ) -> tuple[list[summarize.Unit], np.ndarray]:
-    """The candidate sentences of ``ids`` with their vectors (computed once, then read from the store).
+    """The sentences of ``ids`` with their vectors (computed once, then read from the store).
 
-    Only sentences a summary can use are embedded (most quotes, questions, fragments and datelines cannot);
-    when none can, the first sentences of the articles stand in, so a summary is never empty for want of one.
+    Only sentences a summary can use are embedded (quotes, questions, fragments and datelines cannot be
+    chosen); the others still count for their words (which concepts the sources share) with a zero vector.
+    When no sentence can be used, the first three of each article are embedded instead.
     """
     meta = store.article_meta(ids)
-    every = store.sentences_of(ids)
-    sentences = {k: s for k, s in every.items() if summarize.usable(s.text)}
-    if not sentences:
-        sentences = {k: s for k, s in every.items() if k[1] < 3}
+    sentences = store.sentences_of(ids)
+    embedded = {k for k, s in sentences.items() if summarize.usable(s.text)} or {k for k in sentences if k[1] < 3}
     cached = store.sentence_vectors(ids)
-    missing = [key for key in sentences if key not in cached]
+    missing = [key for key in embedded if key not in cached]
     if missing:
         fresh = embed.embedder().encode([sentences[k].text for k in missing])
         store.save_sentence_vectors([(a, i, v) for (a, i), v in zip(missing, fresh, strict=True)])
@@ -495,7 +494,10 @@ def _units(
         )
         for a, i in keys
     ]
-    vectors = np.stack([cached[k] for k in keys]) if keys else np.zeros((0, embed.DIMENSIONS), dtype=np.float32)
+    vectors = np.zeros((len(keys), embed.DIMENSIONS), dtype=np.float32)
+    for row, key in enumerate(keys):
+        if key in embedded:
+            vectors[row] = cached[key]
     return units, vectors
 
 
