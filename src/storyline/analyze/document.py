@@ -7,12 +7,13 @@ from dataclasses import replace
 
 from spacy.tokens import Doc
 
+from storyline.analyze.actions import find_actions
 from storyline.analyze.entities import find_entities
 from storyline.analyze.quotes import find_quotes
 from storyline.analyze.times import find_times
 from storyline.model import Analysis, Article, Sentence
 
-ANALYSIS_VERSION = 2  # bump when a change to analysis should re-run on stored articles
+ANALYSIS_VERSION = 3  # bump when a change to analysis should re-run on stored articles
 
 
 def analyze_doc(doc: Doc, article: Article) -> Analysis:
@@ -25,7 +26,9 @@ def analyze_doc(doc: Doc, article: Article) -> Analysis:
     found = find_entities(doc, article.id)
     quotes = tuple(replace(q, id=quote_id(article.id, q.start, q.end)) for q in find_quotes(doc, article.id))
     times = tuple(find_times(doc, article.published, article.id))
-    return Analysis(article.id, sentences, tuple(found.mentions), tuple(found.titles), quotes, times)
+    published = article.published.date().isoformat() if article.published else None
+    actions = tuple(find_actions(doc, article.id, found.mentions, found.titles, quotes, times, published))
+    return Analysis(article.id, sentences, tuple(found.mentions), tuple(found.titles), quotes, times, actions)
 
 
 def quote_id(article_id: str, start: int, end: int) -> str:

@@ -10,8 +10,9 @@ from typing import Any
 import duckdb
 
 from storyline.model import Analysis, Entity, NameCount, Quote, QuoteKind, Sentence, TimeExpression, Title
+from storyline.store.actions import action_row
 
-_TABLES = ("sentences", "mentions", "titles", "quotes", "times")
+_TABLES = ("sentences", "mentions", "titles", "quotes", "times", "actions")
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ class AnalysisTables:
                     for t in a.times
                 ],
             )
+            self._insert("actions", [action_row(x) for a in analyses for x in a.actions])
             self._insert("analyses", [(i, "done", None, version, now) for i in ids])
 
     def mark_skipped(self, skipped: Sequence[tuple[str, str]], version: int, status: str = "skipped") -> None:
