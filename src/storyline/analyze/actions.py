@@ -38,7 +38,11 @@ if TYPE_CHECKING:
 
 MAX_SENTENCE_TOKENS = 120  # longer "sentences" are lists, tables or run-ons: no records
 MIN_ALPHA_SHARE = 0.6  # a sentence of mostly numbers and symbols is a table row: no records
-_PRONOUNS_PERSON = {"he", "she", "him", "her"}
+_PRONOUNS_PERSON = {"he", "she", "him", "her", "his"}
+_PRONOUNS_FIRST = {"i", "me", "my"}
+_PRONOUNS_ORG = {"it", "they", "its", "their"}
+_SPEECH = {"say", "announce", "tell", "add", "state", "insist", "confirm", "reply"}
+_LOOSE_PARTICLES = {"out", "off", "down", "back", "aside", "up", "away"}
 _PAIR_NOUNS = {"leader", "man", "president", "side"}
 _FUTURE_AUX = {"will", "would", "shall", "'ll", "going"}
 _POSSIBLE_AUX = {"may", "might", "could", "can", "should", "must"}
@@ -48,6 +52,7 @@ _CONDITION_MARKERS = {"if", "unless", "whether"}
 _SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 _TIME_PREPS = {"before", "after", "while", "by", "on", "upon"}
 _VAGUE = {"few", "no", "any", "none", "every"}
+_PRAISE_OR_BLAME = {"thank", "praise", "blame", "accuse", "criticize", "criticise", "punish", "fault", "credit"}
 _ORG_NOUNS = {"company", "regulator", "ministry", "authority", "department", "agency", "watchdog", "group", "firm"}
 _PERSON_NOUNS = {"leader", "president", "minister", "chairman", "secretary", "envoy", "negotiator"}
 
@@ -60,6 +65,7 @@ class Lexicon:
     symmetric: frozenset[str]
     hostile: frozenset[str]
     travel: frozenset[str]
+    reciprocal: frozenset[str]
     not_actors: frozenset[str]
     capitals: dict[str, str]
     countries: frozenset[str]
@@ -88,6 +94,7 @@ def lexicon() -> Lexicon:
         symmetric=frozenset(settings["symmetric"]),
         hostile=frozenset(settings["hostile_words"]),
         travel=frozenset(settings["travel"]),
+        reciprocal=frozenset(settings["reciprocal"]),
         not_actors=frozenset(settings["not_actors"]),
         capitals=capitals,
         countries=frozenset(capitals.values()) | frozenset(data["demonyms"].values()),
@@ -154,6 +161,10 @@ class _Article:
                 return None
             return self._named(mention)
         if token.pos_ == "PRON":
+            if token.lower_ in _PRONOUNS_FIRST:
+                return self._speaker_at(token.idx)
+            if token.lower_ in _PRONOUNS_ORG:
+                return self._reporter(token)
             return self._pronoun(token)
         if token.pos_ not in ("NOUN", "PROPN"):
             return None
@@ -261,31 +272,58 @@ class _Article:
                         return lex.capitals.get(mention.name, mention.name)
         return None
 
+    def _speaker_at(self, offset: int) -> Actor | None:
+        """ "I" inside a quote is its speaker, where the quotes analysis names one."""
+        for q in self.quotes:
+            if q.start <= offset < q.end and q.speaker_start is not None:
+                mention = self.mention_by_start.get(q.speaker_start)
+                return self._named(mention) if mention is not None else None
+        return None
+
+    def _reporter(self, token: Token) -> Actor | None:
+        """ "Microsoft said it would appeal": "it"/"they" as subject of what an organization or country says
+        is that organization or country."""
+        if token.dep_ not in ("nsubj", "nsubjpass"):
+            return None
+        clause = token.head
+        while clause.dep_ == "conj" and clause.head is not clause:
+            clause = clause.head
+        if clause.dep_ != "ccomp" or clause.head.lemma_.lower() not in _SPEECH:
+            return None
+        speaker = next((c for c in clause.head.children if c.dep_ == "nsubj"), None)
+        if speaker is None or speaker.pos_ == "PRON":
+            return None
+        found = self.actor(speaker)
+        return found if found is not None and found.entity_type in ("ORG", "GPE") else None
+
     def _pronoun(self, token: Token) -> Actor | None:
         if token.lower_ not in _PRONOUNS_PERSON:
             return None
         return self._antecedent(token, "PERSON")
 
     def _antecedent(self, token: Token, type_: str) -> Actor | None:
-        """The latest ``type_`` mention before ``token``: in its own sentence the nearest, else the
-        nearest subject of an earlier sentence (else the nearest there)."""
-        best: Token | None = None
-        sentence = token.sent
-        for t in reversed(self.doc[max(0, token.i - 200) : token.i]):
+        """The ``type_`` mention ``token`` refers back to: the nearest subject before it in its sentence,
+        else the nearest subject of the sentences before (three at most), else the nearest mention."""
+        by_sentence: list[list[Token]] = []
+        current = None
+        for t in reversed(self.doc[max(0, token.i - 300) : token.i]):
+            if t.sent.start != current:
+                if len(by_sentence) == 4:
+                    break
+                by_sentence.append([])
+                current = t.sent.start
             mention = self.mention_at.get(t.i)
-            if mention is None or mention.type != type_ or _dateline(t):
-                continue
-            if t.sent == sentence:
-                best = t
-                break
-            if best is None:
-                best = t
-            if t.dep_ in ("nsubj", "nsubjpass"):
-                best = t
-                break
-            if best.sent != t.sent:
-                break
-        return self._named(self.mention_at[best.i]) if best is not None else None
+            fresh = not by_sentence[-1] or self.mention_at.get(by_sentence[-1][-1].i) is not mention
+            if mention is not None and mention.type == type_ and not _dateline(t) and fresh:
+                by_sentence[-1].append(t)
+        for candidates in by_sentence:
+            subjects = [t for t in candidates if _subject_like(t)]
+            if subjects:
+                return self._named(self.mention_at[subjects[0].i])
+        for candidates in by_sentence:
+            if candidates:
+                return self._named(self.mention_at[candidates[0].i])
+        return None
 
     # -- records -----------------------------------------------------------------------------------
 
@@ -320,6 +358,18 @@ class _Article:
         obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
         obj_lemma = obj.lemma_.lower() if obj is not None else ""
         preps = [c for c in verb.children if c.dep_ in ("prep", "dative", "agent") and c.lower_ != "by"]
+        if not particle:
+            # "pulled out of the deal", "shot down a drone": a particle the parser took for a preposition
+            loose = next(
+                (c for c in verb.children if c.lower_ in _LOOSE_PARTICLES and c.dep_ in ("prep", "advmod")), None
+            )
+            if loose is not None and (
+                lex.verbs.keys() & {(lemma, loose.lower_, "", p.lower_) for p in loose.children}
+                or (lemma, loose.lower_, "", "") in lex.verbs
+            ):
+                particle = loose.lower_
+                preps += [c for c in loose.children if c.dep_ == "prep"]
+                obj = obj or next((c for c in loose.children if c.dep_ == "pobj"), None)
         if obj is not None:
             preps += [c for c in obj.children if c.dep_ == "prep"]
         type_, target_token, key_obj = None, None, ""
@@ -339,15 +389,20 @@ class _Article:
             else:
                 type_ = lex.verbs.get((lemma, particle, "", ""))
                 target_token = obj
+        sources, passive_target = self._sources(verb)
+        if type_ is None and lemma in lex.reciprocal and _joint(sources):
+            # "the two leaders discussed Syria": a joint subject meets, whatever the object
+            type_, target_token = lex.verbs.get((lemma, particle, "", "with")), None
         if type_ is None:
             return []
-        if lemma in lex.travel:
-            if target_token is None:
+        if type_ == "COOPERATE" and _for_talks(verb, lex):
+            type_ = "CONSULT"  # "joined Pompeo for three-way talks"
+        if lemma in lex.travel or (lemma == "visit" and target_token is not None):
+            named = self.mention_at.get(target_token.i) if target_token is not None else None
+            if named is None or (lemma in lex.travel and named.type != "GPE"):
                 return []
-            named = self.mention_at.get(target_token.i)
-            if named is None or named.type != "GPE" or not (named.name in lex.capitals or named.name in lex.countries):
+            if named.type == "GPE" and not (named.name in lex.capitals or named.name in lex.countries):
                 return []
-        sources, passive_target = self._sources(verb)
         targets: list[Actor] = []
         if passive_target is not None and target_token is None:
             targets = self._conjoined(passive_target)
@@ -399,6 +454,8 @@ class _Article:
                     remark = noun.head.head
                     owner = self._owner(remark) or self._speaker_of_clause(remark)
                 targets = [owner] if owner is not None else []
+        sources = [a for a in sources if not _indefinite(a)]
+        targets = [a for a in targets if not _indefinite(a)]
         if not sources and not targets:
             return []
         if type_ in ("CONSULT",) and sources and not targets and len(sources) >= 2:
@@ -416,8 +473,14 @@ class _Article:
     def _sources(self, verb: Token) -> tuple[list[Actor], Token | None]:
         """The actors doing ``verb`` and, for a passive, the token of the one it is done to."""
         clause = verb
+        if verb.dep_ == "pcomp" and verb.head.lower_ == "for" and verb.head.head.pos_ == "VERB":
+            # "thanked Putin for pardoning Issachar": the object did it
+            thanked = next((c for c in verb.head.head.children if c.dep_ in ("dobj", "obj")), None)
+            return (self._conjoined(thanked) if thanked is not None else []), None
         for _ in range(6):
-            subject = next((c for c in clause.children if c.dep_ in _SUBJECTS), None)
+            subject = next(
+                (c for c in clause.children if c.dep_ in _SUBJECTS and not (c.is_upper and _dateline(c))), None
+            )
             agent = next((c for c in clause.children if c.dep_ == "agent"), None)
             if subject is not None and subject.dep_ == "nsubjpass":
                 by = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
@@ -433,7 +496,8 @@ class _Article:
                 continue
             if clause.dep_ == "relcl":
                 return self._conjoined(clause.head), None
-            if clause.dep_ == "advcl" and clause.tag_ == "VBG":  # "Speaking ..., Trump said"
+            purpose = clause.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
+            if clause.dep_ == "advcl" and (clause.tag_ == "VBG" or purpose):  # "Speaking ..., Trump said"
                 clause = clause.head
                 continue
             if clause.dep_ == "pcomp" and clause.head.lower_ in _TIME_PREPS:  # "before flying on to Beijing"
@@ -465,7 +529,12 @@ class _Article:
                         a = self.actor(child)
                         if a is not None:
                             return a
-                    if child.dep_ == "prep" and child.lower_ in ("with", "by", "to", "of"):
+                    if child.dep_ in ("amod", "compound") and _compound_text(child) in self.lex.demonyms:
+                        # "Iranian military sites", "an Iranian drone": Iran's
+                        country = self.lex.demonyms[_compound_text(child)]
+                        return Actor(text=child.text, name=country, kind="entity", entity_type="GPE",
+                                     country=country, role="government")  # fmt: skip
+                    if child.dep_ == "prep" and child.lower_ in ("with", "by", "to", "of", "on", "against"):
                         pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
                         if pobj is not None:
                             a = self.actor(pobj)
@@ -486,8 +555,9 @@ class _Article:
                 head = head.head
             if head.dep_ == "xcomp" and any(c.dep_ in ("dobj", "obj") for c in head.head.children):
                 return head.head.lemma_.lower() not in ("help",)
-            if head.dep_ in ("pcomp",) and head.head.lower_ in ("for", "of"):
-                return True
+            if head.dep_ == "pcomp" and head.head.lower_ in ("for", "of"):
+                thanked = head.head.head.lemma_.lower() in _PRAISE_OR_BLAME
+                return not thanked
             if head.dep_ != "xcomp":
                 return False
             head = head.head
@@ -640,6 +710,39 @@ def _prose(sent: Span) -> bool:
     words = [t for t in sent if not t.is_space]
     alpha = sum(1 for t in words if t.is_alpha)
     return bool(words) and alpha / len(words) >= MIN_ALPHA_SHARE and any(t.pos_ == "VERB" for t in words)
+
+
+def _subject_like(token: Token) -> bool:
+    """A mention heading a subject, or inside one ("Prime Minister Benjamin Netanyahu")."""
+    node = token
+    for _ in range(3):
+        if node.dep_ in ("nsubj", "nsubjpass"):
+            return True
+        if node.dep_ not in ("compound", "appos", "flat") or node.head is node:
+            return False
+        node = node.head
+    return False
+
+
+def _indefinite(actor: Actor) -> bool:
+    """ "a leader of North Korea": a group met in passing, not a party to the event."""
+    return actor.kind == "group" and actor.text.lower().startswith(("a ", "an "))
+
+
+def _joint(actors: list[Actor]) -> bool:
+    return len(actors) >= 2 or (len(actors) == 1 and actors[0].kind == "pair")
+
+
+def _for_talks(verb: Token, lex: Lexicon) -> bool:
+    for prep in verb.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("for", "in"):
+            for obj in prep.children:
+                if (
+                    obj.dep_ == "pobj"
+                    and lex.nominals.get(obj.lemma_.lower(), lex.nominals.get(obj.lower_)) == "CONSULT"
+                ):
+                    return True
+    return False
 
 
 def _dateline(token: Token) -> bool:
