@@ -148,7 +148,7 @@ class _Article:
         lex = self.lex
         if token.lower_ == "who" or token.lower_ == "that" or token.lower_ == "whose":
             clause = token.head
-            while clause.dep_ not in ("relcl", "acl") and clause.head is not clause:
+            while clause.dep_ not in ("relcl", "acl") and clause.head.i != clause.i:
                 clause = clause.head
             if clause.dep_ == "relcl":
                 return self.actor(clause.head)
@@ -188,6 +188,11 @@ class _Article:
             return None
         if any(c.lower_ in _VAGUE for c in token.children if c.dep_ in ("det", "amod", "nummod")):
             return None
+        named_appos = next(
+            (c for c in token.children if c.dep_ == "appos" and self.mention_at.get(c.i) is not None), None
+        )
+        if named_appos is not None and self.mention_at[named_appos.i].type == "PERSON":
+            return self._named(self.mention_at[named_appos.i])  # "Fiji's prime minister, Sitiveni Rabuka,"
         owner = next((c for c in token.children if c.dep_ == "poss" and c.i in self.mention_at), None)
         if owner is not None and self.mention_at[owner.i].type in ("ORG", "GPE"):
             # "China's foreign ministry", "Activision's employees": the named owner acts
@@ -286,7 +291,7 @@ class _Article:
         if token.dep_ not in ("nsubj", "nsubjpass"):
             return None
         clause = token.head
-        while clause.dep_ == "conj" and clause.head is not clause:
+        while clause.dep_ == "conj" and clause.head.i != clause.i:
             clause = clause.head
         if clause.dep_ != "ccomp" or clause.head.lemma_.lower() not in _SPEECH:
             return None
@@ -301,11 +306,27 @@ class _Article:
             return None
         return self._antecedent(token, "PERSON")
 
+    def _clause_subject(self, token: Token) -> Mention | None:
+        """The named subject of the clause an object ``token`` is in: "Trump will meet him" -> Trump, whom
+        "him" cannot be."""
+        if token.dep_ in _SUBJECTS or token.dep_ == "poss":
+            return None
+        node = token
+        for _ in range(4):
+            node = node.head
+            subject = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subject is not None:
+                return self.mention_at.get(subject.i)
+            if node.head.i == node.i:
+                break
+        return None
+
     def _antecedent(self, token: Token, type_: str) -> Actor | None:
         """The ``type_`` mention ``token`` refers back to: the nearest subject before it in its sentence,
         else the nearest subject of the sentences before (three at most), else the nearest mention."""
         by_sentence: list[list[Token]] = []
         current = None
+        excluded = self._clause_subject(token)
         for t in reversed(self.doc[max(0, token.i - 300) : token.i]):
             if t.sent.start != current:
                 if len(by_sentence) == 4:
@@ -314,7 +335,7 @@ class _Article:
                 current = t.sent.start
             mention = self.mention_at.get(t.i)
             fresh = not by_sentence[-1] or self.mention_at.get(by_sentence[-1][-1].i) is not mention
-            if mention is not None and mention.type == type_ and not _dateline(t) and fresh:
+            if mention is not None and mention.type == type_ and not _dateline(t) and fresh and mention is not excluded:
                 by_sentence[-1].append(t)
         for candidates in by_sentence:
             subjects = [t for t in candidates if _subject_like(t)]
@@ -341,10 +362,12 @@ class _Article:
                     found.extend(self._verb(token, sent, index))
                 if token.pos_ == "NOUN" and (lemma in self.lex.nominals or token.lower_ in self.lex.nominals):
                     found.extend(self._nominal(token, sent, index))
-        unique: dict[tuple[str, int, str, str, str], Action] = {}
+        unique: dict[tuple[str, ...], Action] = {}
         for action in found:
-            key = (action.article_id, action.sentence, action.type, action.source.name, action.target.name)
-            unique.setdefault(key, action)
+            pair = (action.source.name, action.target.name)
+            if action.type in self.lex.symmetric:
+                pair = tuple(sorted(pair))  # type: ignore[assignment]
+            unique.setdefault((str(action.sentence), action.type, *pair, action.date or ""), action)
         return list(unique.values())
 
     def _verb(self, verb: Token, sent: Span, index: int) -> list[Action]:
@@ -370,6 +393,9 @@ class _Article:
                 particle = loose.lower_
                 preps += [c for c in loose.children if c.dep_ == "prep"]
                 obj = obj or next((c for c in loose.children if c.dep_ == "pobj"), None)
+        for prep in list(preps):
+            if not any(c.dep_ == "pobj" for c in prep.children):
+                preps += [c for c in prep.children if c.dep_ == "prep"]  # "flying on to Beijing"
         if obj is not None:
             preps += [c for c in obj.children if c.dep_ == "prep"]
         type_, target_token, key_obj = None, None, ""
@@ -465,7 +491,7 @@ class _Article:
     def _speaker_of_clause(self, noun: Token) -> Actor | None:
         """ "Biden said that ..., a remark that drew ...": the subject of the clause the noun is in apposition to."""
         head = noun.head
-        while head.pos_ not in ("VERB", "AUX") and head.head is not head:
+        while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
             head = head.head
         subject = next((c for c in head.children if c.dep_ == "nsubj"), None)
         return self.actor(subject) if subject is not None else None
@@ -478,9 +504,11 @@ class _Article:
             thanked = next((c for c in verb.head.head.children if c.dep_ in ("dobj", "obj")), None)
             return (self._conjoined(thanked) if thanked is not None else []), None
         for _ in range(6):
-            subject = next(
-                (c for c in clause.children if c.dep_ in _SUBJECTS and not (c.is_upper and _dateline(c))), None
-            )
+            subject = next((c for c in clause.children if c.dep_ in _SUBJECTS), None)
+            if subject is not None and _dateline(subject):
+                # "SINGAPORE (Capital Wire) — Trump and Kim signed": the parser took the dateline for the
+                # subject and hung the real one under it
+                return self._after_dateline(subject, clause), None
             agent = next((c for c in clause.children if c.dep_ == "agent"), None)
             if subject is not None and subject.dep_ == "nsubjpass":
                 by = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
@@ -491,7 +519,7 @@ class _Article:
                 by = next((c for c in agent.children if c.dep_ == "pobj"), None)
                 target = clause.head if clause.dep_ == "acl" else None
                 return (self._conjoined(by) if by is not None else []), target
-            if clause.dep_ in ("xcomp", "conj") and clause.head is not clause:
+            if clause.dep_ in ("xcomp", "conj") and clause.head.i != clause.i:
                 clause = clause.head
                 continue
             if clause.dep_ == "relcl":
@@ -505,6 +533,28 @@ class _Article:
                 continue
             break
         return [], None
+
+    def _after_dateline(self, dateline: Token, verb: Token) -> list[Actor]:
+        """The named actors between a dateline's dash and the verb, outside prepositional phrases."""
+        dash = next((t for t in dateline.sent if t.text in ("—", "–", "--") and t.i < verb.i), None)
+        if dash is None:
+            return []
+        actors: list[Actor] = []
+        seen: set[int] = set()
+        for t in self.doc[dash.i + 1 : verb.i]:
+            mention = self.mention_at.get(t.i)
+            if mention is None or id(mention) in seen or mention.type not in ("PERSON", "ORG", "GPE"):
+                continue
+            node, in_prep = t, False
+            while node.i != dateline.i and node.head.i != node.i:
+                in_prep = in_prep or node.dep_ in ("pobj", "poss")
+                node = node.head
+            if in_prep or node.i != dateline.i:
+                continue
+            seen.add(id(mention))
+            actors.append(self._named(mention))
+        people = [a for a in actors if a.entity_type == "PERSON"]
+        return people or actors
 
     def _conjoined(self, token: Token) -> list[Actor]:
         """The actor of ``token`` and of its conjuncts of the same class (people with people)."""
@@ -551,7 +601,7 @@ class _Article:
         """A clause someone was asked or pushed to do ("urged Washington to stop"): not done."""
         head = verb
         for _ in range(5):
-            while head.dep_ == "conj" and head.head is not head:
+            while head.dep_ == "conj" and head.head.i != head.i:
                 head = head.head
             if head.dep_ == "xcomp" and any(c.dep_ in ("dobj", "obj") for c in head.head.children):
                 return head.head.lemma_.lower() not in ("help",)
@@ -590,7 +640,7 @@ class _Article:
                 mode = "may"
             elif node is not verb and lemma in _FUTURE_HEADS and mode == "did":
                 mode = "will"
-            if node.dep_ not in ("xcomp", "conj", "acomp") or node.head is node:
+            if node.dep_ not in ("xcomp", "conj", "acomp") or node.head.i == node.i:
                 break
             node = node.head
         if verb.tag_ in ("VBG", "VB") and mode == "did" and verb.dep_ in ("xcomp",):
@@ -672,7 +722,7 @@ class _Article:
             for t in inside:
                 if any(t.start <= i < t.end for i in attached):
                     return t.value, t.text
-            if node.head is node or node.dep_ not in ("xcomp", "conj", "ccomp", "relcl", "advcl", "pcomp"):
+            if node.head.i == node.i or node.dep_ not in ("xcomp", "conj", "ccomp", "relcl", "advcl", "pcomp"):
                 break
             node = node.head
         return self.published, None
@@ -718,7 +768,7 @@ def _subject_like(token: Token) -> bool:
     for _ in range(3):
         if node.dep_ in ("nsubj", "nsubjpass"):
             return True
-        if node.dep_ not in ("compound", "appos", "flat") or node.head is node:
+        if node.dep_ not in ("compound", "appos", "flat") or node.head.i == node.i:
             return False
         node = node.head
     return False
