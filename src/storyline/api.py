@@ -11,6 +11,7 @@ from typing import Any
 
 from storyline.errors import InputError, NotFoundError
 from storyline.export import export as export_store
+from storyline.export import export_actions
 from storyline.ingest.article import BuildOptions
 from storyline.ingest.clean import CleaningRules, load_rules
 from storyline.ingest.dates import parse_published, resolve_timezone
@@ -273,6 +274,16 @@ class Workspace:
         return self.store.merged_actions(
             self._action_filter(actor, target, type, since, until, story, event, None, None, 0)
         )
+
+    def export_actions(self, path: str | Path, format: str = "jsonl", **filters: Any) -> int:
+        """Write action records (filtered as ``actions()``) as JSON Lines or Parquet; returns the count."""
+        found = self.actions(**filters)
+        ids = sorted({a.article_id for a in found})
+        texts = {(s.article_id, s.index): s.text for s in self.store.sentences_of(ids).values()}
+        events = {
+            aid: (e.id, e.story_id) for e in self.store.event_rows(texts=False) for aid in e.article_ids if aid in ids
+        }
+        return export_actions(found, texts, events, Path(path), format)
 
     def _action_filter(
         self,

@@ -163,6 +163,9 @@ class _Article:
         if token.pos_ == "PRON":
             if token.lower_ in _PRONOUNS_FIRST:
                 return self._speaker_at(token.idx)
+            together = token.lower_ == "they" and token.dep_ == "nsubj" and token.head.lemma_.lower() in lex.reciprocal
+            if together and self.pair:  # "since they met in Bali": the article's two main people
+                return Actor(text=token.text, name=self.pair[0], kind="pair", entity_type="PERSON")
             if token.lower_ in _PRONOUNS_ORG:
                 return self._reporter(token)
             return self._pronoun(token)
@@ -519,7 +522,7 @@ class _Article:
                 by = next((c for c in agent.children if c.dep_ == "pobj"), None)
                 target = clause.head if clause.dep_ == "acl" else None
                 return (self._conjoined(by) if by is not None else []), target
-            if clause.dep_ in ("xcomp", "conj") and clause.head.i != clause.i:
+            if clause.dep_ in ("xcomp", "conj", "acomp") and clause.head.i != clause.i:
                 clause = clause.head
                 continue
             if clause.dep_ == "relcl":
