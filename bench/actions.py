@@ -205,7 +205,9 @@ def sections_for(ws: object, result: dict[str, object]) -> list[Section]:
                 sentences.get((aid, idx), "")[:110],
             ]
         )
-    merged_table = Table("Merged records per event", ["event", "title", "articles", "raw records", "merged", "multi-source"])
+    merged_table = Table(
+        "Merged records per event", ["event", "title", "articles", "raw records", "merged", "multi-source"]
+    )
     events = ws.events()
     total_raw = total_merged = 0
     for event in events:

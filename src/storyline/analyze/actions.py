@@ -201,7 +201,7 @@ class _Article:
             # "China's foreign ministry", "Activision's employees": the named owner acts
             named = self._named(self.mention_at[owner.i])
             start, end = _phrase_span(token)
-            return replace(named, text=self.doc.text[start:end], role=named.role if named.role else role)
+            return replace(named, text=self.doc.text[start:end], start=start, end=end, role=named.role or role)
         country = self._country_of(token)
         start, end = _phrase_span(token)
         return Actor(
@@ -435,6 +435,8 @@ class _Article:
         targets: list[Actor] = []
         if passive_target is not None and target_token is None:
             targets = self._conjoined(passive_target)
+            owner = None if targets else self._owner(passive_target)  # "dozens of protesters were arrested"
+            targets = [owner] if owner is not None else targets
         elif target_token is not None:
             targets = self._conjoined(target_token)
             if not targets and not key_obj:
