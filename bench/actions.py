@@ -29,7 +29,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import ROOT, Section, Table, fmt, machine, print_sections, record  # noqa: E402
+from common import ROOT, Section, Table, fmt, machine, print_sections, record
 
 DEMO = ROOT / "data" / "demo"
 SYMMETRIC = {"AGREE", "CONSULT", "COOPERATE"}
