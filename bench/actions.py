@@ -13,6 +13,8 @@ from a reading of the sentences before the extractor was evaluated:
 2. Every error: the false records and the missed gold actions, with their sentences.
 3. Per event, the raw records beside the merged ones (one happening counted once across the event's
    articles, reprints as one source): how much double counting merging removes.
+4. Speed: words/s of ``find_actions`` alone on documents already parsed and analyzed (DUC 2006 newswire
+   from ../shared/bench when present, else the demo), beside the spaCy parse of the same texts.
 
 ``--record`` writes the results into docs/benchmarks.md, between this script's markers.
 """
@@ -243,10 +245,56 @@ def sections_for(ws: object, result: dict[str, object]) -> list[Section]:
     ]
 
 
+def speed(docs: int) -> Section:
+    """``find_actions`` alone, on parses and analyses made beforehand (the extra cost analysis pays)."""
+    import time
+    from datetime import datetime as dt
+
+    import duc
+
+    from storyline.analyze.actions import find_actions
+    from storyline.analyze.entities import find_entities
+    from storyline.analyze.nlp import load_nlp
+    from storyline.analyze.quotes import find_quotes
+    from storyline.analyze.times import find_times
+
+    if duc.available():
+        texts = [d.record()["text"] for d in duc.documents(limit=docs)]
+        label = f"{len(texts)} DUC 2006 newswire articles"
+    else:
+        texts = [p.read_text(encoding="utf-8") for p in sorted((DEMO / "articles" / "txt").glob("*"))]
+        label = f"{len(texts)} demo text files (DUC 2006 not found)"
+    nlp = load_nlp()
+    start = time.perf_counter()
+    parsed = list(nlp.pipe(texts, batch_size=32))
+    parse_s = time.perf_counter() - start
+    published = dt(2020, 1, 1, tzinfo=timezone.utc)
+    prepared = []
+    for doc in parsed:
+        found = find_entities(doc, "b")
+        prepared.append((doc, found, find_quotes(doc, "b"), find_times(doc, published, "b")))
+    start = time.perf_counter()
+    records = 0
+    for doc, found, quotes, times in prepared:
+        records += len(find_actions(doc, "b", found.mentions, found.titles, quotes, times, "2020-01-01"))
+    actions_s = time.perf_counter() - start
+    words = sum(len(t.split()) for t in texts)
+    table = Table(
+        "find_actions alone, parse excluded",
+        ["corpus", "words", "records", "find_actions s", "words/s", "spaCy parse words/s", "share of the parse"],
+        [[label, f"{words:,}", str(records), fmt(actions_s, 2), f"{words / actions_s:,.0f}", f"{words / parse_s:,.0f}",
+          f"{actions_s / parse_s * 100:.1f}%"]],
+    )  # fmt: skip
+    return Section(
+        "Speed", [table], ["Timings on a shared machine are noisy; bench/analyze.py measures the whole stage."]
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--record", action="store_true", help="write the results into docs/benchmarks.md")
     parser.add_argument("--db", type=Path, help="a store the demo corpus was already run into")
+    parser.add_argument("--docs", type=int, default=200, help="documents for the speed measurement (0: skip)")
     args = parser.parse_args()
     import storyline
 
@@ -259,6 +307,8 @@ def main() -> None:
                 ws.run(DEMO / "articles")
             result = score(ws, known)
             sections = sections_for(ws, result)
+    if args.docs:
+        sections.insert(2, speed(args.docs))
     print_sections(sections, header)
     if args.record:
         record(sections, header, "bench/actions.py", "Action records: who did what to whom")
