@@ -52,6 +52,7 @@ _CONDITION_MARKERS = {"if", "unless", "whether"}
 _SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 _TIME_PREPS = {"before", "after", "while", "by", "on", "upon"}
 _VAGUE = {"few", "no", "any", "none", "every"}
+_MEET = {"meet", "talk", "discuss", "negotiate", "confer", "agree"}  # "they met": unambiguous when plural
 _PRAISE_OR_BLAME = {"thank", "praise", "blame", "accuse", "criticize", "criticise", "punish", "fault", "credit"}
 _ORG_NOUNS = {"company", "regulator", "ministry", "authority", "department", "agency", "watchdog", "group", "firm"}
 _PERSON_NOUNS = {"leader", "president", "minister", "chairman", "secretary", "envoy", "negotiator"}
@@ -163,7 +164,7 @@ class _Article:
         if token.pos_ == "PRON":
             if token.lower_ in _PRONOUNS_FIRST:
                 return self._speaker_at(token.idx)
-            together = token.lower_ == "they" and token.dep_ == "nsubj" and token.head.lemma_.lower() in lex.reciprocal
+            together = token.lower_ == "they" and token.dep_ == "nsubj" and token.head.lemma_.lower() in _MEET
             if together and self.pair:  # "since they met in Bali": the article's two main people
                 return Actor(text=token.text, name=self.pair[0], kind="pair", entity_type="PERSON")
             if token.lower_ in _PRONOUNS_ORG:
@@ -186,16 +187,16 @@ class _Article:
             referent = self._antecedent(token, "ORG" if lemma in _ORG_NOUNS else "PERSON")
             if referent is not None:
                 return referent
+        named_appos = next(
+            (c for c in token.children if c.dep_ == "appos" and self.mention_at.get(c.i) is not None), None
+        )
+        if named_appos is not None and self.mention_at[named_appos.i].type in ("PERSON", "ORG"):
+            return self._named(self.mention_at[named_appos.i])  # "Fiji's prime minister, Sitiveni Rabuka,"
         role = lex.groups.get(lemma)
         if role is None:
             return None
         if any(c.lower_ in _VAGUE for c in token.children if c.dep_ in ("det", "amod", "nummod")):
             return None
-        named_appos = next(
-            (c for c in token.children if c.dep_ == "appos" and self.mention_at.get(c.i) is not None), None
-        )
-        if named_appos is not None and self.mention_at[named_appos.i].type == "PERSON":
-            return self._named(self.mention_at[named_appos.i])  # "Fiji's prime minister, Sitiveni Rabuka,"
         owner = next((c for c in token.children if c.dep_ == "poss" and c.i in self.mention_at), None)
         if owner is not None and self.mention_at[owner.i].type in ("ORG", "GPE"):
             # "China's foreign ministry", "Activision's employees": the named owner acts
@@ -509,7 +510,8 @@ class _Article:
             thanked = next((c for c in verb.head.head.children if c.dep_ in ("dobj", "obj")), None)
             return (self._conjoined(thanked) if thanked is not None else []), None
         for _ in range(6):
-            subject = next((c for c in clause.children if c.dep_ in _SUBJECTS), None)
+            subjects = [c for c in clause.children if c.dep_ in _SUBJECTS]
+            subject = next((c for c in subjects if not _dateline(c)), subjects[0] if subjects else None)
             if subject is not None and _dateline(subject):
                 # "SINGAPORE (Capital Wire) — Trump and Kim signed": the parser took the dateline for the
                 # subject and hung the real one under it
