@@ -436,7 +436,8 @@ class _Article:
         targets: list[Actor] = []
         if passive_target is not None and target_token is None:
             targets = self._conjoined(passive_target)
-            owner = None if targets else self._owner(passive_target)  # "dozens of protesters were arrested"
+            # "dozens of protesters were arrested"; never the owner of a thing ("Xi's account, released by")
+            owner = None if targets else self._owner(passive_target, preps=("of",), possessors=False)
             targets = [owner] if owner is not None else targets
         elif target_token is not None:
             targets = self._conjoined(target_token)
@@ -575,23 +576,28 @@ class _Article:
             actors.append(a)
         return actors
 
-    def _owner(self, token: Token) -> Actor | None:
+    def _owner(
+        self,
+        token: Token,
+        preps: tuple[str, ...] = ("with", "by", "to", "of", "on", "against"),
+        possessors: bool = True,
+    ) -> Actor | None:
         """The actor owning a non-actor phrase: "Microsoft's takeover", "the deal with Iran", "the Iran deal"."""
         frontier = [token]
         for _ in range(3):
             nxt = []
             for t in frontier:
                 for child in t.children:
-                    if child.dep_ in ("poss", "compound", "nmod"):
+                    if child.dep_ in ("poss", "compound", "nmod") and possessors:
                         a = self.actor(child)
                         if a is not None:
                             return a
-                    if child.dep_ in ("amod", "compound") and _compound_text(child) in self.lex.demonyms:
+                    if possessors and child.dep_ in ("amod", "compound") and _compound_text(child) in self.lex.demonyms:
                         # "Iranian military sites", "an Iranian drone": Iran's
                         country = self.lex.demonyms[_compound_text(child)]
                         return Actor(text=child.text, name=country, kind="entity", entity_type="GPE",
                                      country=country, role="government")  # fmt: skip
-                    if child.dep_ == "prep" and child.lower_ in ("with", "by", "to", "of", "on", "against"):
+                    if child.dep_ == "prep" and child.lower_ in preps:
                         pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
                         if pobj is not None:
                             a = self.actor(pobj)
