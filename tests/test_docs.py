@@ -25,7 +25,8 @@ def test_every_setting_is_documented() -> None:
 
 
 def test_public_api_is_explicit() -> None:
-    expected = """Action Actor AnalyzeReport Article ConfigError Entity IngestReport InputError MergedAction NotFoundError Quote RemovedLine
+    expected = """Action Actor AnalyzeReport Article ConfigError Entity IngestReport InputError MergedAction
+    NotFoundError Quote RemovedLine
     Settings Skip SkipReason StoreError StorylineError TimeExpression Workspace __version__ open""".split()
     assert sorted(storyline.__all__) == sorted(expected)
     for name in storyline.__all__:
