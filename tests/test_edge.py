@@ -218,7 +218,8 @@ def test_a_store_broken_by_an_older_version_is_repaired_and_readable(tmp_path: P
     with storyline.open(db) as ws:
         ws.ingest_records([good(1)])
     con = duckdb.connect(str(db))  # back to schema 5, as an older storyline left it
-    con.execute("DELETE FROM schema_migrations WHERE version = 6")
+    con.execute("DELETE FROM schema_migrations WHERE version >= 6")
+    con.execute("DROP TABLE IF EXISTS actions")  # schema 7 (and any later) did not exist at schema 5
     con.close()
     _insert_raw(db, "year-one", datetime.fromisoformat("0001-01-01T00:00:00+14:00"), 14 * 3600)
     _insert_raw(db, "year-9999", datetime.fromisoformat("9999-12-31T23:59:59-12:00"), -12 * 3600)

@@ -326,8 +326,8 @@ class _Article:
         return None
 
     def _antecedent(self, token: Token, type_: str) -> Actor | None:
-        """The ``type_`` mention ``token`` refers back to: the nearest subject before it in its sentence,
-        else the nearest subject of the sentences before (three at most), else the nearest mention."""
+        """The ``type_`` mention ``token`` refers back to: in the nearest sentence (its own, then up to three
+        before) that names one, the nearest subject, else the nearest mention."""
         by_sentence: list[list[Token]] = []
         current = None
         excluded = self._clause_subject(token)
@@ -341,13 +341,10 @@ class _Article:
             fresh = not by_sentence[-1] or self.mention_at.get(by_sentence[-1][-1].i) is not mention
             if mention is not None and mention.type == type_ and not _dateline(t) and fresh and mention is not excluded:
                 by_sentence[-1].append(t)
-        for candidates in by_sentence:
-            subjects = [t for t in candidates if _subject_like(t)]
-            if subjects:
-                return self._named(self.mention_at[subjects[0].i])
-        for candidates in by_sentence:
+        for candidates in by_sentence:  # the nearest sentence naming one: its subject, else its nearest
             if candidates:
-                return self._named(self.mention_at[candidates[0].i])
+                subjects = [t for t in candidates if _subject_like(t)]
+                return self._named(self.mention_at[(subjects or candidates)[0].i])
         return None
 
     # -- records -----------------------------------------------------------------------------------
@@ -518,7 +515,7 @@ class _Article:
                 # subject and hung the real one under it
                 return self._after_dateline(subject, clause), None
             agent = next((c for c in clause.children if c.dep_ == "agent"), None)
-            if subject is not None and subject.dep_ == "nsubjpass":
+            if subject is not None and subject.dep_ == "nsubjpass" and clause.i == verb.i:
                 by = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
                 return (self._conjoined(by) if by is not None else []), subject
             if subject is not None:
