@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 import storyline
-from tests.conftest import DEMO
+from tests.conftest import DEMO, story
 
 GOLD = json.loads((DEMO / "gold.json").read_text(encoding="utf-8"))
 
@@ -138,3 +138,28 @@ def test_durations_and_sets_are_stored_typed_and_searchable(ws: storyline.Worksp
     assert {"text": "annually", "type": "SET"}.items() <= next(t for t in exported if t["text"] == "annually").items()
     # durations and sets are facts of the article, never entries of a timeline
     assert all(t.granularity is None for t in ws.times("three") if t.type in ("DURATION", "SET"))
+
+
+def test_an_older_analysis_is_redone_with_what_it_fed(ws: storyline.Workspace) -> None:
+    """Articles analyzed by an older ANALYSIS_VERSION are analyzed again by the next analyze; their sentence
+    vectors and the summaries citing their sentences are rewritten by the next story stage."""
+    from storyline.analyze.document import ANALYSIS_VERSION
+
+    ws.ingest_records([{"id": f"v{i}", "title": f"Talks {i}", "text": story(i), "published": "2024-03-0{i + 1}"}
+                       for i in range(3)])  # fmt: skip
+    ws.analyze()
+    ws.cluster()
+    con = ws.store._con
+    assert con.execute("SELECT count(*) FROM sentence_vectors WHERE article_id = 'v0'").fetchone()[0] > 0
+    assert ws.analyze().analyzed == 0  # nothing left at the current version
+    con.execute("UPDATE analyses SET version = ? WHERE article_id = 'v0'", [ANALYSIS_VERSION - 1])
+    report = ws.analyze()
+    assert report.analyzed == 1
+    assert con.execute("SELECT version FROM analyses WHERE article_id = 'v0'").fetchone()[0] == ANALYSIS_VERSION
+    assert con.execute("SELECT count(*) FROM sentence_vectors WHERE article_id = 'v0'").fetchone()[0] == 0
+    owners = {r[0] for r in con.execute("SELECT DISTINCT owner FROM summaries").fetchall()}
+    event = next(e for e in ws.events() if "v0" in e.article_ids)
+    assert event.id not in owners  # its summary went with the old sentences
+    assert ws.cluster().summarized >= 1
+    owners = {r[0] for r in con.execute("SELECT DISTINCT owner FROM summaries").fetchall()}
+    assert event.id in owners

@@ -34,6 +34,7 @@ EXACT = {
     "titles": "SELECT * FROM titles ORDER BY ALL",
     "quotes": "SELECT * FROM quotes ORDER BY ALL",
     "times": "SELECT * FROM times ORDER BY ALL",
+    "actions": "SELECT * FROM actions ORDER BY ALL",
     "entities": "SELECT * FROM entities ORDER BY ALL",
     "entity_names": "SELECT * FROM entity_names ORDER BY ALL",
     "features": "SELECT article_id, t, keys, weights, signature FROM article_features ORDER BY ALL",

@@ -19,10 +19,13 @@ from storyline.errors import (
     StorylineError,
 )
 from storyline.model import (
+    Action,
+    Actor,
     AnalyzeReport,
     Article,
     Entity,
     IngestReport,
+    MergedAction,
     Quote,
     RemovedLine,
     Skip,
@@ -33,12 +36,15 @@ from storyline.model import (
 from storyline.settings import Settings
 
 __all__ = [
+    "Action",
+    "Actor",
     "AnalyzeReport",
     "Article",
     "ConfigError",
     "Entity",
     "IngestReport",
     "InputError",
+    "MergedAction",
     "NotFoundError",
     "Quote",
     "RemovedLine",

@@ -11,11 +11,13 @@ from typing import Any
 
 from storyline.errors import InputError, NotFoundError
 from storyline.export import export as export_store
+from storyline.export import export_actions
 from storyline.ingest.article import BuildOptions
 from storyline.ingest.clean import CleaningRules, load_rules
 from storyline.ingest.dates import parse_published, resolve_timezone
 from storyline.ingest.records import record_to_document
 from storyline.model import (
+    Action,
     AnalyzeReport,
     Article,
     ClusterReport,
@@ -24,6 +26,7 @@ from storyline.model import (
     FeedPoll,
     FeedStatus,
     IngestReport,
+    MergedAction,
     Quote,
     RawDocument,
     RemovedLine,
@@ -44,9 +47,15 @@ from storyline.pipeline import (
 )
 from storyline.settings import Settings
 from storyline.store import ArticleFilter, Store
+from storyline.store.actions import ActionFilter
 from storyline.store.analysis import QuoteFilter
 from storyline.watch import WatchCycle
 from storyline.watch import watch as watch_feeds
+
+ACTION_TYPES = (
+    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
+    "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+)  # fmt: skip
 
 
 class Workspace:
@@ -229,6 +238,82 @@ class Workspace:
         """Quotes, by article; ``speaker`` is an entity name, alias or id."""
         speaker_id = self.entity(speaker).id if speaker else None
         return self.store.quotes(QuoteFilter(speaker_id, article_id, kind, limit, offset))
+
+    def actions(
+        self,
+        *,
+        actor: str | None = None,
+        target: str | None = None,
+        type: str | None = None,
+        since: datetime | str | None = None,
+        until: datetime | str | None = None,
+        story: str | None = None,
+        event: str | None = None,
+        article_id: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Action]:
+        """Who did what to whom: action records, by article and sentence. ``actor`` (the source) and
+        ``target`` match an entity id, canonical or in-article name, a group's noun or its country;
+        ``type`` is a PLOVER type; ``since``/``until`` bound the action's date."""
+        return self.store.actions(self._action_filter(actor, target, type, since, until, story, event, article_id,
+                                                      limit, offset))  # fmt: skip
+
+    def merged_actions(
+        self,
+        *,
+        actor: str | None = None,
+        target: str | None = None,
+        type: str | None = None,
+        since: datetime | str | None = None,
+        until: datetime | str | None = None,
+        story: str | None = None,
+        event: str | None = None,
+    ) -> list[MergedAction]:
+        """Records of one happening (same source, target, type, date) merged across each event's articles,
+        with every sentence that states it and the number of independent sources (reprints count once)."""
+        return self.store.merged_actions(
+            self._action_filter(actor, target, type, since, until, story, event, None, None, 0)
+        )
+
+    def export_actions(self, path: str | Path, format: str = "jsonl", **filters: Any) -> int:
+        """Write action records (filtered as ``actions()``) as JSON Lines or Parquet; returns the count."""
+        found = self.actions(**filters)
+        ids = sorted({a.article_id for a in found})
+        texts = {(s.article_id, s.index): s.text for s in self.store.sentences_of(ids).values()}
+        events = {
+            aid: (e.id, e.story_id) for e in self.store.event_rows(texts=False) for aid in e.article_ids if aid in ids
+        }
+        return export_actions(found, texts, events, Path(path), format)
+
+    def _action_filter(
+        self,
+        actor: str | None,
+        target: str | None,
+        type_: str | None,
+        since: datetime | str | None,
+        until: datetime | str | None,
+        story: str | None,
+        event: str | None,
+        article_id: str | None,
+        limit: int | None,
+        offset: int,
+    ) -> ActionFilter:
+        if type_ and type_.upper() not in ACTION_TYPES:
+            raise InputError(f"unknown action type {type_!r}; one of: {', '.join(ACTION_TYPES)}")
+        tz = resolve_timezone(self.settings.default_timezone)
+        return ActionFilter(
+            actor=actor,
+            target=target,
+            type=type_.upper() if type_ else None,
+            since=parse_published(since, tz) if since is not None else None,
+            until=parse_published(until, tz) if until is not None else None,
+            story=story,
+            event=event,
+            article_id=article_id,
+            limit=limit,
+            offset=offset,
+        )
 
     def times(
         self, article_id: str | None = None, *, type: TimexType | str | None = None, value: str | None = None

@@ -579,6 +579,70 @@ def quotes(
     out.print(table)
 
 
+@app.command()
+def actions(
+    actor: Annotated[
+        str | None, typer.Option(help="Only actions by this actor (entity name, alias or id; a group or country).")
+    ] = None,
+    target: Annotated[str | None, typer.Option(help="Only actions on this actor.")] = None,
+    type_: Annotated[str | None, typer.Option("--type", help="A PLOVER type: AGREE, CONSULT, ... ASSAULT.")] = None,
+    since: Annotated[str | None, typer.Option(help="Actions dated on or after this date.")] = None,
+    until: Annotated[str | None, typer.Option(help="Actions dated on or before this date.")] = None,
+    story: Annotated[str | None, typer.Option(help="Only actions in this story's articles.")] = None,
+    merged: Annotated[
+        bool, typer.Option("--merged", help="One row per happening, merged across an event's articles.")
+    ] = False,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many.")] = 100,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON Lines, one record per line.")] = False,
+    out_path: Annotated[
+        Path | None, typer.Option("--out", help="Write every matching record to this file instead.", dir_okay=False)
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="Format of --out: jsonl or parquet.")] = "jsonl",
+) -> None:
+    """Who did what to whom: action records (PLOVER types) with their sentences."""
+    filters: dict[str, Any] = {
+        "actor": actor,
+        "target": target,
+        "type": type_,
+        "since": since,
+        "until": until,
+        "story": story,
+    }
+    try:
+        with _open(read_only=True) as ws:
+            if out_path is not None:
+                count = ws.export_actions(out_path, fmt, **filters)
+                out.print(f"wrote {count:,} action records to {escape(str(out_path))}")
+                return
+            rows: list[Any] = ws.merged_actions(**filters)[:limit] if merged else ws.actions(**filters, limit=limit)
+    except StorylineError as exc:
+        raise _fail(exc) from exc
+    if as_json:
+        for row in rows:
+            _print_json(row.to_dict())
+        return
+    table = _table(
+        ("date", {"no_wrap": True}),
+        ("source", {"ratio": 1}),
+        ("action", {"no_wrap": True}),
+        ("target", {"ratio": 1}),
+        ("as written", {"ratio": 1}),
+        ("sources" if merged else "article", {"no_wrap": True}),
+        show_lines=False,
+    )
+    for row in rows:
+        flags = ("not " if row.negated else "") + ("" if row.mode == "did" else f"({row.mode}) ")
+        if merged:
+            where = f"{row.sources} ({len(row.sentences)} sentences)"
+            written = row.sentences[0].text[:80] if row.sentences else ""
+        else:
+            where = f"{row.article_id}:{row.sentence}"
+            written = row.verb + (f" [claimed by {row.claimed_by}]" if row.claimed_by else "")
+        table.add_row(escape(row.date or ""), escape(row.source.display), flags + row.type,
+                      escape(row.target.display), escape(written), escape(where))  # fmt: skip
+    out.print(table)
+
+
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)?\s*$", re.IGNORECASE)
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 

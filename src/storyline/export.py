@@ -13,6 +13,7 @@ from typing import Any, TextIO
 from storyline import __version__
 from storyline.errors import ConfigError
 from storyline.model import (
+    Action,
     Article,
     Citation,
     Entity,
@@ -104,8 +105,84 @@ def _analysis_records(store: Store) -> Iterator[tuple[str, Iterator[dict[str, An
     yield "entities", (entity_to_dict(e) for e in store.entities(limit=None))
     yield "quotes", (quote_to_dict(q) for q in store.quotes())
     yield "times", (time_to_dict(t) for t in store.times())
+    yield "actions", (a.to_dict() for a in store.actions())
     yield "events", (event_to_dict(e) for e in store.event_rows())
     yield "stories", (story_to_dict(s) for s in store.story_rows())
+
+
+ACTION_FORMATS = ("jsonl", "parquet")
+# The columns of an action export, with their Parquet types (docs/schema.md, "Action records").
+ACTION_COLUMNS: dict[str, str] = {
+    "id": "VARCHAR",
+    "event_type": "VARCHAR",
+    "mode": "VARCHAR",
+    "negated": "BOOLEAN",
+    "event_date": "VARCHAR",
+    "date_text": "VARCHAR",
+    "location": "VARCHAR",
+    "source_actor": "VARCHAR",
+    "source_actor_id": "VARCHAR",
+    "source_text": "VARCHAR",
+    "source_kind": "VARCHAR",
+    "source_agent": "VARCHAR",
+    "source_country": "VARCHAR",
+    "target_actor": "VARCHAR",
+    "target_actor_id": "VARCHAR",
+    "target_text": "VARCHAR",
+    "target_kind": "VARCHAR",
+    "target_agent": "VARCHAR",
+    "target_country": "VARCHAR",
+    "event_text": "VARCHAR",
+    "article_id": "VARCHAR",
+    "sentence": "INTEGER",
+    "start": "INTEGER",
+    "end": "INTEGER",
+    "status": "VARCHAR",
+    "claimed_by": "VARCHAR",
+    "quote_id": "VARCHAR",
+    "sentence_text": "VARCHAR",
+    "event_id": "VARCHAR",
+    "story_id": "VARCHAR",
+}
+
+
+def export_actions(actions: Sequence[Action], texts: dict[tuple[str, int], str], events: dict[str, tuple[str, str]],
+                   path: Path, fmt: str) -> int:  # fmt: skip
+    """Write action records as JSON Lines or Parquet (one row per record, with its sentence and event);
+    written beside ``path`` and renamed into place. Returns the number of records."""
+    if fmt not in ACTION_FORMATS:
+        raise ConfigError(f"unknown action export format {fmt!r}; choose one of {', '.join(ACTION_FORMATS)}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    lines = partial.with_name(partial.name + ".jsonl")
+    try:
+        with lines.open("w", encoding="utf-8") as out:
+            for a in actions:
+                record = a.to_dict()
+                record["sentence_text"] = texts.get((a.article_id, a.sentence))
+                record["event_id"], record["story_id"] = events.get(a.article_id, (None, None))
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        if fmt == "jsonl":
+            os.replace(lines, path)
+            return len(actions)
+        import duckdb
+
+        columns = "{" + ", ".join(f"'{name}': '{kind}'" for name, kind in ACTION_COLUMNS.items()) + "}"
+        con = duckdb.connect()
+        try:
+            source = str(lines).replace("'", "''")
+            target = str(partial).replace("'", "''")
+            con.execute(
+                f"COPY (SELECT * FROM read_json('{source}', format = 'newline_delimited', columns = {columns})) "
+                f"TO '{target}' (FORMAT parquet)"
+            )
+        finally:
+            con.close()
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+        lines.unlink(missing_ok=True)
+    return len(actions)
 
 
 def entity_to_dict(entity: Entity) -> dict[str, Any]:

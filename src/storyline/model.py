@@ -268,6 +268,175 @@ class TimeExpression:
 
 
 @dataclass(frozen=True)
+class Actor:
+    """One side of an action: a named entity, a described group ("protesters"), or one of "the two leaders".
+
+    ``name`` is the in-article full name of a named actor (its country for a capital: "Moscow" ->
+    "Russia"), or the group's head noun; ``country`` and ``role`` come from its titles or modifiers
+    where the text gives them ("Israeli Prime Minister" -> Israel, government). ``entity_id`` and
+    ``canonical`` are filled when read from a store whose names are linked into entities.
+    """
+
+    text: str  # as written
+    name: str
+    kind: str  # "entity", "group" or "pair"
+    entity_type: str | None = None  # PERSON, ORG, GPE for entities
+    country: str | None = None
+    role: str | None = None  # government, military, judiciary, legislature, business, civilians, ...
+    start: int | None = None  # the mention's span in the article text
+    end: int | None = None
+    entity_id: str | None = None
+    canonical: str | None = None  # the entity's canonical name across the corpus
+
+    @property
+    def display(self) -> str:
+        """The name to show: canonical, else in-article, a group as written."""
+        if self.kind == "group":
+            return self.text
+        return self.canonical or self.name
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "actor": self.display,
+            "actor_id": self.entity_id,
+            "text": self.text,
+            "name": self.name,
+            "kind": self.kind,
+            "type": self.entity_type,
+            "country": self.country,
+            "agent": self.role,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass(frozen=True)
+class Action:
+    """Who did what to whom, in one sentence: a PLOVER-typed action between two actors.
+
+    ``start``/``end`` span the sentence (``sentence`` is its index), ``verb_start`` the verb or event
+    noun (``verb``, as written). ``status`` is "narrated" (the article's own voice), "quoted" (inside a
+    direct or partial quote) or "reported" (an indirect quote); then ``claimed_by`` names the speaker.
+    ``mode`` is "did", "will" (planned, announced, agreed to) or "may" (wished, offered, possible).
+    ``date`` is ISO-like as TimeExpression.value: from a time expression in the sentence (``date_text``)
+    or, when it has none, the article's publication day.
+    """
+
+    id: str
+    article_id: str
+    sentence: int
+    start: int
+    end: int
+    verb: str
+    verb_start: int
+    type: str  # AGREE, CONSULT, SUPPORT, CONCEDE, COOPERATE, AID, RETREAT, REQUEST, ACCUSE, REJECT, ...
+    source: Actor
+    target: Actor
+    negated: bool = False
+    mode: str = "did"
+    status: str = "narrated"
+    claimed_by: str | None = None
+    quote_id: str | None = None
+    date: str | None = None
+    date_text: str | None = None
+    place: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """A flat record with field names close to PLOVER's (docs/schema.md, "Action records")."""
+        return {
+            "id": self.id,
+            "event_type": self.type,
+            "mode": self.mode,
+            "negated": self.negated,
+            "event_date": self.date,
+            "date_text": self.date_text,
+            "location": self.place,
+            "source_actor": self.source.display,
+            "source_actor_id": self.source.entity_id,
+            "source_text": self.source.text,
+            "source_kind": self.source.kind,
+            "source_agent": self.source.role,
+            "source_country": self.source.country,
+            "target_actor": self.target.display,
+            "target_actor_id": self.target.entity_id,
+            "target_text": self.target.text,
+            "target_kind": self.target.kind,
+            "target_agent": self.target.role,
+            "target_country": self.target.country,
+            "event_text": self.verb,
+            "article_id": self.article_id,
+            "sentence": self.sentence,
+            "start": self.start,
+            "end": self.end,
+            "status": self.status,
+            "claimed_by": self.claimed_by,
+            "quote_id": self.quote_id,
+        }
+
+
+@dataclass(frozen=True)
+class ActionSentence:
+    """One sentence stating a merged action."""
+
+    article_id: str
+    sentence: int
+    text: str
+    action_id: str
+    source: str | None = None  # the article's outlet
+    reprint_of: str | None = None  # the original, when this article is a reprint
+
+
+@dataclass(frozen=True)
+class MergedAction:
+    """Records of one happening (same source, target, type and date) merged across an event's articles.
+
+    ``sources`` counts independent articles (a reprint counts with its original, once). ``disagreement``
+    says when the sentences differ on whether it happened (one negates, another states it) or how.
+    """
+
+    key: str
+    event_id: str | None
+    story_id: str | None
+    type: str
+    source: Actor
+    target: Actor
+    date: str | None
+    mode: str
+    negated: bool
+    sentences: tuple[ActionSentence, ...]
+    sources: int
+    articles: int
+    disagreement: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "event_id": self.event_id,
+            "story_id": self.story_id,
+            "event_type": self.type,
+            "mode": self.mode,
+            "negated": self.negated,
+            "event_date": self.date,
+            "source": self.source.to_dict(),
+            "target": self.target.to_dict(),
+            "sources": self.sources,
+            "articles": self.articles,
+            "disagreement": self.disagreement,
+            "sentences": [
+                {
+                    "article_id": x.article_id,
+                    "sentence": x.sentence,
+                    "text": x.text,
+                    "action_id": x.action_id,
+                    "outlet": x.source,
+                    "reprint_of": x.reprint_of,
+                }
+                for x in self.sentences
+            ],
+        }
+
+
+@dataclass(frozen=True)
 class Analysis:
     """Everything analysis found in one article."""
 
@@ -277,6 +446,7 @@ class Analysis:
     titles: tuple[tuple[str, Title], ...] = ()  # (the person's name in the article, the title)
     quotes: tuple[Quote, ...] = ()
     times: tuple[TimeExpression, ...] = ()
+    actions: tuple[Action, ...] = ()
 
 
 @dataclass

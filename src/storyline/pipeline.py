@@ -197,7 +197,8 @@ def _chunks(items: Iterator[RawDocument], size: int) -> Iterator[list[RawDocumen
 
 
 def analyze_pending(store: Store, settings: Settings, progress: Progress | None = None) -> AnalyzeReport:
-    """Analyze every article not analyzed yet, then relink names into entities across the corpus.
+    """Analyze every article not analyzed yet (or analyzed by an older ANALYSIS_VERSION), then relink names
+    into entities across the corpus.
 
     Resumable: each batch of results is saved in one transaction with its articles marked done, so a
     rerun after an interruption picks up where the last committed batch ended.
@@ -206,7 +207,7 @@ def analyze_pending(store: Store, settings: Settings, progress: Progress | None 
     started = datetime.now(timezone.utc)
     clock = time.perf_counter()
     report = AnalyzeReport()
-    pending = store.pending_analysis()
+    pending = store.pending_analysis(ANALYSIS_VERSION)  # new articles, and those an older analysis did
     skipped = [
         (i, f"language is {lang or 'unknown'}, analysis is English only") for i, lang, _ in pending if lang != "en"
     ]

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from spacy.tokens import Doc
 
+from storyline.analyze.actions import find_actions
 from storyline.analyze.entities import find_entities
 from storyline.analyze.quotes import find_quotes
 from storyline.analyze.times import find_times
@@ -27,7 +28,9 @@ def analyze_doc(doc: Doc, article: Article) -> Analysis:
         replace(q, id=quote_id(article.id, q.start, q.end)) for q in find_quotes(doc, article.id, article.author)
     )
     times = tuple(find_times(doc, article.published, article.id))
-    return Analysis(article.id, sentences, tuple(found.mentions), tuple(found.titles), quotes, times)
+    published = article.published.date().isoformat() if article.published else None
+    actions = tuple(find_actions(doc, article.id, found.mentions, found.titles, quotes, times, published))
+    return Analysis(article.id, sentences, tuple(found.mentions), tuple(found.titles), quotes, times, actions)
 
 
 def quote_id(article_id: str, start: int, end: int) -> str:

@@ -21,8 +21,9 @@ from storyline.model import (
     TimexType,
     Title,
 )
+from storyline.store.actions import action_row
 
-_TABLES = ("sentences", "mentions", "titles", "quotes", "times")
+_TABLES = ("sentences", "mentions", "titles", "quotes", "times", "actions")
 
 
 @dataclass(frozen=True)
@@ -43,12 +44,14 @@ class AnalysisTables:
 
     # -- what is left to do ------------------------------------------------------------------------
 
-    def pending_analysis(self) -> list[tuple[str, str | None, int]]:
-        """(article id, language, words) of every article not analyzed yet, oldest ingest first."""
+    def pending_analysis(self, version: int | None = None) -> list[tuple[str, str | None, int]]:
+        """(article id, language, words) of every article not analyzed yet, oldest ingest first; with
+        ``version``, also every article analyzed by an older version of the analysis."""
         rows = self._con.execute(
             "SELECT a.id, a.language, length(a.text) - length(replace(a.text, ' ', '')) + 1 "
-            "FROM articles a ANTI JOIN (SELECT article_id FROM analyses WHERE status <> 'failed') x "
-            "ON x.article_id = a.id ORDER BY a.ingested_at, a.id"
+            "FROM articles a ANTI JOIN (SELECT article_id FROM analyses WHERE status <> 'failed' AND version >= ?) x "
+            "ON x.article_id = a.id ORDER BY a.ingested_at, a.id",
+            [version if version is not None else -1],
         ).fetchall()
         return [(r[0], r[1], int(r[2])) for r in rows]
 
@@ -67,6 +70,15 @@ class AnalysisTables:
         with self._transaction():
             for table in _TABLES:
                 self._con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?))", [ids])
+            # A re-analysis may split sentences differently: what was derived from the old sentences (their
+            # vectors; the summaries and timelines citing them) goes, and the story stage writes it again.
+            self._con.execute("DELETE FROM sentence_vectors WHERE article_id IN (SELECT unnest(?))", [ids])
+            for table in ("summaries", "timelines"):
+                self._con.execute(
+                    f"DELETE FROM {table} WHERE owner IN (SELECT unnest([e.id, e.story_id]) FROM events e "
+                    "JOIN event_articles x ON x.event_id = e.id WHERE x.article_id IN (SELECT unnest(?)))",
+                    [ids],
+                )
             self._con.execute("DELETE FROM analyses WHERE article_id IN (SELECT unnest(?))", [ids])
             self._insert(
                 "sentences", [(s.article_id, s.index, s.start, s.end, s.text) for a in analyses for s in a.sentences]
@@ -120,6 +132,7 @@ class AnalysisTables:
                     for t in a.times
                 ],
             )
+            self._insert("actions", [action_row(x) for a in analyses for x in a.actions])
             self._insert("analyses", [(i, "done", None, version, now) for i in ids])
 
     def mark_skipped(self, skipped: Sequence[tuple[str, str]], version: int, status: str = "skipped") -> None:

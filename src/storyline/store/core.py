@@ -18,6 +18,7 @@ import duckdb
 
 from storyline.errors import StoreError
 from storyline.model import Article, RemovedLine
+from storyline.store.actions import ActionTables
 from storyline.store.analysis import AnalysisTables
 from storyline.store.feeds import FeedTables
 from storyline.store.schema import MIGRATIONS
@@ -48,7 +49,7 @@ class ArticleFilter:
     offset: int = 0
 
 
-class Store(AnalysisTables, StoryTables, StoryReads, FeedTables, SearchReads):
+class Store(ActionTables, AnalysisTables, StoryTables, StoryReads, FeedTables, SearchReads):
     """A DuckDB file holding everything storyline knows."""
 
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:

@@ -15,7 +15,7 @@ from storyline.store.core import Store
 
 ARTICLE_TABLES = (
     "articles", "removed_lines", "inputs", "analyses", "sentences", "mentions", "titles", "quotes", "times",
-    "article_features",
+    "actions", "article_features",
 )  # fmt: skip
 STORY_TABLES = (
     "entities", "entity_names", "reprints", "assignments", "events", "event_articles", "stories", "summaries",

@@ -302,4 +302,47 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX times_type ON times (type);
         """,
     ),
+    Migration(
+        8,
+        "actions",
+        """
+        -- who did what to whom (storyline.analyze.actions): one row per record, its sentence and verb;
+        -- articles analyzed before this migration have none until they are analyzed again
+        CREATE TABLE actions (
+            id TEXT PRIMARY KEY,
+            article_id TEXT NOT NULL,
+            sentence INTEGER NOT NULL,
+            start_char INTEGER NOT NULL,  -- the sentence's span in the article text
+            end_char INTEGER NOT NULL,
+            verb TEXT NOT NULL,  -- as written ("pardoned", "work with")
+            verb_start INTEGER NOT NULL,
+            type TEXT NOT NULL,  -- PLOVER event type
+            source_text TEXT NOT NULL,
+            source_name TEXT NOT NULL,  -- in-article full name, a capital's country, or a group's head noun
+            source_kind TEXT NOT NULL,  -- entity, group, pair
+            source_type TEXT,  -- PERSON, ORG, GPE: with source_name, the key into entity_names
+            source_country TEXT,
+            source_role TEXT,
+            source_start INTEGER,
+            source_end INTEGER,
+            target_text TEXT NOT NULL,
+            target_name TEXT NOT NULL,
+            target_kind TEXT NOT NULL,
+            target_type TEXT,
+            target_country TEXT,
+            target_role TEXT,
+            target_start INTEGER,
+            target_end INTEGER,
+            negated BOOLEAN NOT NULL,
+            mode TEXT NOT NULL,  -- did, will, may
+            status TEXT NOT NULL,  -- narrated, quoted, reported
+            claimed_by TEXT,
+            quote_id TEXT,
+            date TEXT,  -- ISO-like, as times.value
+            date_text TEXT,  -- the time expression it comes from; NULL: the publication day
+            place TEXT
+        );
+        CREATE INDEX actions_article ON actions (article_id);
+        """,
+    ),
 )

@@ -1,0 +1,831 @@
+"""Who did what to whom: action records from the spaCy parse analysis already has.
+
+A light pass over the dependency parse, no second parse. For each clause whose verb (or an event
+noun, "a summit with Kim") is in the verb lexicon (``actions.toml``, lemma (+ particle / preposition) ->
+PLOVER type), the record gives:
+
+- the **source** (the verb's subject, the agent of a passive, the first of a joint subject "Biden and Xi
+  met") and the **target** (the object, the object of the lexicon's preposition, the other of a joint
+  subject, or the actor owning a non-actor object: "blocked *Microsoft's* takeover"); an actor is a
+  named mention (with its in-article full name), a capital standing for its country ("Moscow" ->
+  Russia), a described group ("protesters", "Israeli officials" -> Israel, government), a pronoun
+  resolved to the latest person named before it, or "the two leaders" resolved to the article's two
+  most named people;
+- negation and modality (did / will / may), from the verb's auxiliaries and the verbs governing it;
+- the quoted or reported status, from the quotes analysis: inside a quote the claim is its speaker's;
+- the date (a time expression in the clause, else in the sentence, else the article's date) and place;
+- each actor's country and role from its titles where the text gives them ("Israeli Prime Minister").
+
+Clauses governed by a request ("urged Washington *to stop* arming Taiwan") or a condition are not
+reported as done. Odd input (no verbs, very long sentences, lists and tables) gives no records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from storyline.model import Action, Actor, Mention, Quote, TimeExpression, Title
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+MAX_SENTENCE_TOKENS = 120  # longer "sentences" are lists, tables or run-ons: no records
+MIN_ALPHA_SHARE = 0.6  # a sentence of mostly numbers and symbols is a table row: no records
+_PRONOUNS_PERSON = {"he", "she", "him", "her", "his"}
+_PRONOUNS_FIRST = {"i", "me", "my"}
+_PRONOUNS_ORG = {"it", "they", "its", "their"}
+_SPEECH = {"say", "announce", "tell", "add", "state", "insist", "confirm", "reply"}
+_LOOSE_PARTICLES = {"out", "off", "down", "back", "aside", "up", "away"}
+_PAIR_NOUNS = {"leader", "man", "president", "side"}
+_FUTURE_AUX = {"will", "would", "shall", "'ll", "going"}
+_POSSIBLE_AUX = {"may", "might", "could", "can", "should", "must"}
+_FUTURE_HEADS = {"expect", "schedule", "due", "plan", "agree", "pledge", "promise", "set", "prepare", "vow", "decide"}
+_POSSIBLE_HEADS = {"want", "hope", "wish", "willing", "offer", "seek", "try", "ready", "open", "consider", "aim"}
+_CONDITION_MARKERS = {"if", "unless", "whether"}
+_SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
+_TIME_PREPS = {"before", "after", "while", "by", "on", "upon"}
+_VAGUE = {"few", "no", "any", "none", "every"}
+_MEET = {"meet", "talk", "discuss", "negotiate", "confer", "agree"}  # "they met": unambiguous when plural
+_PRAISE_OR_BLAME = {"thank", "praise", "blame", "accuse", "criticize", "criticise", "punish", "fault", "credit"}
+_ORG_NOUNS = {"company", "regulator", "ministry", "authority", "department", "agency", "watchdog", "group", "firm"}
+_PERSON_NOUNS = {"leader", "president", "minister", "chairman", "secretary", "envoy", "negotiator"}
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    verbs: dict[tuple[str, str, str, str], str]  # (lemma, particle, object lemma, preposition) -> type
+    verb_lemmas: frozenset[str]
+    nominals: dict[str, str]
+    symmetric: frozenset[str]
+    hostile: frozenset[str]
+    travel: frozenset[str]
+    reciprocal: frozenset[str]
+    not_actors: frozenset[str]
+    capitals: dict[str, str]
+    countries: frozenset[str]
+    demonyms: dict[str, str]
+    groups: dict[str, str]
+    roles: dict[str, str]
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The verb lexicon and word lists shipped beside this module (``actions.toml``)."""
+    data: dict[str, Any] = tomllib.loads(Path(__file__).with_name("actions.toml").read_text(encoding="utf-8"))
+    verbs: dict[tuple[str, str, str, str], str] = {}
+    for key, type_ in data["verbs"].items():
+        head, _, prep = key.partition(" ... ")
+        words = head.split()
+        lemma, _, obj = words[0].partition("+")
+        particle = words[1] if len(words) > 1 else ""
+        verbs[(lemma, particle, obj, prep.strip())] = type_
+    settings = data["settings"]
+    capitals = dict(data["capitals"])
+    return Lexicon(
+        verbs=verbs,
+        verb_lemmas=frozenset(k[0] for k in verbs),
+        nominals=dict(data["nominals"]),
+        symmetric=frozenset(settings["symmetric"]),
+        hostile=frozenset(settings["hostile_words"]),
+        travel=frozenset(settings["travel"]),
+        reciprocal=frozenset(settings["reciprocal"]),
+        not_actors=frozenset(settings["not_actors"]),
+        capitals=capitals,
+        countries=frozenset(capitals.values()) | frozenset(data["demonyms"].values()),
+        demonyms=dict(data["demonyms"]),
+        groups=dict(data["groups"]),
+        roles=dict(data["roles"]),
+    )
+
+
+def action_id(article_id: str, sentence: int, verb_start: int, source: str, target: str) -> str:
+    return "a" + hashlib.sha1(f"{article_id}:{sentence}:{verb_start}:{source}:{target}".encode()).hexdigest()[:12]
+
+
+class _Article:
+    """The per-article indexes the rules look things up in."""
+
+    def __init__(
+        self,
+        doc: Doc,
+        article_id: str,
+        mentions: Sequence[Mention],
+        titles: Sequence[tuple[str, Title]],
+        quotes: Sequence[Quote],
+        times: Sequence[TimeExpression],
+        published: str | None,
+    ) -> None:
+        self.doc = doc
+        self.article_id = article_id
+        self.quotes = quotes
+        self.times = times
+        self.published = published
+        self.lex = lexicon()
+        self.mention_at: dict[int, Mention] = {}
+        for m in mentions:
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            if span is not None:
+                for token in span:
+                    self.mention_at[token.i] = m
+        self.mention_by_start = {m.start: m for m in mentions}
+        self.titles: dict[str, list[str]] = {}
+        for person, title in titles:
+            self.titles.setdefault(person, []).append(title.title)
+        people = Counter(m.name for m in mentions if m.type == "PERSON")
+        self.pair = [name for name, _ in people.most_common(2)] if len(people) >= 2 else []
+        self.sentence_index: dict[int, int] = {}
+
+    # -- actors ------------------------------------------------------------------------------------
+
+    def actor(self, token: Token) -> Actor | None:
+        """The actor a noun phrase headed by ``token`` names, or None when it names none."""
+        lex = self.lex
+        if token.lower_ == "who" or token.lower_ == "that" or token.lower_ == "whose":
+            clause = token.head
+            while clause.dep_ not in ("relcl", "acl") and clause.head.i != clause.i:
+                clause = clause.head
+            if clause.dep_ == "relcl":
+                return self.actor(clause.head)
+            return None
+        mention = self.mention_at.get(token.i)
+        if mention is not None and _dateline(token):
+            return None
+        if mention is not None and mention.type in ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"):
+            if mention.type in ("LOC", "FAC"):
+                return None
+            return self._named(mention)
+        if token.pos_ == "PRON":
+            if token.lower_ in _PRONOUNS_FIRST:
+                return self._speaker_at(token.idx)
+            together = token.lower_ == "they" and token.dep_ == "nsubj" and token.head.lemma_.lower() in _MEET
+            if together and self.pair:  # "since they met in Bali": the article's two main people
+                return Actor(text=token.text, name=self.pair[0], kind="pair", entity_type="PERSON")
+            if token.lower_ in _PRONOUNS_ORG:
+                return self._reporter(token)
+            return self._pronoun(token)
+        if token.pos_ not in ("NOUN", "PROPN"):
+            return None
+        if token.lemma_.lower() in lex.not_actors:
+            return None
+        demonym = lex.demonyms.get(token.text) or lex.demonyms.get(_compound_text(token))
+        if demonym and token.pos_ == "PROPN":
+            return None
+        lemma = token.lemma_.lower()
+        paired = any(c.lower_ in ("two", "both", "the") for c in token.children)
+        if lemma in _PAIR_NOUNS and paired and token.tag_ in ("NNS", "NNPS") and self.pair and lemma != "side":
+            return Actor(text=_phrase(token), name=self.pair[0], kind="pair", entity_type="PERSON")
+        definite = any(c.lower_ == "the" for c in token.children if c.dep_ == "det")
+        if definite and token.tag_ == "NN" and (lemma in _ORG_NOUNS or lemma in _PERSON_NOUNS):
+            # "the company" is the latest organization named, "the Russian leader" the latest person
+            referent = self._antecedent(token, "ORG" if lemma in _ORG_NOUNS else "PERSON")
+            if referent is not None:
+                return referent
+        named_appos = next(
+            (c for c in token.children if c.dep_ == "appos" and self.mention_at.get(c.i) is not None), None
+        )
+        if named_appos is not None and self.mention_at[named_appos.i].type in ("PERSON", "ORG"):
+            return self._named(self.mention_at[named_appos.i])  # "Fiji's prime minister, Sitiveni Rabuka,"
+        role = lex.groups.get(lemma)
+        if role is None:
+            return None
+        if any(c.lower_ in _VAGUE for c in token.children if c.dep_ in ("det", "amod", "nummod")):
+            return None
+        owner = next((c for c in token.children if c.dep_ == "poss" and c.i in self.mention_at), None)
+        if owner is not None and self.mention_at[owner.i].type in ("ORG", "GPE"):
+            # "China's foreign ministry", "Activision's employees": the named owner acts
+            named = self._named(self.mention_at[owner.i])
+            start, end = _phrase_span(token)
+            return replace(named, text=self.doc.text[start:end], start=start, end=end, role=named.role or role)
+        country = self._country_of(token)
+        start, end = _phrase_span(token)
+        return Actor(
+            text=self.doc.text[start:end], name=lemma, kind="group", country=country, role=role, start=start, end=end
+        )
+
+    def _named(self, mention: Mention) -> Actor:
+        lex = self.lex
+        country = lex.capitals.get(mention.name) if mention.type == "GPE" else None
+        name = country or mention.name
+        if mention.type == "GPE":
+            return Actor(
+                text=mention.text,
+                name=name,
+                kind="entity",
+                entity_type="GPE",
+                country=name,
+                role="government",
+                start=mention.start,
+                end=mention.end,
+            )
+        country, role = None, None
+        for title in self.titles.get(mention.name, ()):
+            c, r = self.title_country_role(title)
+            country, role = country or c, role or r
+        return Actor(
+            text=mention.text,
+            name=name,
+            kind="entity",
+            entity_type=mention.type,
+            country=country,
+            role=role,
+            start=mention.start,
+            end=mention.end,
+        )
+
+    def title_country_role(self, title: str) -> tuple[str | None, str | None]:
+        """("Israeli Prime Minister") -> ("Israel", "government"); a title naming no country gives no role
+        unless its words are unambiguous ("Attorney General" -> judiciary)."""
+        lex = self.lex
+        words = title.replace("'s", "").replace("’s", "").split()
+        country = None
+        for n in (2, 1):
+            for i in range(len(words) - n + 1):
+                chunk = " ".join(words[i : i + n])
+                country = country or lex.demonyms.get(chunk) or (chunk if chunk in lex.countries else None)
+        lowered = " ".join(w.lower() for w in words)
+        role = None
+        for key in sorted(lex.roles, key=len, reverse=True):
+            if f" {key} " in f" {lowered} ":
+                role = lex.roles[key]
+                break
+        if country is None and role == "government" and any(w[:1].isupper() for w in words[:1]):
+            # "Microsoft President": a company's president is not a government
+            first = words[0]
+            if first.lower() not in lex.roles and first.lower() not in ("u.s.", "former", "vice", "deputy"):
+                role = "organization"
+        return country, role
+
+    def _country_of(self, token: Token) -> str | None:
+        lex = self.lex
+        for child in token.children:
+            if child.dep_ in ("amod", "compound", "poss", "nmod"):
+                text = _compound_text(child) if child.dep_ == "compound" else child.text
+                if text in lex.demonyms:
+                    return lex.demonyms[text]
+                if child.text in lex.demonyms:
+                    return lex.demonyms[child.text]
+                mention = self.mention_at.get(child.i)
+                if mention is not None and mention.type == "GPE":
+                    return lex.capitals.get(mention.name, mention.name)
+            if child.dep_ == "prep" and child.lower_ in ("from", "of"):
+                for obj in child.children:
+                    mention = self.mention_at.get(obj.i)
+                    if obj.dep_ == "pobj" and mention is not None and mention.type == "GPE":
+                        return lex.capitals.get(mention.name, mention.name)
+        return None
+
+    def _speaker_at(self, offset: int) -> Actor | None:
+        """ "I" inside a quote is its speaker, where the quotes analysis names one."""
+        for q in self.quotes:
+            if q.start <= offset < q.end and q.speaker_start is not None:
+                mention = self.mention_by_start.get(q.speaker_start)
+                return self._named(mention) if mention is not None else None
+        return None
+
+    def _reporter(self, token: Token) -> Actor | None:
+        """ "Microsoft said it would appeal": "it"/"they" as subject of what an organization or country says
+        is that organization or country."""
+        if token.dep_ not in ("nsubj", "nsubjpass"):
+            return None
+        clause = token.head
+        while clause.dep_ == "conj" and clause.head.i != clause.i:
+            clause = clause.head
+        if clause.dep_ != "ccomp" or clause.head.lemma_.lower() not in _SPEECH:
+            return None
+        speaker = next((c for c in clause.head.children if c.dep_ == "nsubj"), None)
+        if speaker is None or speaker.pos_ == "PRON":
+            return None
+        found = self.actor(speaker)
+        return found if found is not None and found.entity_type in ("ORG", "GPE") else None
+
+    def _pronoun(self, token: Token) -> Actor | None:
+        if token.lower_ not in _PRONOUNS_PERSON:
+            return None
+        return self._antecedent(token, "PERSON")
+
+    def _clause_subject(self, token: Token) -> Mention | None:
+        """The named subject of the clause an object ``token`` is in: "Trump will meet him" -> Trump, whom
+        "him" cannot be."""
+        if token.dep_ in _SUBJECTS or token.dep_ == "poss":
+            return None
+        node = token
+        for _ in range(4):
+            node = node.head
+            subject = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subject is not None:
+                return self.mention_at.get(subject.i)
+            if node.head.i == node.i:
+                break
+        return None
+
+    def _antecedent(self, token: Token, type_: str) -> Actor | None:
+        """The ``type_`` mention ``token`` refers back to: in the nearest sentence (its own, then up to three
+        before) that names one, the nearest subject, else the nearest mention."""
+        by_sentence: list[list[Token]] = []
+        current = None
+        excluded = self._clause_subject(token)
+        for t in reversed(self.doc[max(0, token.i - 300) : token.i]):
+            if t.sent.start != current:
+                if len(by_sentence) == 4:
+                    break
+                by_sentence.append([])
+                current = t.sent.start
+            mention = self.mention_at.get(t.i)
+            fresh = not by_sentence[-1] or self.mention_at.get(by_sentence[-1][-1].i) is not mention
+            if mention is not None and mention.type == type_ and not _dateline(t) and fresh and mention is not excluded:
+                by_sentence[-1].append(t)
+        for candidates in by_sentence:  # the nearest sentence naming one: its subject, else its nearest
+            if candidates:
+                subjects = [t for t in candidates if _subject_like(t)]
+                return self._named(self.mention_at[(subjects or candidates)[0].i])
+        return None
+
+    # -- records -----------------------------------------------------------------------------------
+
+    def records(self) -> list[Action]:
+        found: list[Action] = []
+        for index, sent in enumerate(self.doc.sents):
+            if not sent.text.strip():
+                continue
+            if len(sent) > MAX_SENTENCE_TOKENS or not _prose(sent):
+                continue
+            for token in sent:
+                lemma = token.lemma_.lower()
+                verbal = token.pos_ == "VERB" or (token.pos_ in ("ADJ", "NOUN") and token.dep_ == "ROOT")
+                if verbal and lemma in self.lex.verb_lemmas:
+                    found.extend(self._verb(token, sent, index))
+                if token.pos_ == "NOUN" and (lemma in self.lex.nominals or token.lower_ in self.lex.nominals):
+                    found.extend(self._nominal(token, sent, index))
+        unique: dict[tuple[str, ...], Action] = {}
+        for action in found:
+            pair = (action.source.name, action.target.name)
+            if action.type in self.lex.symmetric:
+                pair = tuple(sorted(pair))  # type: ignore[assignment]
+            unique.setdefault((str(action.sentence), action.type, *pair, action.date or ""), action)
+        return list(unique.values())
+
+    def _verb(self, verb: Token, sent: Span, index: int) -> list[Action]:
+        lex = self.lex
+        lemma = verb.lemma_.lower()
+        if verb.tag_ == "VBN" and verb.dep_ == "amod":
+            return []
+        if self._requested(verb) or self._conditional(verb):
+            return []
+        particle = next((c.lower_ for c in verb.children if c.dep_ == "prt"), "")
+        obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
+        obj_lemma = obj.lemma_.lower() if obj is not None else ""
+        preps = [c for c in verb.children if c.dep_ in ("prep", "dative", "agent") and c.lower_ != "by"]
+        if not particle:
+            # "pulled out of the deal", "shot down a drone": a particle the parser took for a preposition
+            loose = next(
+                (c for c in verb.children if c.lower_ in _LOOSE_PARTICLES and c.dep_ in ("prep", "advmod")), None
+            )
+            if loose is not None and (
+                lex.verbs.keys() & {(lemma, loose.lower_, "", p.lower_) for p in loose.children}
+                or (lemma, loose.lower_, "", "") in lex.verbs
+            ):
+                particle = loose.lower_
+                preps += [c for c in loose.children if c.dep_ == "prep"]
+                obj = obj or next((c for c in loose.children if c.dep_ == "pobj"), None)
+        for prep in list(preps):
+            if not any(c.dep_ == "pobj" for c in prep.children):
+                preps += [c for c in prep.children if c.dep_ == "prep"]  # "flying on to Beijing"
+        if obj is not None:
+            preps += [c for c in obj.children if c.dep_ == "prep"]
+        type_, target_token, key_obj = None, None, ""
+        for prep in preps:
+            for o in ("", obj_lemma):
+                t = lex.verbs.get((lemma, particle, o, prep.lower_))
+                pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                if t and pobj is not None:
+                    type_, target_token, key_obj = t, pobj, o
+                    break
+            if type_:
+                break
+        if type_ is None:
+            t = lex.verbs.get((lemma, particle, obj_lemma, "")) if obj_lemma else None
+            if t:
+                type_, key_obj = t, obj_lemma
+            else:
+                type_ = lex.verbs.get((lemma, particle, "", ""))
+                target_token = obj
+        sources, passive_target = self._sources(verb)
+        if type_ is None and lemma in lex.reciprocal and _joint(sources):
+            # "the two leaders discussed Syria": a joint subject meets, whatever the object
+            type_, target_token = lex.verbs.get((lemma, particle, "", "with")), None
+        if type_ is None:
+            return []
+        if type_ == "COOPERATE" and _for_talks(verb, lex):
+            type_ = "CONSULT"  # "joined Pompeo for three-way talks"
+        if lemma in lex.travel or (lemma == "visit" and target_token is not None):
+            named = self.mention_at.get(target_token.i) if target_token is not None else None
+            if named is None or (lemma in lex.travel and named.type != "GPE"):
+                return []
+            if named.type == "GPE" and not (named.name in lex.capitals or named.name in lex.countries):
+                return []
+        targets: list[Actor] = []
+        if passive_target is not None and target_token is None:
+            targets = self._conjoined(passive_target)
+            # "dozens of protesters were arrested"; never the owner of a thing ("Xi's account, released by")
+            owner = None if targets else self._owner(passive_target, preps=("of",), possessors=False)
+            targets = [owner] if owner is not None else targets
+        elif target_token is not None:
+            targets = self._conjoined(target_token)
+            if not targets and not key_obj:
+                owner = self._owner(target_token)
+                targets = [owner] if owner is not None else []
+        if not targets and type_ in lex.symmetric and len(sources) >= 2:
+            sources, targets = sources[:1], sources[1:]
+        if not targets and type_ in lex.symmetric and len(sources) == 1 and sources[0].kind == "pair":
+            targets = [self._other_of_pair(sources[0])]
+        return self._make(
+            verb, verb.text if not particle else f"{verb.text} {particle}", type_, sources, targets, sent, index
+        )
+
+    def _nominal(self, noun: Token, sent: Span, index: int) -> list[Action]:
+        lex = self.lex
+        type_ = lex.nominals.get(noun.lemma_.lower()) or lex.nominals.get(noun.lower_)
+        if type_ is None:
+            return []
+        sources: list[Actor] = []
+        targets: list[Actor] = []
+        for child in noun.children:
+            if child.dep_ == "poss":
+                sources = self._conjoined(child)
+            elif child.dep_ == "prep":
+                pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if pobj is None:
+                    continue
+                if child.lower_ in ("by", "from"):
+                    sources = self._conjoined(pobj)
+                elif child.lower_ in ("with", "to", "on", "against", "of"):
+                    targets = targets or self._conjoined(pobj)
+                elif child.lower_ == "between":
+                    both = self._conjoined(pobj)
+                    if len(both) >= 2:
+                        sources, targets = both[:1], both[1:2]
+        hostile = any(t.lower_ in lex.hostile for t in noun.subtree)
+        if type_ == "ACCUSE" and noun.lemma_.lower() == "description" and not hostile:
+            return []
+        if type_ != "CONSULT" and noun.lemma_.lower() in ("rebuke", "criticism", "condemnation") and not targets:
+            # "X drew a rebuke from Y": X (or the person whose remark it was) is the target
+            drawn = noun.dep_ == "dobj" and noun.head.lemma_ in ("draw", "prompt", "attract", "provoke")
+            subject = next((c for c in noun.head.children if c.dep_ == "nsubj"), None) if drawn else None
+            if subject is not None:
+                owner = self.actor(subject) or self._owner(subject)
+                if owner is None and subject.lower_ in ("that", "which") and noun.head.dep_ == "relcl":
+                    remark = noun.head.head
+                    owner = self._owner(remark) or self._speaker_of_clause(remark)
+                targets = [owner] if owner is not None else []
+        sources = [a for a in sources if not _indefinite(a)]
+        targets = [a for a in targets if not _indefinite(a)]
+        if not sources and not targets:
+            return []
+        if type_ in ("CONSULT",) and sources and not targets and len(sources) >= 2:
+            sources, targets = sources[:1], sources[1:]
+        return self._make(noun, noun.text, type_, sources, targets, sent, index)
+
+    def _speaker_of_clause(self, noun: Token) -> Actor | None:
+        """ "Biden said that ..., a remark that drew ...": the subject of the clause the noun is in apposition to."""
+        head = noun.head
+        while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
+            head = head.head
+        subject = next((c for c in head.children if c.dep_ == "nsubj"), None)
+        return self.actor(subject) if subject is not None else None
+
+    def _sources(self, verb: Token) -> tuple[list[Actor], Token | None]:
+        """The actors doing ``verb`` and, for a passive, the token of the one it is done to."""
+        clause = verb
+        if verb.dep_ == "pcomp" and verb.head.lower_ == "for" and verb.head.head.pos_ == "VERB":
+            # "thanked Putin for pardoning Issachar": the object did it
+            thanked = next((c for c in verb.head.head.children if c.dep_ in ("dobj", "obj")), None)
+            return (self._conjoined(thanked) if thanked is not None else []), None
+        for _ in range(6):
+            subjects = [c for c in clause.children if c.dep_ in _SUBJECTS]
+            subject = next((c for c in subjects if not _dateline(c)), subjects[0] if subjects else None)
+            if subject is not None and _dateline(subject):
+                # "SINGAPORE (Capital Wire) — Trump and Kim signed": the parser took the dateline for the
+                # subject and hung the real one under it
+                return self._after_dateline(subject, clause), None
+            agent = next((c for c in clause.children if c.dep_ == "agent"), None)
+            if subject is not None and subject.dep_ == "nsubjpass" and clause.i == verb.i:
+                by = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+                return (self._conjoined(by) if by is not None else []), subject
+            if subject is not None:
+                return self._conjoined(subject), None
+            if agent is not None:
+                by = next((c for c in agent.children if c.dep_ == "pobj"), None)
+                target = clause.head if clause.dep_ == "acl" else None
+                return (self._conjoined(by) if by is not None else []), target
+            if clause.dep_ in ("xcomp", "conj", "acomp") and clause.head.i != clause.i:
+                clause = clause.head
+                continue
+            if clause.dep_ == "relcl":
+                return self._conjoined(clause.head), None
+            purpose = clause.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
+            if clause.dep_ == "advcl" and (clause.tag_ == "VBG" or purpose):  # "Speaking ..., Trump said"
+                clause = clause.head
+                continue
+            if clause.dep_ == "pcomp" and clause.head.lower_ in _TIME_PREPS:  # "before flying on to Beijing"
+                clause = clause.head.head
+                continue
+            break
+        return [], None
+
+    def _after_dateline(self, dateline: Token, verb: Token) -> list[Actor]:
+        """The named actors between a dateline's dash and the verb, outside prepositional phrases."""
+        dash = next((t for t in dateline.sent if t.text in ("—", "–", "--") and t.i < verb.i), None)
+        if dash is None:
+            return []
+        actors: list[Actor] = []
+        seen: set[int] = set()
+        for t in self.doc[dash.i + 1 : verb.i]:
+            mention = self.mention_at.get(t.i)
+            if mention is None or id(mention) in seen or mention.type not in ("PERSON", "ORG", "GPE"):
+                continue
+            node, in_prep = t, False
+            while node.i != dateline.i and node.head.i != node.i:
+                in_prep = in_prep or node.dep_ in ("pobj", "poss")
+                node = node.head
+            if in_prep or node.i != dateline.i:
+                continue
+            seen.add(id(mention))
+            actors.append(self._named(mention))
+        people = [a for a in actors if a.entity_type == "PERSON"]
+        return people or actors
+
+    def _conjoined(self, token: Token) -> list[Actor]:
+        """The actor of ``token`` and of its conjuncts of the same class (people with people)."""
+        actors: list[Actor] = []
+        for t in [token, *token.conjuncts]:
+            a = self.actor(t)
+            if a is None:
+                continue
+            if actors and (a.entity_type == "PERSON") != (actors[0].entity_type == "PERSON"):
+                continue
+            actors.append(a)
+        return actors
+
+    def _owner(
+        self,
+        token: Token,
+        preps: tuple[str, ...] = ("with", "by", "to", "of", "on", "against"),
+        possessors: bool = True,
+    ) -> Actor | None:
+        """The actor owning a non-actor phrase: "Microsoft's takeover", "the deal with Iran", "the Iran deal"."""
+        frontier = [token]
+        for _ in range(3):
+            nxt = []
+            for t in frontier:
+                for child in t.children:
+                    if child.dep_ in ("poss", "compound", "nmod") and possessors:
+                        a = self.actor(child)
+                        if a is not None:
+                            return a
+                    if possessors and child.dep_ in ("amod", "compound") and _compound_text(child) in self.lex.demonyms:
+                        # "Iranian military sites", "an Iranian drone": Iran's
+                        country = self.lex.demonyms[_compound_text(child)]
+                        return Actor(text=child.text, name=country, kind="entity", entity_type="GPE",
+                                     country=country, role="government")  # fmt: skip
+                    if child.dep_ == "prep" and child.lower_ in preps:
+                        pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                        if pobj is not None:
+                            a = self.actor(pobj)
+                            if a is not None:
+                                return a
+                            nxt.append(pobj)
+            frontier = nxt
+        return None
+
+    def _other_of_pair(self, actor: Actor) -> Actor:
+        return Actor(text=actor.text, name=self.pair[1], kind="pair", entity_type="PERSON")
+
+    def _requested(self, verb: Token) -> bool:
+        """A clause someone was asked or pushed to do ("urged Washington to stop"): not done."""
+        head = verb
+        for _ in range(5):
+            while head.dep_ == "conj" and head.head.i != head.i:
+                head = head.head
+            if head.dep_ == "xcomp" and any(c.dep_ in ("dobj", "obj") for c in head.head.children):
+                return head.head.lemma_.lower() not in ("help",)
+            if head.dep_ == "pcomp" and head.head.lower_ in ("for", "of"):
+                thanked = head.head.head.lemma_.lower() in _PRAISE_OR_BLAME
+                return not thanked
+            if head.dep_ != "xcomp":
+                return False
+            head = head.head
+        return False
+
+    def _conditional(self, verb: Token) -> bool:
+        head = verb
+        for _ in range(3):
+            if any(c.dep_ == "mark" and c.lower_ in _CONDITION_MARKERS for c in head.children):
+                return True
+            if head.dep_ not in ("conj", "xcomp"):
+                break
+            head = head.head
+        return False
+
+    def _mode(self, verb: Token) -> tuple[bool, str]:
+        negated, mode = False, "did"
+        node = verb
+        for _ in range(4):
+            for c in node.children:
+                if c.dep_ == "neg":
+                    negated = True
+                if c.dep_ in ("aux", "auxpass"):
+                    if c.lower_ in _FUTURE_AUX or c.lemma_ == "will":
+                        mode = "will" if mode == "did" else mode
+                    elif c.lower_ in _POSSIBLE_AUX:
+                        mode = "may"
+            lemma = node.lemma_.lower()
+            if node is not verb and lemma in _POSSIBLE_HEADS:
+                mode = "may"
+            elif node is not verb and lemma in _FUTURE_HEADS and mode == "did":
+                mode = "will"
+            if node.dep_ not in ("xcomp", "conj", "acomp") or node.head.i == node.i:
+                break
+            node = node.head
+        if verb.tag_ in ("VBG", "VB") and mode == "did" and verb.dep_ in ("xcomp",):
+            mode = "will"
+        return negated, mode
+
+    def _make(
+        self,
+        verb: Token,
+        written: str,
+        type_: str,
+        sources: list[Actor],
+        targets: list[Actor],
+        sent: Span,
+        index: int,
+    ) -> list[Action]:
+        sources = [s for s in sources if s is not None]
+        targets = [t for t in targets if t is not None]
+        if not sources or not targets:
+            return []
+        negated, mode = self._mode(verb)
+        status, claimed_by, quote_id = self._status(verb.idx)
+        date, date_text = self._date(verb, sent)
+        place = self._place(verb)
+        start = sent.start_char
+        end = start + len(sent.text.rstrip())
+        out = []
+        for s in sources:
+            for t in targets:
+                if _key(s) == _key(t):
+                    continue
+                out.append(
+                    Action(
+                        id=action_id(self.article_id, index, verb.idx, _key(s), _key(t)),
+                        article_id=self.article_id,
+                        sentence=index,
+                        start=start,
+                        end=end,
+                        verb=written,
+                        verb_start=verb.idx,
+                        type=type_,
+                        source=s,
+                        target=t,
+                        negated=negated,
+                        mode=mode,
+                        status=status,
+                        claimed_by=claimed_by,
+                        quote_id=quote_id,
+                        date=date,
+                        date_text=date_text,
+                        place=place,
+                    )
+                )
+        return out
+
+    def _status(self, offset: int) -> tuple[str, str | None, str | None]:
+        for q in self.quotes:
+            if q.start <= offset < q.end:
+                status = "reported" if str(q.kind) == "indirect" else "quoted"
+                speaker = None
+                if q.speaker_start is not None and q.speaker_start in self.mention_by_start:
+                    speaker = self.mention_by_start[q.speaker_start].name
+                return status, speaker or q.speaker, q.id or None
+        return "narrated", None, None
+
+    def _date(self, verb: Token, sent: Span) -> tuple[str | None, str | None]:
+        """A time expression attached to the verb (or a verb governing it), else the publication day."""
+        inside = [t for t in self.times if sent.start_char <= t.start < sent.end_char and t.value]
+        node = verb
+        for _ in range(4):
+            if not inside:
+                break
+            attached = {c.idx for c in node.children if c.dep_ in ("npadvmod", "tmod", "advmod", "obl")}
+            for prep in (c for c in node.children if c.dep_ == "prep"):
+                attached.update(g.idx for g in prep.subtree)
+            for c in node.children:
+                if c.dep_ in ("npadvmod", "tmod", "advmod"):
+                    attached.update(g.idx for g in c.subtree)
+            for t in inside:
+                if any(t.start <= i < t.end for i in attached):
+                    return t.value, t.text
+            if node.head.i == node.i or node.dep_ not in ("xcomp", "conj", "ccomp", "relcl", "advcl", "pcomp"):
+                break
+            node = node.head
+        return self.published, None
+
+    def _place(self, verb: Token) -> str | None:
+        for child in verb.children:
+            if child.dep_ == "prep" and child.lower_ in ("in", "at"):
+                for obj in child.children:
+                    m = self.mention_at.get(obj.i)
+                    if m is not None and m.type in ("GPE", "LOC", "FAC"):
+                        return m.name
+        return None
+
+
+def find_actions(
+    doc: Doc,
+    article_id: str,
+    mentions: Sequence[Mention],
+    titles: Sequence[tuple[str, Title]],
+    quotes: Sequence[Quote],
+    times: Sequence[TimeExpression],
+    published: str | None = None,
+) -> list[Action]:
+    """Action records of one parsed article; ``published`` (ISO day) dates records the text does not."""
+    if not len(doc):
+        return []
+    return _Article(doc, article_id, mentions, titles, quotes, times, published).records()
+
+
+def _key(actor: Actor) -> str:
+    return actor.name.casefold()
+
+
+def _prose(sent: Span) -> bool:
+    words = [t for t in sent if not t.is_space]
+    alpha = sum(1 for t in words if t.is_alpha)
+    return bool(words) and alpha / len(words) >= MIN_ALPHA_SHARE and any(t.pos_ == "VERB" for t in words)
+
+
+def _subject_like(token: Token) -> bool:
+    """A mention heading a subject, or inside one ("Prime Minister Benjamin Netanyahu")."""
+    node = token
+    for _ in range(3):
+        if node.dep_ in ("nsubj", "nsubjpass"):
+            return True
+        if node.dep_ not in ("compound", "appos", "flat") or node.head.i == node.i:
+            return False
+        node = node.head
+    return False
+
+
+def _indefinite(actor: Actor) -> bool:
+    """ "a leader of North Korea": a group met in passing, not a party to the event."""
+    return actor.kind == "group" and actor.text.lower().startswith(("a ", "an "))
+
+
+def _joint(actors: list[Actor]) -> bool:
+    return len(actors) >= 2 or (len(actors) == 1 and actors[0].kind == "pair")
+
+
+def _for_talks(verb: Token, lex: Lexicon) -> bool:
+    for prep in verb.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("for", "in"):
+            for obj in prep.children:
+                if (
+                    obj.dep_ == "pobj"
+                    and lex.nominals.get(obj.lemma_.lower(), lex.nominals.get(obj.lower_)) == "CONSULT"
+                ):
+                    return True
+    return False
+
+
+def _dateline(token: Token) -> bool:
+    """ "MOSCOW —" or "SINGAPORE (Capital Wire) —": a place heading the story, not an actor."""
+    return token.is_upper and len(token.text) > 2 and token.i - token.sent.start <= 3
+
+
+def _compound_text(token: Token) -> str:
+    parts = [c.text for c in token.children if c.dep_ == "compound" and c.i < token.i]
+    return " ".join([*parts, token.text])
+
+
+def _phrase_span(token: Token) -> tuple[int, int]:
+    """The noun phrase without relative clauses and appositions ("Israeli officials")."""
+    left = token
+    for child in token.lefts:
+        if child.dep_ in ("amod", "compound", "poss", "det", "nummod", "nmod"):
+            left = child.left_edge if child.left_edge.i < left.i else left
+            break
+    end = token.idx + len(token.text)
+    return left.idx, end
+
+
+def _phrase(token: Token) -> str:
+    start, end = _phrase_span(token)
+    return token.doc.text[start:end]
