@@ -37,16 +37,13 @@ class Embedder:
 
     def __init__(self, model: Path, tokenizer: Path, threads: int = 2) -> None:
         import onnxruntime as ort
-        from tokenizers import Tokenizer
 
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         self._session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
         self._inputs = {i.name for i in self._session.get_inputs()}
-        self._tokenizer: Any = Tokenizer.from_file(str(tokenizer))
-        self._tokenizer.enable_truncation(MAX_TOKENS)
-        self._tokenizer.no_padding()
+        self._tokenizer = load_tokenizer(tokenizer)
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         """One float32 row per text, L2-normalized; an empty text gives a zero vector."""
@@ -74,6 +71,16 @@ class Embedder:
             if not text.strip():
                 out[i] = 0.0
         return out
+
+
+def load_tokenizer(path: Path) -> Any:
+    """The WordPiece tokenizer in ``path`` as the embedder runs it: truncated to MAX_TOKENS, never padded."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(path))
+    tokenizer.enable_truncation(MAX_TOKENS)
+    tokenizer.no_padding()
+    return tokenizer
 
 
 def embedder() -> Embedder:
