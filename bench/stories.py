@@ -341,8 +341,8 @@ def embedding_section(sample: Sequence[str], titles: Sequence[str | None], texts
                            fmt(ref_rate, 0), "1"])  # fmt: skip
     except ImportError:
         table.rows.append(row)
-        skipped = "PyTorch comparison skipped: sentence-transformers not installed (pip install torch==2.13.0 "
-        return Section("Embeddings", [table, leads], [skipped + "sentence-transformers)."])
+        skipped = "PyTorch comparison skipped: sentence-transformers not installed (the bench extra: "
+        return Section("Embeddings", [table, leads], [skipped + "pip install -e '.[bench]')."])
     return Section("Embeddings", [table, leads], [
         "Texts of the first table: the first paragraph of each DUC article. On this session's machine int8 is "
         "about as fast as PyTorch float32 (an earlier machine measured 1.5x); storyline keeps it for the "

