@@ -9,8 +9,10 @@ unexpected one too (500, with the security headers); HEAD is answered wherever G
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -49,6 +51,9 @@ DOCS_CSP = (
     "frame-ancestors 'none'; base-uri 'none'"
 )
 DOCS_PATHS = ("/api/docs", "/api/redoc")
+# The writer thread analyzes in this process; Python passes its lock between threads every 5 ms by default,
+# so a request can wait several such slices behind it. 1 ms measured better reader p99 (bench/serve.py).
+SWITCH_INTERVAL = 0.001
 
 
 def create_app(settings: Settings, workspace: Workspace | None = None) -> FastAPI:
@@ -67,7 +72,11 @@ def create_app(settings: Settings, workspace: Workspace | None = None) -> FastAP
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         warming = service.warm(api.warm)
         service.start()
+        switch = sys.getswitchinterval()
+        if service.writer is not None:  # hand the interpreter to waiting requests more often while analysis runs
+            sys.setswitchinterval(SWITCH_INTERVAL)
         yield
+        sys.setswitchinterval(switch)
         warming.join(timeout=60)
         service.close()
 
@@ -170,36 +179,104 @@ log = logging.getLogger("storyline.web")
 
 
 class Cache:
-    """ASGI middleware: successful GET answers (pages and the JSON API) are kept until the store changes.
+    """ASGI middleware: successful GET answers (pages and the JSON API) are kept per store generation.
 
     The generation is read before the request opens its snapshot, so an answer is never older than the
-    generation it is kept under; the writer clears the cache when it commits a round.
+    generation it is kept under. When the writer commits a round it asks this cache to recompute every kept
+    answer (``refresh``, a few at a time) before the round counts as done; meanwhile readers get the
+    previous answer at once instead of queueing behind the recomputation of every page. An answer that is
+    no longer a 200 (a story merged into another) is dropped, so its next reader gets the new answer.
     """
+
+    REFRESHING = 2  # URLs recomputed at once
 
     def __init__(self, app: ASGIApp, service: Service) -> None:
         self.app = app
         self.service = service
+        self._refreshing: set[tuple[str, bytes]] = set()
+        self._slots: asyncio.Semaphore | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        service.refresher = self
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope.get("path", "")
         if scope["type"] != "http" or scope["method"] != "GET" or path.startswith(("/static/", DOCS_STATIC)):
             await self.app(scope, receive, send)
             return
-        key = (self.service.generation, path, scope.get("query_string", b""))
-        found = self.service.responses.get(key)
+        self._loop = asyncio.get_running_loop()
+        url = (path, scope.get("query_string", b""))
+        generation = self.service.generation
+        found = self.service.responses.get(url)
         if found is not None:
-            for message in found:
+            kept, request, messages = found
+            if kept < generation and url not in self._refreshing:
+                self._refreshing.add(url)
+                self._loop.create_task(self._refresh(url, request))
+            for message in messages:
                 await send(_copy(message))
             return
+        request = dict(scope)  # as it came: the app adds routing details to the scope it is given
+        messages = await self._answer(scope, send)
+        if _ok(messages):
+            self.service.responses.put(url, (generation, request, messages))
+
+    def refresh(self, timeout: float = 120.0) -> None:
+        """Recompute every kept answer older than the current generation (called by the writer's thread)."""
+        if self._loop is None or self._loop.is_closed():
+            return
+        try:
+            if asyncio.get_running_loop() is self._loop:
+                return  # on the server's own loop: waiting here would block the refresh it waits for
+        except RuntimeError:
+            pass  # no loop in this thread, as expected
+        try:
+            asyncio.run_coroutine_threadsafe(self._refresh_all(), self._loop).result(timeout)
+        except Exception:  # stale answers stay until their next reader refreshes them
+            log.exception("refreshing the kept answers failed")
+
+    async def _refresh_all(self) -> None:
+        stale = [(url, found[1]) for url, found in self.service.responses.items() if found[0] < self.service.generation]
+        tasks = []
+        for url, request in stale:
+            if url not in self._refreshing:
+                self._refreshing.add(url)
+                tasks.append(self._refresh(url, request))
+        await asyncio.gather(*tasks)
+
+    async def _answer(self, scope: Scope, send: Send | None = None) -> list[Message]:
         messages: list[Message] = []
+
+        async def receive() -> Message:
+            return {"type": "http.request", "body": b"", "more_body": False}
 
         async def keep(message: Message) -> None:
             messages.append(_copy(message))  # outer layers (CORS) edit the headers of what they are sent
-            await send(message)
+            if send is not None:
+                await send(message)
 
         await self.app(scope, receive, keep)
-        if messages and messages[0]["type"] == "http.response.start" and messages[0]["status"] == 200:
-            self.service.responses.put(key, messages)
+        return messages
+
+    async def _refresh(self, url: tuple[str, bytes], request: Scope) -> None:
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.REFRESHING)
+        try:
+            async with self._slots:
+                generation = self.service.generation
+                messages = await self._answer(dict(request))
+            if _ok(messages):
+                self.service.responses.put(url, (generation, request, messages))
+            else:
+                self.service.responses.drop(url)
+        except Exception:  # the next reader of this URL computes it in its own request
+            log.exception("refreshing %s failed", url[0])
+            self.service.responses.drop(url)
+        finally:
+            self._refreshing.discard(url)
+
+
+def _ok(messages: list[Message]) -> bool:
+    return bool(messages) and messages[0]["type"] == "http.response.start" and messages[0]["status"] == 200
 
 
 def _copy(message: Message) -> Message:

@@ -53,6 +53,14 @@ class LRU:
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
 
+    def items(self) -> list[tuple[Any, Any]]:
+        with self._lock:
+            return list(self._items.items())
+
+    def drop(self, key: Any) -> None:
+        with self._lock:
+            self._items.pop(key, None)
+
     def clear(self, keep: Callable[[Any], bool] = lambda key: False) -> None:
         """Drop every item, or every one whose key ``keep`` refuses."""
         with self._lock:
@@ -85,7 +93,8 @@ class Service:
         self._computing_lock = threading.Lock()
         self._computing: dict[Any, threading.Lock] = {}
         self.generation = 0  # bumped after every committed write: caches keyed by it go stale
-        self.responses = LRU(1024)  # (generation, path, query) -> a whole answer; see app.Cache
+        self.responses = LRU(1024)  # (path, query) -> (generation, request scope, whole answer); see app.Cache
+        self.refresher: Any = None  # app.Cache, which recomputes kept answers after a write
         self.values = LRU(64)
         self._warm: Callable[[Read], Any] | None = None
         self._ingester = self.cursor() if self.writable else None  # ingests, one at a time
@@ -132,8 +141,9 @@ class Service:
             with self.reading() as read:
                 read.generation += 1
                 self._warm(read)
-        self.generation += 1
-        self.responses.clear()
+        self.generation += 1  # the kept answers are now stale: app.Cache serves them while it refreshes them
+        if warm and self.refresher is not None:
+            self.refresher.refresh()
         self.values.clear(keep=lambda key: key[0] >= self.generation)
 
     def warm(self, compute: Callable[[Read], Any]) -> threading.Thread:
