@@ -85,7 +85,9 @@ def _trim(ent: Span) -> tuple[Span | None, list[Token]]:
     # "Interfax news agency", "Pirelli group": lower-case words after a name describe it
     while end - 1 > start and doc[end - 1].is_lower and doc[end - 1].is_alpha:
         end -= 1
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].lower_ in ("'s", "’s", "'", "of", "and")):
+    while end > start and (
+        doc[end - 1].is_punct or doc[end - 1].like_num or doc[end - 1].lower_ in ("'s", "’s", "'", "of", "and")
+    ):
         end -= 1
     # spaCy sometimes stops inside a hyphenated name ("Moon Jae" of "Moon Jae-in"): finish the word.
     while end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ and not doc[end].whitespace_:

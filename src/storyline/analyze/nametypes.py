@@ -56,8 +56,15 @@ _MONTHS = frozenset(
 )
 _ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d\b")
 _SCORE = re.compile(r"^\d+(?:[-/]\d+)?$|^\.\d+$")
+_ROW_NUMBER = re.compile(r"(?<!\S)(?:\d+(?:[-/]\d+)?|\.\d+)(?!\S)")
+_LOWER_WORD = re.compile(r"(?<![\w.'’-])[a-z]+(?![\w'’-])")
+_VERSUS = re.compile(r" (?:V|VS|Vs|v|vs)\.? ")
 _CAPITALIZED_RUN = re.compile(r"(?<![\w.'’-])[A-Z][\w'’.-]*(?:[ -][A-Z][\w'’.-]*)*")
-_NOT_NAMES = frozenset({"gmt", "utc", "est", "edt", "cst", "cdt", "pst", "pdt", "cet", "bst"})
+# Time zones, month abbreviations and the field labels of results tables, which the tagger takes for names.
+_NOT_NAMES = frozenset(
+    """gmt utc est edt cst cdt pst pdt cet bst jan feb mar apr jun jul aug sep sept oct nov dec attendance
+    halftime half-time extras qualifier men women names total totals result results standings pct""".split()
+)
 _GAZETTEER_WEIGHT = {"country": 4.0, "city": 2.0}
 
 
@@ -70,6 +77,7 @@ class _Lines:
         arrays = doc.to_array([IDX, SENT_START]) if len(doc) else np.zeros((0, 2), dtype=np.int64)
         self.idx = arrays[:, 0]
         starts = np.flatnonzero(arrays[:, 1] == 1)
+        self._rows: dict[int, bool] = {}
         self.starts = starts if len(starts) and starts[0] == 0 else np.concatenate(([0], starts)).astype(np.int64)
 
     def line(self, i: int) -> tuple[int, int]:
@@ -77,6 +85,16 @@ class _Lines:
         k = int(np.searchsorted(self.starts, i, side="right")) - 1
         end = int(self.starts[k + 1]) if k + 1 < len(self.starts) else len(self.doc)
         return int(self.starts[k]), end
+
+    def is_table_row(self, first: int) -> bool:
+        """Whether the line starting at token ``first`` is a row of names and numbers (a results table)."""
+        if first not in self._rows:
+            start, end = self.line(first)
+            tokens = self.doc[start:end]
+            begin = int(self.idx[start])
+            text = self.text[begin : begin + len(tokens.text)]
+            self._rows[first] = len(_ROW_NUMBER.findall(text)) >= 2 and len(_LOWER_WORD.findall(text)) <= 2
+        return self._rows[first]
 
     def char_span(self, start: int, end: int) -> Span | None:
         """The tokens covering exactly characters [start, end), else None (``Doc.char_span`` walks the doc)."""
@@ -92,10 +110,12 @@ class _Lines:
 def decide(doc: Doc, raw: list[Raw]) -> list[Raw]:
     """The article's mentions with one type per name, and the mentions the tagger missed, in text order."""
     lines = _Lines(doc)
-    raw = [m for m in raw if fold(m[0].text) not in _NOT_NAMES]
+    raw = [m for m in raw if _may_be_name(m[0])]
     raw = _with_datelines(lines, raw)
     raw = _with_gazetteer_names(lines, raw)
+    raw = _with_results_rows(lines, raw)
     keys = [fold(span.text) for span, _, _ in raw]
+    fixed = [_fixed_class(lines, span) for span, _, _ in raw]  # datelines and table rows type the mention
     scores: dict[str, Counter[str]] = defaultdict(Counter)
     labels: dict[str, Counter[str]] = defaultdict(Counter)
     for key, (span, label, titles) in zip(keys, raw, strict=True):
@@ -111,13 +131,26 @@ def decide(doc: Doc, raw: list[Raw]) -> list[Raw]:
     for key in scores:
         tokens = key.split()
         if (len(tokens) == 1 and tokens[0] in parts) or (len(tokens) == 2 and tokens[-1] in surnames):
-            scores[key]["PER"] += 3.0
+            scores[key]["PER"] += 6.0
             winners[key] = _winner(scores[key])
-    typed = [(span, _label(winners[key], labels[key], key), titles) for key, (span, _, titles) in zip(keys, raw)]
+    typed = [
+        (span, _label(fix or winners[key], labels[key], key), titles)
+        for key, fix, (span, _, titles) in zip(keys, fixed, raw, strict=True)
+    ]
     typed = [m for m in typed if m[1]]
     typed.extend(_repeats(lines, typed))
     typed.sort(key=lambda m: m[0].start)
     return typed
+
+
+def _may_be_name(span: Span) -> bool:
+    """Not a time zone or table label, not a table header ("W L PCT GB"), not a headline cut across its
+    dashes ("BASEBALL - MAJOR LEAGUE RESULTS")."""
+    if fold(span.text) in _NOT_NAMES or fold(span.text).rstrip(".") in _MONTHS:
+        return False
+    if any(t.text in ("-", "--", "–", "—") and t.whitespace_ for t in span):
+        return False
+    return not (len(span) > 1 and all(t.is_upper and len(t.text) <= 3 for t in span))
 
 
 def _mention_evidence(score: Counter[str], lines: _Lines, span: Span, label: str, titles: list[Token]) -> None:
@@ -140,10 +173,17 @@ def _mention_evidence(score: Counter[str], lines: _Lines, span: Span, label: str
         score["LOC"] += 0.5
     if not acronym and len(span) == 1 and span.root.dep_ == "nsubj" and span.root.head.lemma_ in _SPEECH_VERBS:
         score["PER"] += 1.5
+    if not _is_dateline(lines, span) and _results_row(lines, span):
+        score["ORG"] += 5.0  # the club's name in the text is the club too ("Chicago beat Houston")
+
+
+def _fixed_class(lines: _Lines, span: Span) -> str | None:
+    """A dateline is a place and a name in a results-table row a club, whatever the rest of the article says."""
     if _is_dateline(lines, span):
-        score["LOC"] += 4.0
-    elif _results_row(lines, span):
-        score["ORG"] += 5.0
+        return "LOC"
+    if _results_row(lines, span):
+        return "ORG"
+    return None
 
 
 def _name_evidence(score: Counter[str], key: str) -> None:
@@ -193,10 +233,7 @@ def _results_row(lines: _Lines, span: Span) -> bool:
         return False
     if span[0].text[:1].isupper() and len(span[0].text) <= 2 and span[0].text.endswith("."):
         return False  # "C. Lewis 80": a player's initial
-    start, end = lines.line(span.start)
-    numbers = sum(1 for t in doc[start:end] if _is_number(t))
-    words = sum(1 for t in doc[start:end] if t.is_alpha and t.is_lower)
-    return numbers >= 2 and words <= 2
+    return lines.is_table_row(lines.line(span.start)[0])
 
 
 def _is_dateline(lines: _Lines, span: Span) -> bool:
@@ -231,6 +268,33 @@ def _with_datelines(lines: _Lines, raw: list[Raw]) -> list[Raw]:
     return out
 
 
+def _with_results_rows(lines: _Lines, raw: list[Raw]) -> list[Raw]:
+    """Teams in results-table rows, whole ("Heerenveen 2 Volendam 0", "ST LOUIS 70 64"), in place of what
+    the tagger marked of them ("ST" and nothing of "LOUIS")."""
+    doc = lines.doc
+    out = list(raw)
+    for k, first in enumerate(lines.starts.tolist()):
+        end = int(lines.starts[k + 1]) if k + 1 < len(lines.starts) else len(doc)
+        if not lines.is_table_row(first):
+            continue
+        i = first
+        while i < end:
+            j = i
+            while j < end and (doc[j].is_title or doc[j].is_upper) and doc[j].is_alpha:
+                j += 1
+            if j == i:
+                i += 1
+                continue
+            span = doc[i:j]
+            if j < end and _may_be_name(span) and _results_row(lines, span) and not _is_dateline(lines, span):
+                inside = [m for m in out if m[0].start >= i and m[0].end <= j]
+                if not any(m[0].start < j and m[0].end > i for m in out if m not in inside):
+                    out = [m for m in out if m not in inside]
+                    out.append((span, "ORG", []))
+            i = j
+    return out
+
+
 def _taken(raw: list[Raw], doc: Doc) -> list[bool]:
     taken = [False] * (len(doc) + 1)
     for span, _, titles in raw:
@@ -245,25 +309,18 @@ def _with_gazetteer_names(lines: _Lines, raw: list[Raw]) -> list[Raw]:
     taken = _taken(raw, doc)
     out = list(raw)
     for match in _CAPITALIZED_RUN.finditer(lines.text):
-        words = [(m.start() + match.start(), m.end() + match.start()) for m in re.finditer(r"\S+", match.group())]
-        i = 0
-        while i < len(words):
-            for n in (3, 2, 1):
-                if i + n > len(words):
-                    continue
-                start, end = words[i][0], words[i + n - 1][1]
-                text = lines.text[start:end]
-                if not place_kind(text):
-                    continue
-                span = lines.char_span(start, end)
-                if span is None or any(taken[t.i] for t in span):
-                    continue
-                out.append((span, "GPE", []))
-                for t in span:
-                    taken[t.i] = True
-                i += n - 1
-                break
-            i += 1
+        # a whole run of capitalized words, or one side of "ENGLAND V PAKISTAN"; never a part of a longer
+        # name ("Munich" of "Bayern Munich")
+        for part in _VERSUS.split(match.group()):
+            if not place_kind(part):
+                continue
+            start = match.start() + match.group().index(part)
+            span = lines.char_span(start, start + len(part))
+            if span is None or any(taken[t.i] for t in span):
+                continue
+            out.append((span, "GPE", []))
+            for t in span:
+                taken[t.i] = True
     return out
 
 
