@@ -144,10 +144,10 @@ def _org_name(doc: Doc, text: str, orgs: list[tuple[str, str]]) -> str:
     compact = text.replace(".", "")
     if not (compact.isupper() and 2 <= len(compact) <= 8):
         return _clean_name(text)
-    text = doc.text
-    for match in _ACRONYM_IN_PARENS.finditer(text):
+    full_text = doc.text
+    for match in _ACRONYM_IN_PARENS.finditer(full_text):
         if match.group(1).replace(".", "") == compact:
-            before = text[: match.start()].rstrip()
+            before = full_text[: match.start()].rstrip()
             for other, _ in orgs:
                 if before.endswith(other):
                     return _clean_name(other)
@@ -177,6 +177,12 @@ def _premodifier_title(doc: Doc, span: Span, folded: list[Token]) -> tuple[int, 
         tok = doc[i]
         attached = tok.head.i in names_and_title or (tok.dep_ in _TITLE_DEPS and tok.head.i > tok.i)
         inner_of = tok.lower_ in ("of", "for") and i > span.sent.start and doc[i - 1].lower_ in ROLE_WORDS
+        # "secretary-general": a hyphen inside one word of the title
+        if tok.text == "-" and not tok.whitespace_ and i > span.sent.start and not doc[i - 1].whitespace_:
+            tokens.insert(0, tok)
+            names_and_title.add(tok.i)
+            i -= 1
+            continue
         if not inner_of and (
             (tok.is_punct and tok.text not in ("-", "'s", "’s")) or tok.pos_ in ("VERB", "AUX", "ADP", "DET", "PRON")
         ):

@@ -69,7 +69,7 @@ def place_kind(name: str) -> str | None:
 
 
 def is_international_org(name: str) -> bool:
-    """The UN, NATO, the European Union, the Red Cross, ..."""
+    """The UN, NATO, the European Union, the Red Cross, Interfax, Xinhua, ..."""
     key = fold(name)
     if key.startswith("the "):
         key = key[4:]

@@ -34,14 +34,20 @@ Raw = tuple[Span, str, list[Token]]  # a mention: its span, spaCy label and the 
 
 _CLASS = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC"}
 _SPEECH_VERBS = frozenset({"say", "tell", "add", "warn", "insist", "argue", "claim", "note", "write", "ask", "reply"})
-_ORG_WORDS = frozenset(
+ORG_WORDS = frozenset(
     """inc inc. corp corp. corporation co co. ltd ltd. plc llc sa s.a. ag nv n.v. bv gmbh spa s.p.a. ab asa oy
     fc afc cf sc group holdings holding bank airlines airways party union council committee commission agency
     ministry department center centre institute university college association federation league club
     foundation fund trust board court police army navy times post news press journal tribune motors
     industries systems technologies pharmaceuticals securities exchange organization organisation church
     school hospital team brothers bros partners capital financial energy telecom petroleum oil railways
-    assembly parliament congress senate cabinet government authority service services""".split()
+    assembly parliament congress senate cabinet government authority service services republicans democrats
+    bureau""".split()
+)
+# Words that make an organization's name when they open it ("Bank of England", "University of Chicago").
+ORG_OPENERS = frozenset(
+    """bank university college institute ministry department council committee commission league association
+    federation bureau agency""".split()
 )
 # Lower-case words right after a name that say what kind of thing it is.
 _ORG_AFTER = frozenset(
@@ -122,7 +128,7 @@ def decide(doc: Doc, raw: list[Raw]) -> list[Raw]:
         _mention_evidence(scores[key], lines, span, label, titles)
         labels[key][label] += 1
     for key in scores:
-        _name_evidence(scores[key], key)
+        _name_evidence(scores[key], key, sum(labels[key].values()))
     winners = {key: _winner(score) for key, score in scores.items()}
     # short forms of people's full names ("Lebed" of "Alexander Lebed") are those people
     people = [k.split() for k, w in winners.items() if w == "PER" and len(k.split()) > 1]
@@ -131,7 +137,7 @@ def decide(doc: Doc, raw: list[Raw]) -> list[Raw]:
     for key in scores:
         tokens = key.split()
         if (len(tokens) == 1 and tokens[0] in parts) or (len(tokens) == 2 and tokens[-1] in surnames):
-            scores[key]["PER"] += 6.0
+            scores[key]["PER"] += 6.0 * sum(labels[key].values())
             winners[key] = _winner(scores[key])
     typed = [
         (span, _label(fix or winners[key], labels[key], key), titles)
@@ -186,16 +192,17 @@ def _fixed_class(lines: _Lines, span: Span) -> str | None:
     return None
 
 
-def _name_evidence(score: Counter[str], key: str) -> None:
+def _name_evidence(score: Counter[str], key: str, mentions: int) -> None:
+    """What the name itself says, once for each of its ``mentions``."""
     words = key.split()
     kind = place_kind(key)
     if kind:
-        score["LOC"] += _GAZETTEER_WEIGHT[kind]
+        score["LOC"] += _GAZETTEER_WEIGHT[kind] * mentions
         score["PER"] = min(score["PER"], 0.0) if kind == "country" else score["PER"]
     if is_international_org(key):
-        score["ORG"] += 4.0
-    if len(words) > 1 and (words[-1] in _ORG_WORDS or words[0] in _ORG_WORDS):
-        score["ORG"] += 3.0
+        score["ORG"] += 4.0 * mentions
+    if len(words) > 1 and (words[-1] in ORG_WORDS or words[0] in ORG_OPENERS):
+        score["ORG"] += 3.0 * mentions
 
 
 def _winner(score: Counter[str]) -> str:
