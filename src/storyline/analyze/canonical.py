@@ -146,6 +146,17 @@ def _types(names: list[NameCount]) -> dict[str, str]:
             types[key] = "PERSON" if by_type["PERSON"] * 2 > total else "ORG"
         else:
             types[key] = "PERSON" if by_type["PERSON"] * 3 >= total else top
+    # a lone word that the tagger took for a place is a person's first or last name when it is part of
+    # exactly one person's name in the corpus and no place or organization is known by it ("Naama")
+    parts: dict[str, set[str]] = defaultdict(set)
+    for key, type_ in types.items():
+        words = key.split()
+        if type_ == "PERSON" and len(words) > 1:
+            parts[words[0]].add(key)
+            parts[words[-1]].add(key)
+    for key, type_ in types.items():
+        if type_ in ("GPE", "LOC", "FAC") and len(parts.get(key, ())) == 1 and not place_kind(key):
+            types[key] = "PERSON"
     acronyms = {n.name.replace(".", "") for n in names if n.type == "ORG" and _is_acronym(n.name)}
     for n in names:
         if types.get(fold(n.name)) in ("LOC", "GPE", "FAC", "EVENT") and initials(n.name) in acronyms:

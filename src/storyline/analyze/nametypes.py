@@ -244,12 +244,13 @@ def _results_row(lines: _Lines, span: Span) -> bool:
 
 
 def _is_dateline(lines: _Lines, span: Span) -> bool:
-    """'BONN 1996-08-22', 'SUVA, Dec 6 (Reuters) -', 'WASHINGTON (AP) -': a place opening a paragraph."""
+    """'BONN 1996-08-22', 'SUVA, Dec 6 (Reuters) -', 'WASHINGTON (AP) -', 'TEL AVIV —': a place opening a
+    paragraph, in capitals."""
     doc = span.doc
     if span.start != lines.line(span.start)[0] or not span.text.isupper() or span.end >= len(doc):
         return False
     nxt = doc[span.end]
-    if _ISO_DATE.match(lines.text, nxt.idx) or nxt.text == "(":
+    if _ISO_DATE.match(lines.text, nxt.idx) or nxt.text in ("(", "—", "–", "--"):
         return True
     if nxt.text == "," and span.end + 1 < len(doc):
         after = doc[span.end + 1]
