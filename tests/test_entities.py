@@ -202,7 +202,9 @@ def test_dominant_full_name_takes_the_bare_surname() -> None:
     )
     assert {"Bill Clinton", "Clinton"} in groups
     # two people of one surname with nothing to choose between them: the surname stays apart
-    assert {"Smith"} in groups_of(count("PERSON", "Brad Smith"), count("PERSON", "Jack Smith"), count("PERSON", "Smith"))
+    assert {"Smith"} in groups_of(
+        count("PERSON", "Brad Smith"), count("PERSON", "Jack Smith"), count("PERSON", "Smith")
+    )
 
 
 def test_organization_words_and_places_decide_corpus_types() -> None:

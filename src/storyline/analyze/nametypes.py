@@ -122,7 +122,7 @@ def decide(doc: Doc, raw: list[Raw]) -> list[Raw]:
     raw = _with_results_rows(lines, raw)
     keys = [fold(span.text) for span, _, _ in raw]
     fixed = [_fixed_class(lines, span) for span, _, _ in raw]  # datelines and table rows type the mention
-    scores: dict[str, Counter[str]] = defaultdict(Counter)
+    scores: dict[str, defaultdict[str, float]] = defaultdict(lambda: defaultdict(float))
     labels: dict[str, Counter[str]] = defaultdict(Counter)
     for key, (span, label, titles) in zip(keys, raw, strict=True):
         _mention_evidence(scores[key], lines, span, label, titles)
@@ -159,7 +159,9 @@ def _may_be_name(span: Span) -> bool:
     return not (len(span) > 1 and all(t.is_upper and len(t.text) <= 3 for t in span))
 
 
-def _mention_evidence(score: Counter[str], lines: _Lines, span: Span, label: str, titles: list[Token]) -> None:
+def _mention_evidence(
+    score: defaultdict[str, float], lines: _Lines, span: Span, label: str, titles: list[Token]
+) -> None:
     doc = span.doc
     caps_line = _in_caps_line(lines, span)
     compact = span.text.replace(".", "").replace("&", "")
@@ -192,7 +194,7 @@ def _fixed_class(lines: _Lines, span: Span) -> str | None:
     return None
 
 
-def _name_evidence(score: Counter[str], key: str, mentions: int) -> None:
+def _name_evidence(score: defaultdict[str, float], key: str, mentions: int) -> None:
     """What the name itself says, once for each of its ``mentions``."""
     words = key.split()
     kind = place_kind(key)
@@ -205,7 +207,7 @@ def _name_evidence(score: Counter[str], key: str, mentions: int) -> None:
         score["ORG"] += 3.0 * mentions
 
 
-def _winner(score: Counter[str]) -> str:
+def _winner(score: defaultdict[str, float]) -> str:
     return max(("PER", "ORG", "LOC"), key=lambda c: (score[c], c == "LOC", c == "ORG"))
 
 
@@ -350,9 +352,10 @@ def _repeats(lines: _Lines, typed: list[Raw]) -> list[Raw]:
     )
     found: list[Raw] = []
     for match in pattern.finditer(lines.text):
-        span = lines.char_span(match.start(), match.end())
-        if span is None or any(taken[t.i] for t in span):
+        found_span = lines.char_span(match.start(), match.end())
+        if found_span is None or any(taken[t.i] for t in found_span):
             continue
+        span = found_span
         before = doc[span.start - 1] if span.start > 0 else None
         after = doc[span.end] if span.end < len(doc) else None
         if (before is not None and before.is_title and before.i != lines.line(span.start)[0]) or (
