@@ -213,3 +213,13 @@ def test_organization_words_and_places_decide_corpus_types() -> None:
         count("PERSON", "Moscow", 1), count("GPE", "Moscow", 2),
     ])}  # fmt: skip
     assert types == {"Carter Center": "ORG", "Moscow": "GPE"}
+
+
+def test_products_and_credit_lines_are_not_people() -> None:
+    text = (
+        "Merck won approval for the pain pill Vioxx on Friday. Vioxx will compete with Celebrex.\n"
+        "Doctors said Vioxx was safe.\n\nStory Filed By Cox Newspapers"
+    )
+    found = types_of(text)
+    assert "PERSON" not in found.get("Vioxx", set())
+    assert "PERSON" not in found.get("Story Filed", set())

@@ -54,6 +54,13 @@ _ORG_AFTER = frozenset(
     """agency newspaper daily weekly magazine group company firm club airline carrier shares stock chairman
     spokesman spokeswoman captain coach manager officials subsidiary unit""".split()
 )
+# Nouns that make the name beside them a product ("the pain pill Vioxx", "Vioxx pills"): no person, no firm.
+_PRODUCT_NOUNS = frozenset(
+    """drug drugs pill pills painkiller antidepressant medicine medication vaccine tablet tablets capsule
+    capsules treatment brand prescription prescriptions dose doses generic painkillers antidepressants
+    anti-depressant depressant inhibitor inhibitors remedy therapy""".split()
+)
+_PRODUCT_VERBS = frozenset({"prescribe", "market"})
 _PLACE_AFTER = frozenset("province region district county city state island islands valley river".split())
 _PLACE_BEFORE = frozenset({"in", "near"})
 _MONTHS = frozenset(
@@ -139,6 +146,12 @@ def decide(doc: Doc, raw: list[Raw]) -> list[Raw]:
         if (len(tokens) == 1 and tokens[0] in parts) or (len(tokens) == 2 and tokens[-1] in surnames):
             scores[key]["PER"] += 6.0 * sum(labels[key].values())
             winners[key] = _winner(scores[key])
+    # "Pfizer" beside "Pfizer Inc": the short form of an organization's name in the article
+    org_firsts = {k.split()[0] for k, w in winners.items() if w == "ORG" and len(k.split()) > 1 and _org_named(k)}
+    for key in scores:
+        if key in org_firsts and winners[key] == "PER":
+            scores[key]["ORG"] += 3.0 * sum(labels[key].values())
+            winners[key] = _winner(scores[key])
     typed = [
         (span, _label(fix or winners[key], labels[key], key), titles)
         for key, fix, (span, _, titles) in zip(keys, fixed, raw, strict=True)
@@ -170,6 +183,12 @@ def _mention_evidence(
     score["ORG" if acronym and kind == "PER" else kind] += 0.5 if caps_line else 1.0  # agencies are not people
     before = doc[span.start - 1] if span.start > 0 else None
     after = doc[span.end] if span.end < len(doc) else None
+    if (before is not None and before.lower_ in _PRODUCT_NOUNS) or (
+        after is not None and after.lower_ in _PRODUCT_NOUNS
+    ):
+        score["PRODUCT"] += 100.0  # a name seen once as a product is one everywhere in the article
+    if after is not None and after.text == "By" and label == "PERSON":
+        score["PRODUCT"] += 100.0  # a credit line's label ("Story Filed By Cox Newspapers"), not a person
     if titles or (before is not None and (before.lower_ in ROLE_WORDS or before.lower_.rstrip(".") in HONORIFICS)):
         score["PER"] += 3.0
     if after is not None and after.is_lower:
@@ -196,19 +215,24 @@ def _fixed_class(lines: _Lines, span: Span) -> str | None:
 
 def _name_evidence(score: defaultdict[str, float], key: str, mentions: int) -> None:
     """What the name itself says, once for each of its ``mentions``."""
-    words = key.split()
     kind = place_kind(key)
     if kind:
         score["LOC"] += _GAZETTEER_WEIGHT[kind] * mentions
         score["PER"] = min(score["PER"], 0.0) if kind == "country" else score["PER"]
     if is_international_org(key):
         score["ORG"] += 4.0 * mentions
-    if len(words) > 1 and (words[-1] in ORG_WORDS or words[0] in ORG_OPENERS):
+    if _org_named(key):
         score["ORG"] += 3.0 * mentions
 
 
+def _org_named(key: str) -> bool:
+    """Whether a folded name has an organization's word ("carter center", "bank of england")."""
+    words = key.split()
+    return len(words) > 1 and (words[-1] in ORG_WORDS or words[0] in ORG_OPENERS)
+
+
 def _winner(score: defaultdict[str, float]) -> str:
-    return max(("PER", "ORG", "LOC"), key=lambda c: (score[c], c == "LOC", c == "ORG"))
+    return max(("PER", "ORG", "LOC", "PRODUCT"), key=lambda c: (score[c], c == "LOC", c == "ORG"))
 
 
 def _label(winner: str, labels: Counter[str], key: str) -> str:
@@ -217,6 +241,8 @@ def _label(winner: str, labels: Counter[str], key: str) -> str:
         return "PERSON"
     if winner == "ORG":
         return "ORG"
+    if winner == "PRODUCT":
+        return ""  # products and credit lines are not the people, organizations and places analysis keeps
     places = [(n, label) for label, n in labels.items() if label in ("GPE", "LOC", "FAC")]
     if places:
         return max(places)[1]
