@@ -81,12 +81,12 @@ def _trim(ent: Span) -> tuple[Span | None, list[Token]]:
             start += 1
     while end > start and (doc[end - 1].is_punct or doc[end - 1].lower_ in ("'s", "’s", "'")):
         end -= 1
-    # "Interfax news agency", "Pirelli group": lower-case words after a name describe it
-    while end - 1 > start and doc[end - 1].is_lower and doc[end - 1].is_alpha:
-        end -= 1
-    while end > start and (
-        doc[end - 1].is_punct or doc[end - 1].like_num or doc[end - 1].lower_ in ("'s", "’s", "'", "of", "and")
-    ):
+    # "Interfax news agency", "Pirelli group": lower-case nouns after a name describe it (an event's keep theirs)
+    if ent.label_ != "EVENT":
+        while end - 1 > start and doc[end - 1].is_lower and doc[end - 1].pos_ == "NOUN":
+            end -= 1
+    # "J. Crawley 106": a score after a name in a results table
+    while end - 1 > start and (doc[end - 1].is_punct or doc[end - 1].is_digit):
         end -= 1
     # spaCy sometimes stops inside a hyphenated name ("Moon Jae" of "Moon Jae-in"): finish the word.
     while end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ and not doc[end].whitespace_:
