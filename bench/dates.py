@@ -25,7 +25,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from storyline.analyze.nlp import load_nlp  # noqa: E402
 from storyline.analyze.times import find_times  # noqa: E402
-from storyline.model import TimeExpression  # noqa: E402
+from storyline.model import Granularity, TimeExpression  # noqa: E402
 
 DEMO = ROOT / "data" / "demo"
 TIMEML = ROOT.parent / "shared" / "bench" / "dates-timeml" / "bio"
@@ -89,7 +89,10 @@ class Score:
     strict_gold: int = 0
     relaxed_sys: int = 0
     relaxed_gold: int = 0
-    value_ok: int = 0  # relaxed-matched pairs with the same value
+    value_ok: int = 0  # gold expressions matched one-to-one by an expression of ours with the same value
+    value_ok_old: int = 0  # the previous scorer's count: any overlapping expression, exact value strings
+    system_old: int = 0  # our expressions as the previous scorer counted them (a range is one)
+    type_ok: int = 0  # relaxed-matched gold expressions whose TIMEX3 type we gave too
     errors: Counter[str] = field(default_factory=Counter)
 
     def prf(self, hit_sys: int, hit_gold: int) -> tuple[float, float, float]:
@@ -97,8 +100,9 @@ class Score:
         r = hit_gold / self.gold if self.gold else 0.0
         return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
-    def value_f1(self) -> float:
-        return 2 * self.value_ok / (self.gold + self.system) if self.gold + self.system else 0.0
+    def value_f1(self, old: bool = False) -> float:
+        ok, system = (self.value_ok_old, self.system_old) if old else (self.value_ok, self.system)
+        return 2 * ok / (self.gold + system) if self.gold + system else 0.0
 
 
 # ---- corpora -----------------------------------------------------------------------------------------
@@ -181,27 +185,118 @@ def timeml_span(t: TimeExpression) -> tuple[int, int]:
     return (t.start + m.end(), t.end) if m else (t.start, t.end)
 
 
-def score(docs: list[Document], found: list[list[TimeExpression]], *, types: set[str] | None, strip: bool) -> Score:
-    """Extraction and value scores; ``types`` keeps those gold types (system hits on others are ignored)."""
+def score(
+    docs: list[Document], found: list[list[TimeExpression]], *, types: set[str] | None, strip: bool, dates: bool = False
+) -> Score:
+    """Extraction and value scores; ``types`` keeps those gold types (system hits on others are ignored).
+
+    Values are compared after ``gold_value`` / ``system_value`` (TIMEX3 spellings of the same value),
+    and each of our expressions can give its value to one gold expression only (TempEval-3 aligns
+    expressions one to one). ``dates`` scores against a date-only gold (the demo's): our durations,
+    sets and present/past/future references are left out, and a time of day counts as its day.
+    """
     s = Score()
     for doc, system in zip(docs, found, strict=True):
+        if dates:
+            system = [t for t in system if t.granularity is not None]
+        raw = [(timeml_span(t) if strip else (t.start, t.end), t) for t in system]  # as the previous scorer saw them
+        if not dates:
+            system = [part for t in system for part in timex3_parts(t)]
         gold = [g for g in doc.gold if types is None or g.type in types]
         other = [g for g in doc.gold if types is not None and g.type not in types]
         spans = [(timeml_span(t) if strip else (t.start, t.end), t) for t in system]
         spans = [(sp, t) for sp, t in spans if not any(_overlap(sp, (o.start, o.end)) for o in other)]
+        raw = [(sp, t) for sp, t in raw if not any(_overlap(sp, (o.start, o.end)) for o in other)]
         s.gold += len(gold)
         s.system += len(spans)
+        s.system_old += len(raw)
         s.strict_sys += sum(any(sp == (g.start, g.end) for g in gold) for sp, _ in spans)
         s.strict_gold += sum(any(sp == (g.start, g.end) for sp, _ in spans) for g in gold)
         s.relaxed_sys += sum(any(_overlap(sp, (g.start, g.end)) for g in gold) for sp, _ in spans)
+        used: set[int] = set()
         for g in gold:
             hits = [t for sp, t in spans if _overlap(sp, (g.start, g.end))]
             s.relaxed_gold += bool(hits)
-            if any(t.value == g.value for t in hits):
+            s.type_ok += any(str(t.type) == g.type for t in hits)
+            s.value_ok_old += any(t.value == g.value for sp, t in raw if _overlap(sp, (g.start, g.end)))
+            right = [t for t in hits if id(t) not in used and _same(system_value(t, dates), gold_value(g.value))]
+            if right:
+                used.add(id(right[0]))
                 s.value_ok += 1
             else:
                 s.errors[_error_class(g, hits, doc.text)] += 1
     return s
+
+
+DECADE_UNITS = re.compile(r"^P(\d+)(DE|E|CE|C|Q)$")
+
+
+def gold_value(value: str | None) -> str | None:
+    """A TimeML value in ISO 8601 where TimeML has its own units: P1E / P1DE (decade) is P10Y, P1Q is P3M."""
+    m = DECADE_UNITS.match(value or "")
+    if m is None:
+        return value
+    n, unit = int(m[1]), m[2]
+    return f"P{n * 3}M" if unit == "Q" else f"P{n * (100 if unit.startswith('C') else 10)}Y"
+
+
+def system_value(t: TimeExpression, dates: bool = False) -> str | None:
+    """Our value in TIMEX3 spelling: a weekend ("2021-11-13/2021-11-14") is "2021-W45-WE".
+
+    Against a date-only gold (``dates``) a time of day is its day ("2018-06-07TEV" -> "2018-06-07").
+    """
+    value = t.value
+    if value and re.fullmatch(r"\d{4}-\d\d-\d\d/\d{4}-\d\d-\d\d", value):
+        first, last = (datetime.fromisoformat(v).date() for v in value.split("/"))
+        if first.weekday() == 5 and (last - first).days == 1:
+            year, week, _ = first.isocalendar()
+            return value if dates else f"{year}-W{week:02d}-WE"
+    if dates and value and t.granularity is Granularity.TIME:
+        return value[:10]
+    return value
+
+
+RANGE_JOIN = re.compile(r"\s*(?:-|–|—|\bto\b|\bthrough\b|\buntil\b|\band\b|\bor\b)\s*", re.IGNORECASE)
+
+
+def timex3_parts(t: TimeExpression) -> list[TimeExpression]:
+    """Our expression as TIMEX3 marks it: a range of two named ends ("between 1985 and 1987",
+    "Thursday and Friday") is two expressions, one per end, since TIMEX3 has no range value."""
+    if t.granularity is not Granularity.RANGE or not t.value or "/" not in t.value or "weekend" in t.text.lower():
+        return [t]
+    joins = list(RANGE_JOIN.finditer(t.text))
+    if not joins or not any(ch.isdigit() or ch.isupper() for ch in t.text[joins[-1].end() :]):
+        return [t]
+    cut = joins[-1]
+    first, last = t.value.split("/", 1)
+    return [
+        replace(t, end=t.start + cut.start(), text=t.text[: cut.start()], value=first),
+        replace(t, start=t.start + cut.end(), text=t.text[cut.end() :], value=last),
+    ]
+
+
+ISO_DURATION = re.compile(
+    r"^P(?:([\d.]+)Y)?(?:([\d.]+)M)?(?:([\d.]+)W)?(?:([\d.]+)D)?(?:T(?:([\d.]+)H)?(?:([\d.]+)M)?(?:([\d.]+)S)?)?$"
+)
+
+
+def _duration_key(value: str) -> tuple[float, float, float] | None:
+    """An ISO 8601 duration as (months, days, seconds), so that P2.5Y and P2Y6M compare equal."""
+    m = ISO_DURATION.match(value)
+    if m is None or value in ("P", "PT"):
+        return None
+    y, mo, w, d, h, mi, sec = (float(g) if g else 0.0 for g in m.groups())
+    return (y * 12 + mo, w * 7 + d, h * 3600 + mi * 60 + sec)
+
+
+def _same(ours: str | None, gold: str | None) -> bool:
+    """Equal values, or ISO 8601 durations of the same length written differently (P2.5Y, P2Y6M)."""
+    if ours is None or gold is None:
+        return False
+    if ours == gold:
+        return True
+    a, b = _duration_key(ours), _duration_key(gold)
+    return a is not None and a == b
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -213,7 +308,7 @@ def _error_class(g: Gold, hits: list[TimeExpression], text: str) -> str:
     value = g.value or ""
     if not hits:
         if g.type in ("DURATION", "SET"):
-            return f"missed: {g.type} (not extracted by design)"
+            return f"missed: {g.type} (e.g. {text[g.start : g.end]!r})"
         if value.endswith("_REF"):
             return f"missed: {value} ('now', 'recently', 'the past')"
         return f"missed: {g.type} other (e.g. {text[g.start : g.end]!r})"
@@ -247,14 +342,19 @@ def row(label: str, s: Score, strict_s: Score) -> list[str]:
     sp, sr, sf = strict_s.prf(strict_s.strict_sys, strict_s.strict_gold)
     rp, rr, rf = s.prf(s.relaxed_sys, s.relaxed_gold)
     acc = s.value_ok / s.relaxed_gold if s.relaxed_gold else 0.0
-    cells = [f"{sp:.3f} / {sr:.3f} / {sf:.3f}", f"{rp:.3f} / {rr:.3f} / {rf:.3f}", f"{acc:.3f}", f"{s.value_f1():.3f}"]
+    type_acc = s.type_ok / s.relaxed_gold if s.relaxed_gold else 0.0
+    cells = [f"{sp:.3f} / {sr:.3f} / {sf:.3f}", f"{rp:.3f} / {rr:.3f} / {rf:.3f}", f"{type_acc:.3f}", f"{acc:.3f}"]
+    cells += [f"**{s.value_f1():.3f}**", f"{s.value_f1(old=True):.3f}"]
     return [label, str(s.gold), str(s.system), *cells]
 
 
 def evaluate() -> tuple[list[str], dict[str, object]]:
     """Every measurement, as Markdown lines, plus the raw figures."""
-    head = "| corpus | gold | ours | strict P / R / F1 | relaxed P / R / F1 | value accuracy | value F1 |"
-    lines = [head, "|---|--:|--:|--:|--:|--:|--:|"]
+    head = (
+        "| corpus | gold | ours | strict P / R / F1 | relaxed P / R / F1 | type accuracy | value accuracy "
+        "| value F1 | value F1, previous scorer |"
+    )
+    lines = [head, "|---|--:|--:|--:|--:|--:|--:|--:|--:|"]
     speed, errors, figures = [], {}, {}
     sets = [("demo gold (43 articles, 42 English)", read_demo, None)]
     sets += [(name, (lambda p=path: list(read_timeml(p))), {"DATE", "TIME"}) for name, path in CORPORA.items()]
@@ -262,14 +362,14 @@ def evaluate() -> tuple[list[str], dict[str, object]]:
         try:
             docs = load()
         except FileNotFoundError as exc:
-            lines.append(f"| {name} | skipped: {exc.filename} not found | | | | | |")
+            lines.append(f"| {name} | skipped: {exc.filename} not found | | | | | | | |")
             continue
         found, own_s, words, parse_s = run_corpus(docs)
         speed.append(
             f"| {name} | {len(docs)} | {words:,} | {own_s:.2f} | {words / own_s:,.0f} | {words / parse_s:,.0f} |"
         )
         if date_types is None:
-            s = score(docs, found, types=None, strip=False)
+            s = score(docs, found, types=None, strip=False, dates=True)
             lines.append("| " + " | ".join(row(f"{name}", s, s)[0:]) + " |")
             figures[name] = s
             errors[name] = s.errors
@@ -282,7 +382,7 @@ def evaluate() -> tuple[list[str], dict[str, object]]:
         lines.append("| " + " | ".join(row(f"{name}: all types, our spans (with 'on', 'in')", every, every)) + " |")
         figures[name], errors[name] = every, every.errors
     for label, relaxed, strict, value in ANCHORS:
-        lines.append(f"| published: {label} |  |  | {strict} | {relaxed} |  | {value} |")
+        lines.append(f"| published: {label} |  |  | {strict} | {relaxed} |  |  | {value} |  |")
     return _report(lines, speed, errors), figures
 
 
@@ -318,10 +418,23 @@ def record(body: list[str], seconds: float) -> None:
             "- value accuracy = share of relaxed matches with the gold value; value F1 = 2 x (relaxed matches with the "
             "right value) / (gold + ours), TempEval-3's attribute F1. 'TimeML spans' drops our leading preposition "
             "('on Friday' -> 'Friday') before the strict comparison, since TimeML leaves prepositions out.",
-            "- 'DATE and TIME only' leaves out the gold DURATION and SET expressions, which storyline does not return "
-            "by design, and our expressions that overlap them.",
-            "- The demo rules were written with the demo gold and TimeBank in view (development sets); MEANTIME "
-            "was not looked at while writing them.",
+            "- 'DATE and TIME only' leaves out the gold DURATION and SET expressions and our expressions that "
+            "overlap them.",
+            "- Scorer (issue 14): value F1 aligns expressions one to one (one of ours gives its value to one gold "
+            "expression, as TempEval-3's scorer does) and compares TIMEX3 spellings of the same value (TimeML's "
+            "decade P1E = P10Y, quarter P1Q = P3M, P2.5Y = P2Y6M; our weekend range = YYYY-Www-WE; our range of two "
+            "named ends = two TIMEX3s, one per end). 'previous scorer' is the "
+            "old count (any overlapping expression, exact strings) for the same output. Type accuracy = share of "
+            "relaxed matches whose TIMEX3 type (DATE, TIME, DURATION, SET) we gave too.",
+            "- Demo gold annotates dates only (a part of day at its day): its row leaves out our durations, sets "
+            "and present/past/future references and scores a time of day by its day.",
+            "- Before issue 14 (main at dd0ce38, durations/sets/times/refs not extracted), value F1 all types, this "
+            "scorer / previous scorer: TimeBank 0.641 / 0.634, MEANTIME 0.721 / 0.723, demo 0.988 / 0.988. "
+            "`find_times` alone on TimeBank (54,939 words, parse done beforehand, 3 interleaved runs on the same "
+            "shared machine, load ~16): before 2.54 / 2.44 / 2.20 s, after 2.37 / 2.27 / 2.20 s (reading "
+            "`doc.text` once instead of once per pattern pays for the new patterns).",
+            "- The rules were written with the demo gold, TimeBank and MEANTIME in view (development sets): "
+            "the acceptance is checked on held-out news sets.",
             MARK_END,
         ]
     )

@@ -1,32 +1,40 @@
-"""Load benchmark of ``storyline serve``. Run from the project root:
+"""Load benchmark of ``storyline serve``: right answers and latency under concurrent reads, with and without a
+writer. Run from the project root:
 
-    .venv/bin/python bench/serve.py [--articles 10000] [--clients 20] [--seconds 60] [--record]
+    .venv/bin/python bench/serve.py [--db STORE] [--clients 20] [--seconds 60] [--record]
 
-1. A store of N generated short articles (happenings covered by several outlets over a few days, with some
-   wire copies) is built once, through the whole pipeline (ingest, analysis, story stage), and cached as
-   bench/out/serve-N.duckdb; building it is not what is measured.
-2. ``storyline serve`` runs in its own process on a free loopback port. Each URL sampled is fetched once
-   first (the first renders of story pages are reported separately: the server caches rendered pages until
-   an ingest).
-3. C concurrent clients (asyncio + httpx, in this process) request a mix of pages and API calls for S
-   seconds: requests/s, p50/p99 latency and errors per kind of request.
+1. The store: the demo corpus (data/demo/articles) run through the whole pipeline once and cached as
+   bench/out/serve-demo.duckdb, or ``--db`` (any store; it is not modified: the server runs on a copy).
+2. ``storyline serve`` (with an API token) runs in its own process on a free loopback port. The URLs: every
+   API route (lists with and without filters, each kind of detail for sampled ids, timelines, search,
+   sources) and the HTML pages. Each URL is fetched once, alone: the serial answer.
+3. Phase "readers": C concurrent clients (asyncio + httpx, in this process) request random URLs for S
+   seconds; every answer is compared with the serial one, byte for byte.
+4. Phase "readers + writer": the same, while one more client POSTs one new article a second (generated
+   text about happenings unrelated to the store's). Answers that legitimately change with writes (lists,
+   stories, timelines, search) must still be the right kind of answer for the request: the same id, the
+   same fields; an existing article's text, cleaning and dates must match exactly. A 404 counts as false
+   unless the thing is also gone at the end (a story merged into another).
+5. Then it waits for the writer to place every posted article (their ``story_id`` is set).
 
-``--record`` writes the results into docs/benchmarks.md, between this script's markers.
+Counts: right, wrong (another request's data, wrong shape), 5xx, false 404, resets (connection errors);
+reader p50/p99 and POST p50/p99. ``--record`` writes the results into docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import random
+import re
 import socket
 import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -43,14 +51,11 @@ from ingest import FIRST_NAMES, HEADLINES, SENTENCES, SOURCES, WORDS  # noqa: E4
 OUT = ROOT / "bench" / "out"
 SEED = 20240612
 MAX_SECONDS = 300
-MIX = (  # (kind, weight)
-    ("story page", 50),
-    ("stories list", 15),
-    ("article page", 15),
-    ("API stories", 10),
-    ("entity page", 5),
-    ("search", 5),
-)
+DEMO = ROOT / "data" / "demo" / "articles"
+TOKEN = "bench-serve-token-0123456789"
+# What may change in an article's answer while others are added: its story, its reprint group and the entity
+# ids of its names (entities are relinked over the corpus).
+STABLE = ("id", "title", "source", "url", "published", "text", "removed", "times")
 
 
 # -- the corpus ---------------------------------------------------------------------------------------
@@ -90,12 +95,13 @@ def _fill(template: str, values: dict[str, str]) -> str:
     return text[0].upper() + text[1:]
 
 
-def generate(n: int, seed: int = SEED) -> list[dict[str, Any]]:
+def generate(
+    n: int, seed: int = SEED, start: datetime = datetime(2020, 1, 1, tzinfo=timezone.utc)
+) -> list[dict[str, Any]]:
     """``n`` short articles: happenings of 3 to 12 articles from different outlets within a few days; about one
     article in ten is a wire copy of another."""
     rng = random.Random(seed)
     records: list[dict[str, Any]] = []
-    start = datetime(2020, 1, 1, tzinfo=timezone.utc)
     happening = 0
     while len(records) < n:
         values = _values(rng)
@@ -124,30 +130,20 @@ def generate(n: int, seed: int = SEED) -> list[dict[str, Any]]:
     return records
 
 
-def build_store(n: int) -> tuple[Path, str]:
-    """The cached store of ``n`` generated articles, built through the whole pipeline on first use."""
+def demo_store() -> tuple[Path, str]:
+    """The demo corpus run through every stage, built on first use."""
     import storyline
 
-    path = OUT / f"serve-{n}-v2.duckdb"
+    path = OUT / "serve-demo.duckdb"
     if path.exists():
-        return path, f"reused {path.relative_to(ROOT)} (built earlier by this script)"
+        return path, f"the demo corpus ({path.relative_to(ROOT)}, built earlier by this script)"
     OUT.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     partial.unlink(missing_ok=True)
-    clock = time.perf_counter()
     with storyline.open(partial) as ws:
-        ws.ingest_records(generate(n))
-        analyzed = ws.analyze()
-        clustered = ws.cluster()
+        ws.run(DEMO)
     os.replace(partial, path)
-    minutes = (time.perf_counter() - clock) / 60
-    return path, (
-        f"built {path.relative_to(ROOT)} in {minutes:.1f} min: {analyzed.words:,} words analyzed, "
-        f"{clustered.events:,} events, {clustered.stories:,} stories"
-    )
-
-
-# -- the load -----------------------------------------------------------------------------------------
+    return path, f"the demo corpus (data/demo/articles, built into {path.relative_to(ROOT)})"
 
 
 def free_port() -> int:
@@ -156,87 +152,209 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_server(db: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    env.pop("STORYLINE_TOKEN", None)
+def start_server(db: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "STORYLINE_TOKEN": TOKEN}
     command = [sys.executable, "-m", "storyline", "--db", str(db), "serve", "--port", str(port)]
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=out)
     deadline = time.monotonic() + 180  # imports alone take seconds on a busy machine
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and process.poll() is None:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/api/sources", timeout=2).status_code == 200:
                 return process
         except httpx.HTTPError:
-            time.sleep(0.2)
+            pass
+        time.sleep(0.2)
     process.kill()
-    raise RuntimeError("storyline serve did not start: " + (process.stderr.read() if process.stderr else b"").decode())
+    raise RuntimeError("storyline serve did not start: " + log.read_text(errors="replace"))
 
 
-async def sample(base: str, stories: int) -> dict[str, list[str]]:
-    """URLs of each kind to request, read from the API."""
-    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
-        ids: list[str] = []
-        while len(ids) < stories:
-            page = (await client.get("/api/stories", params={"limit": 100, "offset": len(ids)})).json()
-            ids += [s["id"] for s in page["items"]]
-            if page["next_offset"] is None:
-                break
-        articles = (await client.get("/api/articles", params={"limit": 100, "offset": 500})).json()["items"]
-        entities = (await client.get("/api/entities", params={"limit": 50})).json()["items"]
-    words = ("budget", "rail line", "ceasefire talks", "pension reform", "interest rates", "flood defences")
-    return {
-        "story page": [f"/stories/{i}" for i in ids[:stories]],
-        "stories list": ["/", "/?sort=articles", "/?page=2", "/?sort=sources&page=3"],
-        "article page": [f"/articles/{a['id']}" for a in articles],
-        "API stories": ["/api/stories?limit=50", "/api/stories?limit=20&offset=40&sort=articles"],
-        "entity page": [f"/entities/{e['id']}" for e in entities],
-        "search": [f"/search?q={w.replace(' ', '+')}" for w in words],
-    }
+# -- the URLs and their serial answers ----------------------------------------------------------------
 
 
-async def warm(base: str, urls: list[str], clients: int) -> list[float]:
-    """Fetch each URL once (first renders), ``clients`` at a time; their latencies in seconds."""
-    took: list[float] = []
-    queue = list(urls)
-    async with httpx.AsyncClient(base_url=base, timeout=120) as client:
+async def sample(client: httpx.AsyncClient, n: int) -> list[str]:
+    """Every API route and page, for up to ``n`` ids of each kind read from the API."""
 
-        async def worker() -> None:
-            while queue:
-                url = queue.pop()
-                clock = time.perf_counter()
-                (await client.get(url)).raise_for_status()
-                took.append(time.perf_counter() - clock)
+    async def items(path: str, **params: Any) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = (await client.get(path, params={"limit": 100, **params})).json()["items"]
+        return found
 
-        await asyncio.gather(*(worker() for _ in range(clients)))
-    return took
+    stories = [s["id"] for s in await items("/api/stories")][:n]
+    events = [e["id"] for e in await items("/api/events")][:n]
+    articles = [a["id"] for a in await items("/api/articles")]
+    articles = articles[:: max(1, len(articles) // n)][:n]
+    entities = await items("/api/entities")
+    people = [e["id"] for e in entities if e["type"] == "PERSON"][: n // 2]
+    others = [e["id"] for e in entities if e["type"] != "PERSON"][: n // 2]
+    sources = (await client.get("/api/sources")).json()["items"]
+    source = sources[0] if sources else "none"
+    speaker = people[0] if people else "nobody"
+    words = ("summit", "climate talks", "election results", "interest rates", "ceasefire", "border")
+    quoted = [q["article_id"] for q in await items("/api/quotes")][:3]
+    api = [
+        "/api/stories", "/api/stories?sort=articles&limit=5", f"/api/stories?source={source}",
+        f"/api/stories?entity={speaker}", "/api/events", "/api/events?limit=5&offset=5",
+        "/api/articles", "/api/articles?limit=100", f"/api/articles?source={source}",
+        "/api/articles?since=2023-01-01&until=2023-12-31", f"/api/articles?entity={speaker}",
+        "/api/entities", "/api/entities?type=PERSON", "/api/entities?type=ORG&limit=5",
+        "/api/quotes", f"/api/quotes?speaker={speaker}", f"/api/quotes?source={source}",
+        *[f"/api/quotes?article_id={a}" for a in quoted], "/api/sources",
+        *[f"/api/search?q={w.replace(' ', '+')}" for w in words],
+        *[f"/api/stories/{i}" for i in stories], *[f"/api/events/{i}" for i in events],
+        *[f"/api/events?story_id={i}" for i in stories[:3]], *[f"/api/articles/{i}" for i in articles],
+        *[f"/api/entities/{i}" for i in people + others], *[f"/api/timelines/{i}" for i in stories],
+        *[f"/api/timelines/{i}" for i in people[:3]],
+    ]  # fmt: skip
+    pages = [
+        "/", "/?sort=articles", f"/?entity={speaker}", *[f"/stories/{i}" for i in stories],
+        *[f"/articles/{i}" for i in articles], *[f"/entities/{i}" for i in people + others],
+        *[f"/search?q={w.replace(' ', '+')}" for w in words[:3]],
+    ]  # fmt: skip
+    return api + pages
 
 
-async def load(base: str, urls: dict[str, list[str]], clients: int, seconds: float) -> dict[str, Any]:
-    rng = random.Random(SEED)
-    kinds = [k for k, w in MIX for _ in range(w)]
-    latencies: dict[str, list[float]] = defaultdict(list)
-    errors: dict[str, int] = defaultdict(int)
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+def route(url: str) -> str:
+    """The route a URL belongs to, for the table: /api/stories/{id}, /api/search, page /stories/{id}, ..."""
+    path = url.split("?")[0]
+    parts = path.strip("/").split("/")
+    if parts[0] != "api":
+        return "page /" + (f"{parts[0]}/{{id}}" if len(parts) > 1 else parts[0])
+    return "/" + "/".join(parts[:2]) + ("/{id}" if len(parts) > 2 else "")
+
+
+# -- the load -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    verdicts: Counter[str] = field(default_factory=Counter)
+    by_route: dict[str, Counter[str]] = field(default_factory=dict)
+    reads: list[float] = field(default_factory=list)
+    posts: list[float] = field(default_factory=list)
+    post_errors: Counter[str] = field(default_factory=Counter)
+    posted: list[str] = field(default_factory=list)
+    elapsed: float = 0.0
+    samples: list[str] = field(default_factory=list)
+
+    def count(self, url: str, verdict: str, detail: str = "") -> None:
+        self.verdicts[verdict] += 1
+        self.by_route.setdefault(route(url), Counter())[verdict] += 1
+        if verdict not in ("right", "gone") and len(self.samples) < 10:
+            self.samples.append(f"{verdict}: {url} {detail}".strip())
+
+
+_TITLE = re.compile(rb"<title>(.*?)</title>", re.S)
+
+
+def _title(page: bytes) -> bytes | None:
+    found = _TITLE.search(page)
+    return found.group(1) if found else None
+
+
+def same_kind(url: str, now: httpx.Response, then: httpx.Response) -> bool:
+    """While a writer adds articles: is ``now`` the right kind of answer for ``url`` (``then``: alone, before)?"""
+    if not url.startswith("/api/"):
+        if url.startswith("/articles/"):  # an article's page shows its own title
+            return _title(now.content) == _title(then.content)
+        return now.headers.get("content-type", "").startswith("text/html")
+    new, old = now.json(), then.json()
+    if url.startswith("/api/articles/"):
+        return all(new.get(k) == old.get(k) for k in STABLE)
+    if isinstance(old, dict) and "items" in old:
+        kinds = {tuple(sorted(i)) if isinstance(i, dict) else type(i).__name__ for i in old["items"]}
+        return all((tuple(sorted(i)) if isinstance(i, dict) else type(i).__name__) in kinds for i in new["items"]) or (
+            not old["items"]
+        )
+    if "id" in old:
+        return bool(new.get("id") == old["id"] and set(new) == set(old))
+    if "owner" in old:
+        return bool(new.get("owner") == old["owner"])
+    return set(new) == set(old)
+
+
+async def load(
+    base: str, serial: dict[str, httpx.Response], clients: int, seconds: float, latest: datetime | None = None
+) -> Tally:
+    """``clients`` readers for ``seconds``, and a writer POSTing articles dated after ``latest`` if given."""
+    writer = latest is not None
+    tally = Tally()
+    urls = sorted(serial)
+    # connections idle for 3 s are not reused: uvicorn closes them after 5 s, and a request sent on a
+    # connection as the server closes it fails as a client-side race, not as a server error
+    limits = httpx.Limits(max_connections=clients + 1, max_keepalive_connections=clients + 1, keepalive_expiry=3)
     deadline = time.perf_counter() + seconds
-    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
+    maybe_gone: list[str] = []
+    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
 
-        async def worker() -> None:
+        async def reader(n: int) -> None:
+            rng = random.Random(SEED + n)
             while time.perf_counter() < deadline:
-                kind = rng.choice(kinds)
+                url = rng.choice(urls)
                 clock = time.perf_counter()
                 try:
-                    response = await client.get(rng.choice(urls[kind]))
-                    ok = response.status_code == 200
-                except httpx.HTTPError:
-                    ok = False
-                latencies[kind].append(time.perf_counter() - clock)
-                if not ok:
-                    errors[kind] += 1
+                    response = await client.get(url)
+                except httpx.HTTPError as exc:
+                    tally.count(url, "reset", f"{type(exc).__name__} {exc}")
+                    continue
+                tally.reads.append(time.perf_counter() - clock)
+                then = serial[url]
+                if response.status_code >= 500:
+                    verdict = "5xx"
+                elif response.status_code == 404 and then.status_code == 200:
+                    if writer:  # decided at the end: gone for good (merged into another story), or false
+                        maybe_gone.append(url)
+                        continue
+                    verdict = "false 404"
+                elif response.status_code != then.status_code:
+                    verdict = "wrong"
+                elif not writer:
+                    verdict = "right" if response.content == then.content else "wrong"
+                else:
+                    verdict = "right" if same_kind(url, response, then) else "wrong"
+                tally.count(url, verdict)
+
+        async def post() -> None:
+            # dated after everything in the store: their events may join its stories, never rename them
+            records = generate(int(seconds) + 5, seed=int(time.time()), start=latest + timedelta(days=30))
+            stamp = int(time.time())
+            for i, record in enumerate(records):
+                if time.perf_counter() >= deadline:
+                    break
+                record = {**record, "id": f"bench-{stamp}-{i}"}
+                clock = time.perf_counter()
+                try:
+                    response = await client.post(
+                        "/api/articles", json=record, headers={"Authorization": f"Bearer {TOKEN}"}
+                    )
+                    tally.posts.append(time.perf_counter() - clock)
+                    if response.status_code == 202:
+                        tally.posted.append(record["id"])
+                    else:
+                        tally.post_errors[str(response.status_code)] += 1
+                except httpx.HTTPError as exc:
+                    tally.post_errors[type(exc).__name__] += 1
+                await asyncio.sleep(max(0.0, 1.0 - (time.perf_counter() - clock)))
 
         clock = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(clients)))
-        elapsed = time.perf_counter() - clock
-    return {"latencies": latencies, "errors": errors, "elapsed": elapsed}
+        await asyncio.gather(*(reader(n) for n in range(clients)), *([post()] if writer else []))
+        tally.elapsed = time.perf_counter() - clock
+        for url in sorted(set(maybe_gone)):
+            gone = (await client.get(url)).status_code == 404
+            for _ in range(maybe_gone.count(url)):
+                tally.count(url, "gone" if gone else "false 404")
+    return tally
+
+
+async def placed(base: str, ids: list[str], limit: float = 300) -> float | None:
+    """Seconds until every posted article has its story (None if not within ``limit``)."""
+    clock = time.perf_counter()
+    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+        while time.perf_counter() - clock < limit:
+            answers = [(await client.get(f"/api/articles/{i}")).json() for i in ids]
+            if all(a.get("story_id") for a in answers):
+                return time.perf_counter() - clock
+            await asyncio.sleep(1)
+    return None
 
 
 def pct(values: list[float], q: float) -> float:
@@ -244,59 +362,96 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else 0.0
 
 
+VERDICTS = ("right", "wrong", "5xx", "false 404", "reset", "gone")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--articles", type=int, default=10_000, help="generated articles in the store")
-    parser.add_argument("--clients", type=int, default=20, help="concurrent clients")
-    parser.add_argument("--seconds", type=float, default=60.0, help=f"length of the run (at most {MAX_SECONDS})")
-    parser.add_argument("--stories", type=int, default=300, help="story pages sampled")
+    parser.add_argument("--db", type=Path, help="the store to serve (a copy); default: the demo corpus")
+    parser.add_argument("--clients", type=int, default=20, help="concurrent readers")
+    parser.add_argument("--seconds", type=float, default=60.0, help=f"length of each phase (at most {MAX_SECONDS})")
+    parser.add_argument("--ids", type=int, default=12, help="ids sampled of each kind (stories, articles, ...)")
     parser.add_argument("--record", action="store_true", help="write the results into docs/benchmarks.md")
     args = parser.parse_args()
     seconds = min(args.seconds, MAX_SECONDS)
     header = f"Machine: {machine(('duckdb', 'fastapi', 'uvicorn'))}. Date: {time.strftime('%Y-%m-%d')}."
-    db, built = build_store(args.articles)
-    with tempfile.TemporaryDirectory() as tmp:  # serve a copy: the cached store stays as built
-        copy = Path(tmp) / db.name
+    db, described = (args.db, str(args.db)) if args.db else demo_store()
+    phases: dict[str, Tally] = {}
+    with tempfile.TemporaryDirectory() as tmp:  # serve a copy: the store stays as it was
+        copy = Path(tmp) / "served.duckdb"
         copy.write_bytes(db.read_bytes())
+        wal = db.with_name(db.name + ".wal")
+        if wal.exists():
+            copy.with_name(copy.name + ".wal").write_bytes(wal.read_bytes())
         port = free_port()
-        server = start_server(copy, port)
+        log = Path(tmp) / "server.log"
+        server = start_server(copy, port, log)
         try:
             base = f"http://127.0.0.1:{port}"
-            urls = asyncio.run(sample(base, args.stories))
-            first = asyncio.run(warm(base, urls["story page"], 4))
-            asyncio.run(warm(base, [u for kind, found in urls.items() if kind != "story page" for u in found], 4))
-            result = asyncio.run(load(base, urls, args.clients, seconds))
+
+            async def serially() -> dict[str, httpx.Response]:
+                async with httpx.AsyncClient(base_url=base, timeout=120) as client:
+                    urls = await sample(client, args.ids)
+                    return {u: await client.get(u) for u in urls}
+
+            serial = asyncio.run(serially())
+            bad = {u: r.status_code for u, r in serial.items() if r.status_code != 200}
+            if bad:
+                raise SystemExit(f"the serial answers are not all 200: {bad}")
+            stories = httpx.get(f"{base}/api/stories", params={"limit": 100}, timeout=60).json()["items"]
+            latest = max(datetime.fromisoformat(s["last"]) for s in stories if s["last"])
+            phases["readers"] = asyncio.run(load(base, serial, args.clients, seconds))
+            phases["readers + writer"] = asyncio.run(load(base, serial, args.clients, seconds, latest))
+            settled = asyncio.run(placed(base, phases["readers + writer"].posted))
         finally:
             server.terminate()
-            server.wait(timeout=30)
+            server.wait(timeout=120)
+        errors = [
+            line for line in log.read_text(errors="replace").splitlines() if "Error" in line or "Traceback" in line
+        ]
     table = Table(
-        f"{args.clients} concurrent clients for {seconds:g} s on loopback, {args.articles:,} articles",
-        ["request", "requests", "req/s", "p50 ms", "p99 ms", "errors"],
-    )
-    everything: list[float] = []
-    for kind, _ in MIX:
-        took = result["latencies"][kind]
-        everything += took
-        table.rows.append([kind, f"{len(took):,}", fmt(len(took) / result["elapsed"]), fmt(pct(took, 0.5)),
-                           fmt(pct(took, 0.99)), str(result["errors"][kind])])  # fmt: skip
-    table.rows.append(["all", f"{len(everything):,}", fmt(len(everything) / result["elapsed"]),
-                       fmt(pct(everything, 0.5)), fmt(pct(everything, 0.99)),
-                       str(sum(result["errors"].values()))])  # fmt: skip
+        f"{args.clients} concurrent readers for {seconds:g} s per phase on loopback, {len(serial)} URLs",
+        ["phase", "reads", "reads/s", *VERDICTS, "reader p50 ms", "reader p99 ms", "POSTs", "POST p50 ms",
+         "POST p99 ms", "POST errors"],
+    )  # fmt: skip
+    for name, t in phases.items():
+        table.rows.append([
+            name, f"{sum(t.verdicts.values()):,}", fmt(len(t.reads) / t.elapsed),
+            *(f"{t.verdicts[v]:,}" for v in VERDICTS),
+            fmt(pct(t.reads, 0.5)), fmt(pct(t.reads, 0.99)), str(len(t.posts)),
+            fmt(pct(t.posts, 0.5)) if t.posts else "-", fmt(pct(t.posts, 0.99)) if t.posts else "-",
+            str(sum(t.post_errors.values())),
+        ])  # fmt: skip
+    routes = Table("Answers per route, both phases", ["route", "answers", *VERDICTS])
+    merged: dict[str, Counter[str]] = {}
+    for t in phases.values():
+        for r, c in t.by_route.items():
+            merged.setdefault(r, Counter()).update(c)
+    for r in sorted(merged):
+        c = merged[r]
+        routes.rows.append([r, f"{sum(c.values()):,}", *(f"{c[v]:,}" for v in VERDICTS)])
+    written = phases["readers + writer"]
     notes = [
-        f"Store: {built}. {len(urls['story page'])} story pages, {len(urls['article page'])} article pages, "
-        f"{len(urls['entity page'])} entity pages sampled.",
-        f"First render of each sampled story page (4 at a time, before the run): p50 {fmt(pct(first, 0.5))} ms, "
-        f"p99 {fmt(pct(first, 0.99))} ms, max {fmt(max(first, default=0) * 1000)} ms. Every other sampled URL is "
-        "also fetched once before the run. The server keeps rendered pages until the next ingest, so the run "
-        "measures cached pages, as readers see them between ingests.",
-        "Server: one `storyline serve` process (uvicorn, one worker); clients: asyncio + httpx in the benchmark "
-        "process, on the same 2 cores.",
+        f"Store: {described}. The serial answer of each URL is taken alone before the run; in the readers phase "
+        "every answer must equal it byte for byte; in the writer phase it must be the right kind of answer for "
+        "the request (same id and fields; an existing article's text, cleaning and dates unchanged).",
+        f"Writer: one article POSTed a second ({len(written.posted)} stored; answer 202 with the analysis queued); "
+        + (
+            f"every one was placed in a story {fmt(settled)} s after the phase ended."
+            if settled is not None
+            else "NOT every posted article was placed within 300 s of the phase's end."
+        ),
+        f"'gone': a story or event that a write merged into another, 404 at the end too "
+        f"({written.verdicts['gone']} answers). Server log lines with errors: {len(errors)}.",
+        "Server: one `storyline serve` process (uvicorn, one worker; its writer thread analyzes in the same "
+        "process); clients: asyncio + httpx in the benchmark process, on the same cores.",
     ]
-    section = Section("Web reader and API under load", [table], notes)
+    if any(t.samples for t in phases.values()):
+        notes.append("First problems: " + "; ".join(s for t in phases.values() for s in t.samples[:5]))
+    section = Section("Web reader and API: right answers under load", [table, routes], notes)
     print_sections([section], header)
     if args.record:
         record([section], header, "bench/serve.py", "Serving")
-    print(json.dumps({"p99_story_ms": pct(result["latencies"]["story page"], 0.99)}))
 
 
 if __name__ == "__main__":

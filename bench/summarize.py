@@ -37,7 +37,7 @@ import rouge  # noqa: E402
 from common import Section, Table, fmt, machine, print_sections, record  # noqa: E402
 from duc import DUC, documents  # noqa: E402
 
-from storyline.stories.summarize import Unit, summarize  # noqa: E402
+from storyline.stories.summarize import Unit, summarize, usable  # noqa: E402
 
 NIST = DUC / "NISTeval" / "ROUGE"
 OUT = ROOT / "bench" / "out"
@@ -206,13 +206,24 @@ def textrank(d: Docset) -> str:
     return _sumy(d, "textrank")
 
 
+def _usable(d: Docset) -> tuple[list[Unit], np.ndarray]:
+    """The sentences with the vectors the story stage gives them (pipeline._units): only sentences a summary
+    can use are embedded; the others count for their words, with a zero vector."""
+    keep = np.array([usable(u.text) for u in d.units])
+    if not keep.any():
+        keep = np.array([u.index < 3 for u in d.units])
+    return list(d.units), np.where(keep[:, None], d.vectors, 0.0).astype(np.float32)
+
+
 def ours(d: Docset) -> str:
-    summary = summarize(d.units, d.vectors, max_words=WORDS)
+    units, vectors = _usable(d)
+    summary = summarize(units, vectors, max_words=WORDS)
     return "\n".join(s.text for s in summary if s.kind == "statement")
 
 
 def ours_query(d: Docset) -> str:
-    summary = summarize(d.units, d.vectors, max_words=WORDS, query=d.query,
+    units, vectors = _usable(d)
+    summary = summarize(units, vectors, max_words=WORDS, query=d.query,
                         query_vector=d.query_vector)  # type: ignore[attr-defined]  # fmt: skip
     return "\n".join(s.text for s in summary if s.kind == "statement")
 

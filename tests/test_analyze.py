@@ -109,3 +109,32 @@ def test_demo_name_variants_merge(demo: storyline.Workspace) -> None:
 def test_demo_distinct_people_stay_apart(demo: storyline.Workspace) -> None:
     for a, b in GOLD["distinct_entities"]:
         assert demo.entity(a).id != demo.entity(b).id, (a, b)
+
+
+THREE = {
+    "id": "three",
+    "published": "2024-03-12T08:00:00+00:00",
+    "title": "Plant to close",
+    "text": (
+        "The plant, which has run for two years, will close in five years, the company said on Monday. "
+        "Inspectors visit annually. The report is due to be published in May."
+    ),
+}
+
+
+def test_durations_and_sets_are_stored_typed_and_searchable(ws: storyline.Workspace, tmp_path: Path) -> None:
+    ws.ingest_records([THREE])
+    ws.analyze()
+    typed = {(t.text, t.value, str(t.type)) for t in ws.times("three")}
+    assert {("two years", "P2Y", "DURATION"), ("five years", "P5Y", "DURATION")} <= typed
+    assert ("annually", "P1Y", "SET") in typed
+    assert ("in May", "2024-05", "DATE") in typed  # a future month in a future clause is ahead
+    assert [t.text for t in ws.times(type="duration", value="P5Y")] == ["five years"]
+    assert [t.article_id for t in ws.times(type=storyline.TimexType.SET)] == ["three"]
+    with pytest.raises(storyline.InputError, match="unknown time type"):
+        ws.times(type="EPOCH")
+    ws.export(tmp_path / "out.json")
+    exported = json.loads((tmp_path / "out.json").read_text())["times"]
+    assert {"text": "annually", "type": "SET"}.items() <= next(t for t in exported if t["text"] == "annually").items()
+    # durations and sets are facts of the article, never entries of a timeline
+    assert all(t.granularity is None for t in ws.times("three") if t.type in ("DURATION", "SET"))

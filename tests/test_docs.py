@@ -26,7 +26,7 @@ def test_every_setting_is_documented() -> None:
 
 def test_public_api_is_explicit() -> None:
     expected = """AnalyzeReport Article ConfigError Entity IngestReport InputError NotFoundError Quote RemovedLine
-    Settings Skip SkipReason StoreError StorylineError TimeExpression Workspace __version__ open""".split()
+    Settings Skip SkipReason StoreError StorylineError TimeExpression TimexType Workspace __version__ open""".split()
     assert sorted(storyline.__all__) == sorted(expected)
     for name in storyline.__all__:
         assert hasattr(storyline, name)

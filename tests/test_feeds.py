@@ -11,10 +11,11 @@ import pytest
 import storyline
 from storyline import SkipReason
 from storyline.errors import InputError
+from storyline.fetch import Fetcher, FetchError, _GuardedBackend, is_public, vet_address
 from storyline.ingest.feeds import parse_feed, parse_opml
 from storyline.settings import Settings
 from storyline.store import Store
-from storyline.watch import Fetcher, FetchError, WatchCycle, _GuardedBackend, is_public, vet_address
+from storyline.watch import WatchCycle
 from tests.feedserver import FeedServer, Route, atom, json_feed, page, rss
 
 FAST = {

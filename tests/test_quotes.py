@@ -189,13 +189,87 @@ def test_partial_quote_with_framing_verb(nlp: Language) -> None:
     assert all(named(text, q) == "Helen Ortiz" for q in quotes)
 
 
-def test_partial_quote_inside_a_reported_clause(nlp: Language) -> None:
+def test_mixed_quote_keeps_the_whole_reported_clause(nlp: Language) -> None:
     text = 'Helen Ortiz said the repairs were "long overdue" and that work would start soon.'
     quotes = quotes_of(nlp, text)
-    assert [(q.kind, q.text) for q in quotes] == [
-        (QuoteKind.PARTIAL, "long overdue"),
-        (QuoteKind.INDIRECT, "work would start soon"),
+    assert [(q.kind, q.text, q.speaker) for q in quotes] == [
+        (QuoteKind.INDIRECT, 'the repairs were "long overdue" and that work would start soon', "Helen Ortiz"),
     ]
+
+
+def test_mixed_quote_ending_in_its_quoted_words_keeps_the_closing_mark(nlp: Language) -> None:
+    text = 'The inspector said the board had failed to address a "clear pattern of abuse."'
+    [quote] = quotes_of(nlp, text)
+    assert quote.text == 'the board had failed to address a "clear pattern of abuse."'
+
+
+def test_cue_after_inside_and_before_the_reported_clause(nlp: Language) -> None:
+    texts = {
+        "The talks will resume next week, argued Ruiz.": "The talks will resume next week",
+        "Police, Ruiz says, have no policies on the matter.": "Police, Ruiz says, have no policies on the matter",
+        "The company told a broadcaster it has not received any complaints.": "it has not received any complaints",
+    }
+    for text, said in texts.items():
+        assert [q.text for q in quotes_of(nlp, text)] == [said], text
+
+
+def test_according_to_and_beliefs_are_indirect_quotes(nlp: Language) -> None:
+    text = (
+        "The top 1 percent would gain the most, according to the Tax Foundation. "
+        "Wines believes that the campaign took black voters for granted."
+    )
+    found = [(q.text, q.speaker) for q in quotes_of(nlp, text)]
+    assert found == [
+        ("The top 1 percent would gain the most", "the Tax Foundation"),
+        ("the campaign took black voters for granted", "Wines"),
+    ]
+
+
+def test_a_video_showing_someone_is_not_a_quote(nlp: Language) -> None:
+    assert quotes_of(nlp, "A short video shows Biden gesturing towards the trees.") == []
+
+
+def test_role_noun_resolves_to_the_person_with_that_title(nlp: Language) -> None:
+    text = "Mayor Karen Bass opened the bridge on Monday. The mayor said the repairs would take a year."
+    [quote] = quotes_of(nlp, text)
+    assert quote.speaker == "The mayor"
+    assert text[quote.speaker_start : quote.speaker_end] == "Karen Bass"
+
+
+def test_an_indefinite_role_noun_names_no_one(nlp: Language) -> None:
+    text = "Mayor Karen Bass opened the bridge. A senior official said the repairs would take a year."
+    [quote] = quotes_of(nlp, text)
+    assert quote.speaker_start is None
+
+
+def test_quotes_signed_after_a_dash_and_after_a_colon(nlp: Language) -> None:
+    text = (
+        "\u201cHe is the most unqualified candidate ever.\u201d \u2015 Francisco Herrero\n"
+        'Howard Kurtz, Fox News: "Trump had his strongest debate here."'
+    )
+    found = [(q.kind, q.text, q.speaker) for q in quotes_of(nlp, text)]
+    assert [(k, s) for k, _, s in found] == [
+        (QuoteKind.DIRECT, "Francisco Herrero"),
+        (QuoteKind.DIRECT, "Howard Kurtz, Fox News"),
+    ]
+
+
+def test_wire_style_double_apostrophes_are_quote_marks(nlp: Language) -> None:
+    text = "''We will walk away more in love with this country,'' he said."
+    [quote] = quotes_of(nlp, text)
+    assert (quote.kind, quote.text) == (QuoteKind.DIRECT, "We will walk away more in love with this country,")
+
+
+def test_names_in_quote_marks_are_not_quotes(nlp: Language) -> None:
+    text = 'Interfax said the tanker had been renamed "Sea Eagle" last year.'
+    assert [q.kind for q in quotes_of(nlp, text)] != [QuoteKind.PARTIAL]
+    assert all(q.text != "Sea Eagle" for q in quotes_of(nlp, text))
+
+
+def test_i_is_the_writer_only_when_the_article_has_one(nlp: Language) -> None:
+    doc = nlp("I said then that the bridge would not hold.")
+    assert [q.speaker for q in find_quotes(doc, "a1")] == [None]
+    assert [q.speaker for q in find_quotes(doc, "a1", author="Dana Lee")] == ["Dana Lee"]
 
 
 def test_scare_quotes_and_titles_are_not_quotes(nlp: Language) -> None:
@@ -267,3 +341,59 @@ def test_demo_gold_speaker_floors(nlp: Language, tmp_path: Path) -> None:
     predicted = Counter(q.kind.value for quotes in found_by_doc.values() for q in quotes)
     for kind in ("direct", "partial"):  # span precision: few quotes that gold does not have
         assert spans[f"found {kind}"] / predicted[kind] >= 0.85, (spans, predicted)
+
+
+def test_speaker_groups_do_not_split_by_case() -> None:
+    from storyline.model import Story
+    from storyline.storyview import StoryView
+
+    said = [("officials", 0), ("Officials", 40), ("he", 80), ("He", 120)]
+    quotes = tuple(
+        Quote("a1", start, start + 10, "x" * 10, QuoteKind.INDIRECT, speaker=speaker) for speaker, start in said
+    )
+    view = StoryView(Story("s1", "A story", (), ("a1",)), (), (), quotes, {})
+    assert [(name, len(group)) for name, _, group in view.speakers] == [("officials", 2), ("he", 2)]
+
+
+def test_floating_quote_continues_a_mixed_quote_across_its_speaker_aside(nlp: Language) -> None:
+    text = (
+        'Both parties "saw the country as a partner," said Victor Cha, who served under President Bush. '
+        '"In that sense, it was like pushing on an open door."'
+    )
+    quotes = quotes_of(nlp, text)
+    assert [q.speaker for q in quotes] == ["Victor Cha", "Victor Cha"]
+
+
+def test_a_line_break_ends_a_signed_quote(nlp: Language) -> None:
+    text = "\u201cFirst view.\u201d \u2015 Ana Ruiz\n\u201cSecond view, unsigned.\u201d\n"
+    quotes = quotes_of(nlp, text)
+    assert [(q.text, q.speaker) for q in quotes] == [("First view.", "Ana Ruiz")]
+
+
+def test_a_pronoun_after_a_victim_is_not_the_victim(nlp: Language) -> None:
+    text = (
+        "Officer Betty Shelby fired her weapon. Keith Scott was shot in the lot. He told detectives the man had a gun."
+    )
+    [quote] = quotes_of(nlp, text)
+    assert quote.speaker == "He" and quote.speaker_start is None
+
+
+def test_words_someone_allegedly_told_her_are_his(nlp: Language) -> None:
+    text = 'Monica Lewinsky testified that Bill Clinton allegedly told her, "You should deny everything."'
+    direct = [q for q in quotes_of(nlp, text) if q.kind == QuoteKind.DIRECT]
+    assert [(q.text, q.speaker) for q in direct] == [("You should deny everything.", "Bill Clinton")]
+    assert all("You should" not in q.text for q in quotes_of(nlp, text) if q.speaker == "Monica Lewinsky")
+
+
+def test_i_is_no_one_when_the_byline_names_several_writers(nlp: Language) -> None:
+    doc = nlp("I said then that the bridge would not hold.")
+    assert [q.speaker for q in find_quotes(doc, "a1", author="By Dana Lee")] == ["Dana Lee"]
+    assert [q.speaker for q in find_quotes(doc, "a1", author="Dana Lee and Sam Roe")] == [None]
+
+
+def test_a_reported_clause_split_by_its_cue_is_two_parts(nlp: Language) -> None:
+    text = "That culture, they said, emphasizes selling as many new accounts as possible."
+    assert [(q.text, q.speaker) for q in quotes_of(nlp, text)] == [
+        ("That culture", "they"),
+        ("emphasizes selling as many new accounts as possible", "they"),
+    ]

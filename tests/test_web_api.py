@@ -14,6 +14,7 @@ from storyline.settings import Settings
 from storyline.web import create_app
 from storyline.web.pages import safe_url
 from storyline.web.search import snippet
+from storyline.web.service import Writer
 from storyline.web.views import highlight
 
 TOKEN = "t0ken-for-the-tests-0123456789"
@@ -42,6 +43,13 @@ def ids(client: TestClient) -> dict[str, str]:
 
 def writable(tmp_path: Path, **settings: object) -> TestClient:
     return TestClient(create_app(Settings.load(db=tmp_path / "w.duckdb", token=TOKEN, **settings)))
+
+
+def writer(c: TestClient) -> Writer:
+    found = c.app.state.service.writer  # type: ignore[attr-defined]
+    assert found is not None
+    found.pause = 0  # no batching in the tests: each POST gets its own round
+    return found
 
 
 GETS = [
@@ -164,8 +172,11 @@ def test_post_needs_the_token_and_ingests_incrementally(tmp_path: Path) -> None:
         auth = {"Authorization": f"Bearer {TOKEN}"}
         assert c.get("/api/stories").json()["items"] == []
         done = c.post("/api/articles", json=record, headers=auth)
-        assert done.status_code == 201, done.text
-        assert done.json()["ingested"] == ["talks-1"] and done.json()["analyzed"] == 1
+        assert done.status_code == 202, done.text
+        assert done.json()["ingested"] == ["talks-1"] and done.json()["analysis"] == "queued"
+        assert c.get("/api/articles/talks-1").status_code == 200  # stored before the answer
+        assert writer(c).wait(120)
+        assert c.get("/api/articles/talks-1").json()["story_id"]
         again = c.post("/api/articles", json={"articles": [record]}, headers=auth)
         assert again.status_code == 200 and again.json()["duplicates"] == ["talks-1"]
         page = (
@@ -181,7 +192,8 @@ def test_post_needs_the_token_and_ingests_incrementally(tmp_path: Path) -> None:
             content=page.encode(),
             headers=auth | {"Content-Type": "text/html"},
         )
-        assert html.status_code == 201, html.text
+        assert html.status_code == 202, html.text
+        assert writer(c).wait(120)
         stories = c.get("/api/stories").json()["items"]
         assert stories, "the story stage ran after the ingest"
         assert c.get("/api/articles/talks-1").json()["quotes"]

@@ -28,6 +28,7 @@ from storyline.model import (
     Skip,
     SkipReason,
     TimeExpression,
+    TimexType,
 )
 from storyline.settings import Settings
 
@@ -47,6 +48,7 @@ __all__ = [
     "StoreError",
     "StorylineError",
     "TimeExpression",
+    "TimexType",
     "Workspace",
     "__version__",
     "open",

@@ -32,6 +32,7 @@ from storyline.model import (
     Story,
     TimeExpression,
     Timeline,
+    TimexType,
 )
 from storyline.pipeline import (
     Progress,
@@ -211,7 +212,7 @@ class Workspace:
 
     def entity(self, name_or_id: str) -> Entity:
         """The entity with this id, name or alias (the most mentioned one if several); NotFoundError."""
-        found = self.store.entities(None, name_or_id, limit=1)
+        found = self.store.entities_by_ids([name_or_id]) or self.store.entities(None, name_or_id, limit=1)
         if not found:
             raise NotFoundError(f"no entity named {name_or_id!r}; list them with: storyline entities")
         return found[0]
@@ -229,9 +230,21 @@ class Workspace:
         speaker_id = self.entity(speaker).id if speaker else None
         return self.store.quotes(QuoteFilter(speaker_id, article_id, kind, limit, offset))
 
-    def times(self, article_id: str | None = None) -> list[TimeExpression]:
-        """Dates found in one article (or all), normalized against publication dates."""
-        return self.store.times(article_id)
+    def times(
+        self, article_id: str | None = None, *, type: TimexType | str | None = None, value: str | None = None
+    ) -> list[TimeExpression]:
+        """Time expressions of one article (or all), normalized against publication dates.
+
+        ``type`` keeps one TIMEX3 type ("DATE", "TIME", "DURATION", "SET") and ``value`` one normalized
+        value: ``ws.times(type="DURATION", value="P2Y")`` finds every article that speaks of two years.
+        """
+        try:
+            kind = TimexType(str(type).upper()) if type is not None else None
+        except ValueError:
+            raise InputError(
+                f"unknown time type {type!r}: use one of {', '.join(t.value for t in TimexType)}"
+            ) from None
+        return self.store.times(article_id, kind, value)
 
     def articles(
         self,

@@ -142,6 +142,7 @@ def time_to_dict(time: TimeExpression) -> dict[str, Any]:
         "text": time.text,
         "value": time.value,
         "granularity": str(time.granularity) if time.granularity else None,
+        "type": str(time.type),
         "start": time.start,
         "end": time.end,
     }

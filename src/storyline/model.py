@@ -237,12 +237,24 @@ class Granularity(StrEnum):
     TIME = "time"  # a time of day on a known day
 
 
+class TimexType(StrEnum):
+    """The TIMEX3 type of a time expression."""
+
+    DATE = "DATE"  # a calendar date at some granularity, or a PRESENT_REF / PAST_REF / FUTURE_REF
+    TIME = "TIME"  # a time of day ("8 PM", "Friday afternoon")
+    DURATION = "DURATION"  # an amount of time ("two years" P2Y, "an hour" PT1H)
+    SET = "SET"  # a recurrence ("annually" P1Y, "every morning" XXXX-XX-XXTMO)
+
+
 @dataclass(frozen=True)
 class TimeExpression:
-    """A date or time the text refers to, normalized against the publication date.
+    """A date, time, duration or recurrence the text refers to, normalized against the publication date.
 
     ``value`` is ISO-like: "2018-06-14", "2018-W24", "2018-06", "2018-Q2", "2018-SU" (summer), "2018",
-    "201" (the 2010s), "2018-06-11/2018-06-12" (range), "2018-06-12T14:00". It is None when the
+    "201" (the 2010s), "2018-06-11/2018-06-12" (range), "2018-06-12T14:00", "2018-06-12TAF" (afternoon);
+    for the other TIMEX3 types an ISO 8601 duration ("P2Y", "PT1H", "PXM" for "several months"), a set
+    ("P1Y" for "annually") or "PRESENT_REF" / "PAST_REF" / "FUTURE_REF" ("now", "recently", "soon"), and
+    then ``granularity`` is None (they are not points on a timeline). ``value`` is None when the
     expression is relative and the article has no publication date, or cannot be resolved.
     """
 
@@ -252,6 +264,7 @@ class TimeExpression:
     text: str
     value: str | None
     granularity: Granularity | None
+    type: TimexType = TimexType.DATE
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
+import duckdb
 import numpy as np
 
 from storyline.analyze import embed
@@ -15,8 +17,10 @@ from storyline.analyze.canonical import link
 from storyline.analyze.document import ANALYSIS_VERSION, analyze_doc
 from storyline.analyze.nlp import parse_articles
 from storyline.errors import InputError
+from storyline.headline import headline, title_of
 from storyline.ingest import inputs
 from storyline.ingest.article import BuildOptions, build_article, fingerprint
+from storyline.ingest.edge import clean_document, normalize_text
 from storyline.model import (
     Analysis,
     AnalyzeReport,
@@ -33,6 +37,8 @@ from storyline.settings import Settings
 from storyline.store import Store
 from storyline.store.stories import ArticleMeta
 from storyline.stories import cluster, features, reprints, summarize, timeline
+
+log = logging.getLogger(__name__)
 
 
 class Progress(Protocol):
@@ -95,7 +101,8 @@ def _store_documents(
     report: IngestReport,
 ) -> IngestReport:
     started = datetime.now(timezone.utc)
-    for chunk in _chunks(documents, settings.batch_size):
+    for raw_chunk in _chunks(documents, settings.batch_size):
+        chunk = _at_the_edge(raw_chunk, report)
         fingerprints = [fingerprint(doc) for doc in chunk]
         known = store.known_inputs(fingerprints)
         batch: dict[str, Article] = {}
@@ -109,6 +116,10 @@ def _store_documents(
             except InputError as exc:
                 report.skipped.append(Skip(doc.origin, SkipReason(exc.reason), str(exc)))
                 continue
+            except Exception as exc:  # one document's unexpected failure skips it, never its batch
+                log.exception("building %s failed", doc.origin)
+                report.skipped.append(Skip(doc.origin, SkipReason.MALFORMED, _unexpected(exc)))
+                continue
             report.warnings.extend(built.warnings)
             article = built.article
             known[fp] = article.id
@@ -117,9 +128,9 @@ def _store_documents(
                 report.duplicates.append(article.id)
             else:
                 batch[article.id] = article
-        new = set(store.add_articles(list(batch.values()), inputs))
+        new, refused = _add_batch(store, batch, inputs, report)
         report.ingested.extend(i for i in batch if i in new)
-        report.duplicates.extend(i for i in batch if i not in new)
+        report.duplicates.extend(i for i in batch if i not in new and i not in refused)
     store.record_run(
         "ingest",
         started,
@@ -131,6 +142,47 @@ def _store_documents(
         },
     )
     return report
+
+
+def _at_the_edge(chunk: list[RawDocument], report: IngestReport) -> list[RawDocument]:
+    """Every document normalized once (text, metadata, URL) before anything else sees it."""
+    cleaned: list[RawDocument] = []
+    for doc in chunk:
+        try:
+            doc, warnings = clean_document(doc)
+        except InputError as exc:
+            report.skipped.append(Skip(normalize_text(doc.origin), SkipReason(exc.reason), str(exc)))
+            continue
+        report.warnings.extend(warnings)
+        cleaned.append(doc)
+    return cleaned
+
+
+def _add_batch(
+    store: Store, batch: dict[str, Article], inputs: list[tuple[str, str]], report: IngestReport
+) -> tuple[set[str], set[str]]:
+    """Store a batch in one transaction; if the store refuses it, article by article, skipping the refused.
+
+    Returns the ids stored new and the ids refused.
+    """
+    try:
+        return set(store.add_articles(list(batch.values()), inputs)), set()
+    except duckdb.Error:
+        log.warning("a batch of %d articles was refused by the store; storing them one by one", len(batch))
+    new: set[str] = set()
+    refused: set[str] = set()
+    for article in batch.values():
+        mine = [(fp, a) for fp, a in inputs if a == article.id]
+        try:
+            new.update(store.add_articles([article], mine))
+        except duckdb.Error as exc:
+            refused.add(article.id)
+            report.skipped.append(Skip(article.origin, SkipReason.MALFORMED, f"the store refused it: {exc}"))
+    return new, refused
+
+
+def _unexpected(exc: BaseException) -> str:
+    return f"unexpected error ({type(exc).__name__}: {normalize_text(str(exc))[:300]})"
 
 
 def _chunks(items: Iterator[RawDocument], size: int) -> Iterator[list[RawDocument]]:
@@ -370,13 +422,14 @@ def _write_stories(
 def _title(
     ids: list[str], meta: dict[str, ArticleMeta], vectors: dict[str, np.ndarray], original_of: dict[str, str]
 ) -> str:
-    """The headline of the original article closest to the articles' centroid (their lead, if none has one)."""
+    """The headline of the original article closest to the articles' centroid (its opening sentence, if no
+    article has a headline), as one clean line (see ``storyline.headline``)."""
     originals = [a for a in ids if a not in original_of] or ids
     centroid = np.sum([vectors[a] for a in originals], axis=0)
-    titled = [a for a in originals if meta[a].title] or originals
+    titled = [a for a in originals if headline(meta[a].title)] or originals
     position = {a: i for i, a in enumerate(ids)}
     best = max(titled, key=lambda a: (float(vectors[a] @ centroid), -position[a]))
-    return meta[best].title or meta[best].lead
+    return title_of(meta[best].title, meta[best].lead)
 
 
 def _describe(ids: list[str], meta: dict[str, ArticleMeta], original_of: dict[str, str]) -> tuple[Any, ...]:
@@ -419,11 +472,17 @@ def summarize_changed(store: Store, settings: Settings, progress: Progress | Non
 def _units(
     store: Store, ids: list[str], original_of: dict[str, str], event_of: dict[str, str]
 ) -> tuple[list[summarize.Unit], np.ndarray]:
-    """The candidate sentences of ``ids`` with their vectors (computed once, then read from the store)."""
+    """The sentences of ``ids`` with their vectors (computed once, then read from the store).
+
+    Only sentences a summary can use are embedded (quotes, questions, fragments and datelines cannot be
+    chosen); the others still count for their words (which concepts the sources share) with a zero vector.
+    When no sentence can be used, the first three of each article are embedded instead.
+    """
     meta = store.article_meta(ids)
     sentences = store.sentences_of(ids)
+    embedded = {k for k, s in sentences.items() if summarize.usable(s.text)} or {k for k in sentences if k[1] < 3}
     cached = store.sentence_vectors(ids)
-    missing = [key for key in sentences if key not in cached]
+    missing = [key for key in embedded if key not in cached]
     if missing:
         fresh = embed.embedder().encode([sentences[k].text for k in missing])
         store.save_sentence_vectors([(a, i, v) for (a, i), v in zip(missing, fresh, strict=True)])
@@ -435,7 +494,10 @@ def _units(
         )
         for a, i in keys
     ]
-    vectors = np.stack([cached[k] for k in keys]) if keys else np.zeros((0, embed.DIMENSIONS), dtype=np.float32)
+    vectors = np.zeros((len(keys), embed.DIMENSIONS), dtype=np.float32)
+    for row, key in enumerate(keys):
+        if key in embedded:
+            vectors[row] = cached[key]
     return units, vectors
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlparse
@@ -46,42 +47,62 @@ def _span(story: Story) -> str:
 
 
 def markdown(report: StoryView) -> str:
-    s = report.story
-    lines = [f"# {s.title}", ""]
+    """The story in Markdown; every article-supplied text is escaped and links are http(s) only."""
+    s, m = report.story, md_escape
+    lines = [f"# {m(s.title)}", ""]
     lines.append(
         f"{_n(len(s.article_ids), 'article')}, {_n(len(s.event_ids), 'event')}, "
         f"{_n(s.independent, 'independent source')} "
-        f"({', '.join(s.sources) or 'no outlet named'}); {_span(s)}. Story `{s.id}`."
+        f"({', '.join(m(x) for x in s.sources) or 'no outlet named'}); {_span(s)}. Story `{m(s.id)}`."
     )
     lines += ["", "## Summary", ""]
     for sentence in s.summary:
         marks = "".join(f"[{n}]" for n in _marks(report, sentence.citations))
         prefix = "**Sources differ:** " if sentence.kind == "disagreement" and "differ" not in sentence.text else ""
-        lines.append(f"- {prefix}{sentence.text} {marks}")
+        lines.append(f"- {prefix}{m(sentence.text)} {marks}")
     if s.timeline:
         lines += ["", "## Timeline", ""]
         for entry in s.timeline:
             marks = "".join(f"[{n}]" for n in _marks(report, entry.citations))
-            lines.append(f"- **{entry.date}** — {entry.text} {marks}")
+            lines.append(f"- **{m(entry.date)}** — {m(entry.text)} {marks}")
     if report.entities:
         lines += ["", "## People and organizations", ""]
         for e in report.entities:
-            titles = "; ".join(title for title, _ in report.titles(e))
-            lines.append(f"- **{e.name}** ({e.type}){': ' + titles if titles else ''}")
+            titles = "; ".join(m(title) for title, _ in report.titles(e))
+            lines.append(f"- **{m(e.name)}** ({m(e.type)}){': ' + titles if titles else ''}")
     if speakers := report.speakers:
         lines += ["", "## Quotes", ""]
         for speaker, _, said in speakers[:SPEAKERS_SHOWN]:
-            lines.append(f"**{speaker}**")
-            lines += [f"- “{q.text}” [{report.number(q.article_id)}]" for q in said[:QUOTES_SHOWN]]
+            lines.append(f"**{m(speaker)}**")
+            lines += [f"- “{m(q.text)}” [{report.number(q.article_id)}]" for q in said[:QUOTES_SHOWN]]
             lines.append("")
     lines += ["", "## Sources", ""]
     for src in report.sources:
         a = src.article
         note = f" — reprint of [{src.reprint_of}]" if src.reprint_of else ""
         url = safe_url(a.url)
-        link = f" <{url}>" if url else ""
-        lines.append(f"{src.number}. {a.source or 'unknown outlet'}, {_day(a)}: {a.title or a.id}{link}{note}")
+        link = f" <{_md_url(url)}>" if url else ""
+        lines.append(f"{src.number}. {m(a.source or 'unknown outlet')}, {_day(a)}: {m(a.title or a.id)}{link}{note}")
     return "\n".join(lines).rstrip() + "\n"
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~!{}])")
+
+
+def md_escape(text: str) -> str:
+    """Article-supplied text as inert inline Markdown: one line, no HTML, emphasis, links, images or code.
+
+    Markdown metacharacters are backslash-escaped and ``<``, ``>`` and ``&`` written as HTML entities, so
+    neither a ``<script>`` nor a ``[x](javascript:...)`` link survives as markup.
+    """
+    text = " ".join(str(text).split())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _md_url(url: str) -> str:
+    """An http(s) URL inside <...>: characters that could end the autolink percent-encoded."""
+    return "".join(f"%{ord(ch):02X}" if ch in '<>"` \\' or ord(ch) < 33 else ch for ch in url)
 
 
 def _day(article: Article) -> str:

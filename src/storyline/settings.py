@@ -78,6 +78,11 @@ class Settings:
         for name in ("fetch_retries", "retry_backoff", "max_redirects", "host_delay"):
             if getattr(self, name) < 0:
                 raise ConfigError(f"setting {name} must be 0 or more, got {getattr(self, name)!r}")
+        if self.token and (not self.token.strip() or self.token != self.token.strip()):
+            raise ConfigError(
+                "setting token (STORYLINE_TOKEN) must not be blank nor begin or end with white space; "
+                "leave it empty to refuse writes"
+            )
         if self.cleaning_rules is not None and not Path(self.cleaning_rules).is_file():
             raise ConfigError(f"setting cleaning_rules: {self.cleaning_rules} is not a file")
 

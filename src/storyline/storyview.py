@@ -63,14 +63,18 @@ class StoryView:
     def speakers(self) -> tuple[tuple[str, str | None, tuple[Quote, ...]], ...]:
         """(name, entity id, quotes) of everyone quoted, most quoted first (ties: who is quoted first).
 
-        A speaker is an entity, or a name no entity has; quotes keep the view's order (citation order).
+        A speaker is an entity, or a name no entity has, whatever its case ("officials" and "Officials" are one
+        speaker, shown as first written); quotes keep the view's order (citation order).
         """
         grouped: dict[tuple[str, str | None], list[Quote]] = {}
+        shown: dict[tuple[str, str | None], str] = {}
         for q in self.quotes:
             if (name := self.speaker(q)) is not None:
-                grouped.setdefault((name, q.speaker_entity_id), []).append(q)
+                key = (name.casefold(), q.speaker_entity_id)
+                shown.setdefault(key, name)
+                grouped.setdefault(key, []).append(q)
         ranked = sorted(grouped.items(), key=lambda kv: -len(kv[1]))  # stable: first quoted first on ties
-        return tuple((name, entity_id, tuple(said)) for (name, entity_id), said in ranked)
+        return tuple((shown[key], key[1], tuple(said)) for key, said in ranked)
 
     def has(self, article_id: str) -> bool:
         """Whether the article is one of this story's sources."""
@@ -112,7 +116,7 @@ def story_view(ws: Workspace, story_id: str) -> StoryView:
     numbers = {a.id: i for i, a in enumerate(articles, 1)}
     copies = ws.reprints()
     sources = tuple(Source(numbers[a.id], a, numbers.get(copies.get(a.id, ""))) for a in articles)
-    entities = tuple(e for e in (_entity(ws, i) for i in story.entities) if e is not None)
+    entities = tuple(ws.store.entities_by_ids(list(story.entities)))
     quotes = sorted(ws.store.quotes_in(list(numbers)), key=lambda q: numbers[q.article_id])
     sentences = ws.store.sentences_near(sorted(k for k in _cited_keys(story) if k[0] in numbers))
     return StoryView(story, sources, entities, tuple(quotes), sentences)
@@ -122,8 +126,3 @@ def _cited_keys(story: Story) -> set[tuple[str, int]]:
     citations: list[Citation] = [c for s in story.summary for c in s.citations]
     citations += [c for t in story.timeline for c in t.citations]
     return {(c.article_id, c.sentence) for c in citations}
-
-
-def _entity(ws: Workspace, entity_id: str) -> Entity | None:
-    found = ws.store.entities(None, entity_id, 1, 0)
-    return found[0] if found and found[0].id == entity_id else None

@@ -1,5 +1,5 @@
-"""Live sources: a polite fetcher (timeouts, retries, conditional GET, robots.txt, per-host limits, SSRF
-guard) and the poll loop that turns new feed items into stored, analyzed articles.
+"""Live sources: the poll loop that turns new feed items into stored, analyzed articles (the polite,
+guarded fetcher it uses is ``storyline.fetch``; its names are re-exported here).
 
 State lives in the store (``feeds``, ``feed_items``): a feed's validators and schedule, and every item seen
 with what became of it. An item whose article is stored is never fetched again, even when the process was
@@ -8,355 +8,37 @@ killed between storing the article and recording the item (the article is found 
 
 from __future__ import annotations
 
-import ipaddress
-import socket
+import logging
 import threading
-import time
-import urllib.robotparser
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from email.utils import parsedate_to_datetime
-from typing import Any
-from urllib.parse import urljoin, urlsplit
-
-import httpcore
-import httpx
 
 from storyline.errors import InputError
+from storyline.fetch import Fetched, Fetcher, FetchError, is_public, vet_address
 from storyline.ingest.article import BuildOptions
+from storyline.ingest.edge import normalize_text
 from storyline.ingest.feeds import entry_document, parse_feed
-from storyline.ingest.inputs import decode
 from storyline.model import AnalyzeReport, FeedEntry, FeedPoll, RawDocument, Skip, SkipReason
 from storyline.pipeline import ingest_documents, update_after_ingest
 from storyline.settings import Settings
 from storyline.store import Store
 from storyline.store.feeds import ItemOutcome, PollResult
 
+__all__ = [
+    "FetchError",
+    "Fetched",
+    "Fetcher",
+    "WatchCycle",
+    "is_public",
+    "poll_feed",
+    "poll_once",
+    "vet_address",
+    "watch",
+]  # fmt: skip
+log = logging.getLogger(__name__)
 MAX_ITEM_ATTEMPTS = 3  # an item whose page failed this many polls in a row is given up (status 'failed')
-MAX_CRAWL_DELAY = 60.0  # a robots.txt Crawl-delay is honoured up to this many seconds
-ROBOTS_TTL = 24 * 3600.0  # robots.txt is fetched again after this many seconds
-ROBOTS_RETRY = 600.0  # ... or this many, when it was unreachable
-_REDIRECTS = (301, 302, 303, 307, 308)
-_HTML_TYPES = ("text/html", "application/xhtml+xml")
-_TOTAL_TIMEOUT_FACTOR = 4  # a whole response must arrive within this many fetch_timeouts
-
-
-class FetchError(Exception):
-    """A URL could not be fetched. ``permanent`` errors are not tried again at the next poll."""
-
-    def __init__(
-        self,
-        message: str,
-        reason: SkipReason = SkipReason.FETCH_FAILED,
-        *,
-        permanent: bool = False,
-        retry_after: float = 0.0,
-    ) -> None:
-        super().__init__(message)
-        self.reason = reason
-        self.permanent = permanent
-        self.retry_after = retry_after  # seconds the server asked us to wait (429, 503)
-
-
-@dataclass(frozen=True)
-class Fetched:
-    """A response: 200 with its body, or 304 (not modified) with none."""
-
-    url: str  # after redirects
-    status: int
-    content: bytes = b""
-    content_type: str | None = None
-    etag: str | None = None
-    last_modified: str | None = None
-
-    def text(self) -> str:
-        """The body decoded: the charset the server named, else UTF-8 or the detected charset."""
-        charset = _charset(self.content_type)
-        if charset:
-            try:
-                return self.content.decode(charset)
-            except (LookupError, UnicodeDecodeError):
-                pass
-        return decode(self.content)
-
-
-# -- SSRF guard -----------------------------------------------------------------------------------
-
-
-def is_public(address: str) -> bool:
-    """Whether an IP address is a public, routable unicast address (not private, loopback, link-local...)."""
-    ip = ipaddress.ip_address(address.split("%")[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
-
-
-def vet_address(host: str, port: int, allow_private: bool) -> str:
-    """Resolve ``host`` and return an address to connect to; refuse hosts with any non-public address."""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError) as exc:
-        raise FetchError(f"cannot resolve {host}: {exc}") from exc
-    addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
-    if not addresses:
-        raise FetchError(f"cannot resolve {host}")
-    if not allow_private:
-        refused = [a for a in addresses if not is_public(a)]
-        if refused:
-            raise FetchError(
-                f"{host} resolves to a private, loopback or link-local address ({refused[0]}); "
-                "refused (allow it with --allow-private or the allow_private setting)",
-                SkipReason.DISALLOWED,
-                permanent=True,
-            )
-    return addresses[0]
-
-
-class _GuardedBackend(httpcore.NetworkBackend):
-    """Connects only to the address it vetted, so a DNS answer changing after the check cannot slip through."""
-
-    def __init__(self, inner: httpcore.NetworkBackend, allow_private: bool) -> None:
-        self._inner = inner
-        self._allow_private = allow_private
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Any = None,
-    ) -> httpcore.NetworkStream:
-        address = vet_address(host, port, self._allow_private)
-        return self._inner.connect_tcp(address, port, timeout, local_address, socket_options)
-
-    def connect_unix_socket(self, path: str, timeout: float | None = None, socket_options: Any = None) -> Any:
-        raise FetchError("unix sockets are not fetched", SkipReason.DISALLOWED, permanent=True)
-
-    def sleep(self, seconds: float) -> None:
-        self._inner.sleep(seconds)
-
-
-# -- the fetcher ----------------------------------------------------------------------------------
-
-
-@dataclass
-class _Host:
-    slots: threading.Semaphore
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    next_request: float = 0.0
-    delay: float = 0.0
-    robots: urllib.robotparser.RobotFileParser | None = None
-    robots_error: str | None = None  # robots.txt unreachable: the host is not fetched
-    robots_until: float = 0.0  # monotonic time after which robots.txt is fetched again
-
-
-class Fetcher:
-    """HTTP GET with every politeness and safety rule storyline keeps. Thread-safe; use as a context manager."""
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        transport = httpx.HTTPTransport(retries=0)
-        pool = getattr(transport, "_pool", None)
-        if isinstance(pool, httpcore.ConnectionPool):  # pin connections to vetted addresses (DNS rebinding)
-            pool._network_backend = _GuardedBackend(pool._network_backend, settings.allow_private)
-        self._client = httpx.Client(
-            transport=transport,
-            timeout=httpx.Timeout(settings.fetch_timeout),
-            follow_redirects=False,  # followed here, so each hop is vetted and counted
-            trust_env=False,  # no proxy from the environment: the SSRF guard must see the real address
-            headers={"User-Agent": settings.user_agent},
-        )
-        self._hosts: dict[str, _Host] = {}
-        self._lock = threading.Lock()
-
-    def close(self) -> None:
-        self._client.close()
-
-    def __enter__(self) -> Fetcher:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def get(
-        self,
-        url: str,
-        *,
-        etag: str | None = None,
-        last_modified: str | None = None,
-        html_only: bool = False,
-        robots: bool = True,
-    ) -> Fetched:
-        """Fetch ``url``, following redirects. Raises FetchError with the reason when it cannot."""
-        headers = {}
-        if etag:
-            headers["If-None-Match"] = etag
-        if last_modified:
-            headers["If-Modified-Since"] = last_modified
-        if html_only:
-            headers["Accept"] = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1"
-        for _ in range(self.settings.max_redirects + 1):
-            parts = urlsplit(url)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
-                raise FetchError(f"not an http(s) URL: {url}", SkipReason.DISALLOWED, permanent=True)
-            port = parts.port or (443 if parts.scheme == "https" else 80)
-            vet_address(parts.hostname, port, self.settings.allow_private)
-            if robots:
-                self._check_robots(url)
-            fetched = self._attempts(url, headers, html_only)
-            if fetched.status not in _REDIRECTS:
-                return fetched
-            url = urljoin(url, fetched.url)
-        raise FetchError(f"more than {self.settings.max_redirects} redirects", permanent=True)
-
-    def _attempts(self, url: str, headers: dict[str, str], html_only: bool) -> Fetched:
-        """One GET, tried again after a network error, 429 or 5xx, waiting longer each time."""
-        error = FetchError("not fetched")
-        for attempt in range(self.settings.fetch_retries + 1):
-            if attempt:
-                wait = self.settings.retry_backoff * 2 ** (attempt - 1)
-                time.sleep(max(wait, error.retry_after))
-            try:
-                with self._slot(url):
-                    return self._once(url, headers, html_only)
-            except FetchError as exc:
-                if exc.permanent:
-                    raise
-                error = exc
-            except httpx.TimeoutException:
-                error = FetchError(f"timed out (fetch_timeout {self.settings.fetch_timeout:g}s)")
-            except httpx.HTTPError as exc:
-                error = FetchError(f"network error: {type(exc).__name__}: {exc}")
-        raise error
-
-    def _once(self, url: str, headers: dict[str, str], html_only: bool) -> Fetched:
-        deadline = time.monotonic() + self.settings.fetch_timeout * _TOTAL_TIMEOUT_FACTOR
-        limit = self.settings.max_response_bytes
-        with self._client.stream("GET", url, headers=headers) as response:
-            status = response.status_code
-            if status in _REDIRECTS:
-                location = response.headers.get("Location")
-                if not location:
-                    raise FetchError(f"HTTP {status} redirect without a Location", permanent=True)
-                return Fetched(url=location, status=status)
-            if status == 304:
-                return Fetched(url=url, status=304)
-            if status == 429 or status >= 500:
-                retry_after = _retry_after(response.headers.get("Retry-After"))
-                raise FetchError(f"HTTP {status} {response.reason_phrase}".strip(), retry_after=retry_after)
-            if status != 200:
-                raise FetchError(f"HTTP {status} {response.reason_phrase}".strip(), permanent=status not in (408,))
-            content_type = response.headers.get("Content-Type")
-            media = (content_type or "").split(";")[0].strip().lower()
-            if html_only and media and media not in _HTML_TYPES:
-                raise FetchError(f"content type {media}, not HTML", SkipReason.NOT_HTML, permanent=True)
-            declared = response.headers.get("Content-Length", "")
-            if declared.isdigit() and int(declared) > limit:
-                raise FetchError(_too_large(int(declared), limit), SkipReason.TOO_LARGE, permanent=True)
-            chunks: list[bytes] = []
-            size = 0
-            for chunk in response.iter_bytes():  # decoded bytes: a compressed bomb is stopped too
-                size += len(chunk)
-                if size > limit:
-                    raise FetchError(_too_large(size, limit), SkipReason.TOO_LARGE, permanent=True)
-                if time.monotonic() > deadline:
-                    raise httpx.ReadTimeout("the response did not finish in time")
-                chunks.append(chunk)
-            return Fetched(
-                url=url,
-                status=200,
-                content=b"".join(chunks),
-                content_type=content_type,
-                etag=response.headers.get("ETag"),
-                last_modified=response.headers.get("Last-Modified"),
-            )
-
-    def _host(self, url: str) -> _Host:
-        parts = urlsplit(url)
-        key = f"{parts.scheme}://{parts.netloc.lower()}"
-        with self._lock:
-            host = self._hosts.get(key)
-            if host is None:
-                host = _Host(threading.Semaphore(self.settings.host_connections), delay=self.settings.host_delay)
-                self._hosts[key] = host
-            return host
-
-    @contextmanager
-    def _slot(self, url: str) -> Iterator[None]:
-        """At most ``host_connections`` requests to a host at once, started ``host_delay`` seconds apart."""
-        host = self._host(url)
-        with host.slots:
-            with host.lock:
-                now = time.monotonic()
-                start = max(now, host.next_request)
-                host.next_request = start + host.delay
-            if start > now:
-                time.sleep(start - now)
-            yield
-
-    def _check_robots(self, url: str) -> None:
-        """Raise FetchError when robots.txt disallows ``url`` for our User-Agent (RFC 9309 rules)."""
-        host = self._host(url)
-        with host.lock:
-            fresh = time.monotonic() < host.robots_until
-        if not fresh:
-            self._load_robots(url, host)
-        if host.robots_error:
-            raise FetchError(host.robots_error, SkipReason.DISALLOWED)
-        if host.robots is not None and not host.robots.can_fetch(self.settings.user_agent, url):
-            raise FetchError("robots.txt disallows it", SkipReason.DISALLOWED, permanent=True)
-
-    def _load_robots(self, url: str, host: _Host) -> None:
-        parts = urlsplit(url)
-        robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
-        parser: urllib.robotparser.RobotFileParser | None = None
-        error = None
-        try:
-            fetched = self.get(robots_url, robots=False)
-            parser = urllib.robotparser.RobotFileParser(robots_url)
-            parser.parse(fetched.content.decode("utf-8", errors="replace").splitlines())
-        except FetchError as exc:
-            # RFC 9309: a 4xx robots.txt means no rules; an unreachable one means nothing may be fetched.
-            if exc.permanent and str(exc).startswith("HTTP 4"):
-                parser = None
-            else:
-                error = f"robots.txt of {parts.netloc} unreachable ({exc}); not fetched"
-        delay = self.settings.host_delay
-        if parser is not None:
-            crawl_delay = parser.crawl_delay(self.settings.user_agent)
-            if crawl_delay is not None:
-                delay = max(delay, min(float(crawl_delay), MAX_CRAWL_DELAY))
-        with host.lock:
-            host.robots, host.robots_error, host.delay = parser, error, delay
-            host.robots_until = time.monotonic() + (ROBOTS_RETRY if error else ROBOTS_TTL)
-
-
-def _charset(content_type: str | None) -> str | None:
-    for part in (content_type or "").split(";")[1:]:
-        key, _, value = part.partition("=")
-        if key.strip().lower() == "charset" and value.strip():
-            return value.strip().strip("\"'")
-    return None
-
-
-def _retry_after(value: str | None) -> float:
-    if not value:
-        return 0.0
-    if value.strip().isdigit():
-        return min(float(value), MAX_CRAWL_DELAY)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return 0.0
-    return max(0.0, min((when - datetime.now(timezone.utc)).total_seconds(), MAX_CRAWL_DELAY))
-
-
-def _too_large(size: int, limit: int) -> str:
-    return f"response larger than max_response_bytes ({size:,} > {limit:,} bytes)"
 
 
 # -- polling --------------------------------------------------------------------------------------
@@ -430,6 +112,9 @@ def _fetch_and_store(
             return fetcher.get(entry.url or "", html_only=True)
         except FetchError as exc:
             return exc
+        except Exception as exc:  # recorded on the item (tried again at the next poll), never the feed's end
+            log.exception("fetching %s failed", entry.url)
+            return FetchError(_unexpected(exc))
 
     with ThreadPoolExecutor(max_workers=settings.fetch_workers) as pool:
         pages = dict(zip(by_url, pool.map(fetch, by_url.values()), strict=True))
@@ -448,6 +133,11 @@ def _fetch_and_store(
             reason = SkipReason(exc.reason)
             outcomes.append(ItemOutcome(entry.key, entry.url, "skipped", None, f"{reason.value}: {exc}"))
             poll.ingest.skipped.append(Skip(entry.url or entry.key, reason, str(exc)))
+        except Exception as exc:  # one item's unexpected failure skips it; the feed's other items go on
+            log.exception("reading item %s of %s failed", entry.key, feed_url)
+            detail = _unexpected(exc)
+            outcomes.append(ItemOutcome(entry.key, entry.url, "skipped", None, f"malformed: {detail}"))
+            poll.ingest.skipped.append(Skip(entry.url or entry.key, SkipReason.MALFORMED, detail))
     if not docs:
         return outcomes
     report = ingest_documents(store, [d for _, d in docs], settings, options)
@@ -481,13 +171,32 @@ def poll_once(
     """Poll each feed once (a failing feed is reported and the others go on), then analyze what is new."""
     cycle = WatchCycle()
     for url in urls:
-        poll = poll_feed(store, fetcher, url, settings, options)
+        try:
+            poll = poll_feed(store, fetcher, url, settings, options)
+        except Exception as exc:  # one feed's unexpected failure is recorded on it; the others are polled
+            log.exception("polling %s failed", url)
+            poll = FeedPoll(url, error=_unexpected(exc))
+            _record_failure(store, url, settings, poll.error or "")
         cycle.polls.append(poll)
         if on_poll:
             on_poll(poll)
     if analyze and store.pending_analysis():  # also what a killed run stored but did not analyze
         cycle.analysis = update_after_ingest(store, settings)
     return cycle
+
+
+def _unexpected(exc: BaseException) -> str:
+    return f"unexpected error ({type(exc).__name__}: {normalize_text(str(exc))[:300]})"
+
+
+def _record_failure(store: Store, url: str, settings: Settings, message: str) -> None:
+    """Record a failed poll on its feed (last error, failures in a row, later next poll); never raises."""
+    try:
+        failures = next((f.failures for f in store.feed_statuses([url])), 0)
+        now = datetime.now(timezone.utc)
+        store.save_poll(url, PollResult(now, _next_poll(now, settings, failures + 1), message))
+    except Exception:
+        log.exception("recording the failure of %s failed too", url)
 
 
 def watch(
@@ -513,15 +222,22 @@ def watch(
     stop = stop or threading.Event()
     with Fetcher(settings) as fetcher:
         while True:
-            now = datetime.now(timezone.utc)
-            due = watched if once else [u for u in store.due_feeds(now) if u in set(watched)]
-            if once or due or (analyze and store.pending_analysis()):
-                cycle = poll_once(store, fetcher, due, settings, options, on_poll, analyze)
-                if on_cycle:
-                    on_cycle(cycle)
-            if once:
-                return
-            upcoming = [f.next_poll for f in store.feed_statuses(watched) if f.next_poll is not None]
-            wait = (min(upcoming) - datetime.now(timezone.utc)).total_seconds() if upcoming else settings.poll_interval
+            wait = float(settings.poll_interval)
+            try:
+                now = datetime.now(timezone.utc)
+                due = watched if once else [u for u in store.due_feeds(now) if u in set(watched)]
+                if once or due or (analyze and store.pending_analysis()):
+                    cycle = poll_once(store, fetcher, due, settings, options, on_poll, analyze)
+                    if on_cycle:
+                        on_cycle(cycle)
+                if once:
+                    return
+                upcoming = [f.next_poll for f in store.feed_statuses(watched) if f.next_poll is not None]
+                if upcoming:
+                    wait = (min(upcoming) - datetime.now(timezone.utc)).total_seconds()
+            except Exception:  # e.g. the analysis of a cycle failed: logged, and the watch goes on
+                if once:
+                    raise
+                log.exception("a watch cycle failed; trying again after %.0f s", wait)
             if stop.wait(max(0.5, min(wait, settings.poll_interval))):
                 return

@@ -23,7 +23,9 @@ def analyze_doc(doc: Doc, article: Article) -> Analysis:
         if s.text.strip()
     )
     found = find_entities(doc, article.id)
-    quotes = tuple(replace(q, id=quote_id(article.id, q.start, q.end)) for q in find_quotes(doc, article.id))
+    quotes = tuple(
+        replace(q, id=quote_id(article.id, q.start, q.end)) for q in find_quotes(doc, article.id, article.author)
+    )
     times = tuple(find_times(doc, article.published, article.id))
     return Analysis(article.id, sentences, tuple(found.mentions), tuple(found.titles), quotes, times)
 

@@ -3,18 +3,28 @@
 Needs a spaCy parse with tagger, parser, lemmatizer and ner (``storyline.analyze.nlp``); produces
 ``Quote`` spans into ``doc.text``. The rules are general rules of English news attribution:
 
-1. Quote marks (straight, curly or mixed) are paired within a paragraph; a paragraph that opens a quote
-   and does not close it continues into the next paragraph when that one re-opens with a mark.
+1. Quote marks (straight, curly, mixed, or the wire's ``...'' and ''...'') are paired within a paragraph; a
+   paragraph that opens a quote and does not close it continues into the next paragraph when that one
+   re-opens with a mark. A line break ends a quote's lead-in and its tail.
 2. A marked quote that stands as a sentence (or follows "said:" / "said,") is *direct*; its speaker is the
-   subject of the reporting verb right after it ('"...," Trump said'), right before it ('Trump said: "'),
-   at the end of the previous paragraph ("Netanyahu then said:"), or that of the quote it continues.
+   subject of the reporting verb right after it ('"...," Trump said', '"...," argued Ruiz'), right before it
+   ('Trump said: "'), at the end of the previous paragraph ("Netanyahu then said:"), the subject or opening
+   name of a lead ending in a colon ('Howard Kurtz, Fox News: "'), a name signing it after a dash
+   ('"..." ― Carla Sanchez'), or that of the quote it floats after (a quote with no cue of its own continues
+   the speaker of the quote or reported clause just before it, in the same paragraph or the line after).
 3. A marked quote inside a clause is *partial* when a reporting or framing verb governs it (called the
-   plan a "win-win"); otherwise it is a scare quote or a title and is not reported.
-4. A reporting verb's clausal complement outside quote marks is an *indirect* quote ("said that ...",
-   "told reporters the talks would resume", "..., the ministry said.").
+   plan a "win-win"); otherwise it is a scare quote or a name (a ship, a film) and is not reported.
+4. A reporting verb's clausal complement is an *indirect* quote wherever the verb stands ("said that ...",
+   "told reporters the talks would resume", "..., the ministry said.", "Police, Ruiz says, have ..."), and so
+   are the complement of a stated belief or finding ("believes that", "a study found that"), the clause
+   "according to X" hangs on, and the content of a speech act ("promised to cut taxes", "called for a
+   ban"). A reported clause holding quoted words is kept whole, marks included (a mixed quote).
 5. The speaker is the verb's subject. A name points at its fullest form in the article; "he"/"she" at the
-   most recent named person that is a plausible speaker; anything else stays unnamed. When unsure, the
-   speaker is left unnamed: a wrong speaker is worse than none.
+   most recent named person that is a plausible speaker (never a victim just named: "Scott was shot. He
+   told detectives"); a definite role noun ("the mayor") at the one person the article gives that title
+   ("Mayor Karen Bass", "Karen Bass, the city's mayor"); "I" at the article's author when it has one;
+   anything else stays unnamed. When unsure, the speaker is left unnamed: a wrong speaker is worse than
+   none.
 """
 
 from __future__ import annotations
@@ -23,22 +33,26 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from storyline.analyze import quotes_rules as rules
 from storyline.model import PARAGRAPH_SEPARATOR, Quote, QuoteKind
 
-_MARK_RE = re.compile("[" + re.escape("".join(sorted(rules.QUOTE_MARKS))) + "]")
+_MARK_RE = re.compile(
+    "|".join(re.escape(m) for m in rules.PAIRED_MARKS) + "|[" + re.escape("".join(sorted(rules.QUOTE_MARKS))) + "]"
+)
 
 Speaker = tuple[str | None, int | None, int | None]  # surface text, named mention start and end
 
 
 @dataclass(frozen=True)
 class Marked:
-    """A span between paired quote marks: ``open_at``/``close_at`` are the marks' character offsets."""
+    """A span between paired quote marks: ``open_at``/``close_at`` are the marks' character offsets and
+    ``width`` the opening mark's length (2 for the wire convention ``...'' and ''...'')."""
 
     open_at: int
     close_at: int
+    width: int = 1
 
 
 @dataclass
@@ -58,14 +72,17 @@ class _Context(rules.Names):
     """The document with the indexes the rules look things up in (quoted: tokens inside marks, marks too)."""
 
     marked: list[Marked] = field(default_factory=list)
+    author: str | None = None
+    text: str = ""  # doc.text, which spaCy rebuilds from the tokens at every read
     starts: list[int] = field(default_factory=list)  # token start offsets
     paragraphs: list[int] = field(default_factory=list)  # paragraph start offsets
 
     @classmethod
     def build(cls, doc: Doc) -> _Context:
-        ctx = cls(doc, marked=find_marked(doc.text))
+        text = doc.text
+        ctx = cls(doc, marked=find_marked(text), text=text)
         ctx.starts = [token.idx for token in doc]
-        ctx.paragraphs = [0] + [m.end() for m in re.finditer(PARAGRAPH_SEPARATOR, doc.text)]
+        ctx.paragraphs = [0] + [m.end() for m in re.finditer(PARAGRAPH_SEPARATOR, text)]
         for mark in ctx.marked:
             ctx.quoted.update(range(bisect_left(ctx.starts, mark.open_at), bisect_right(ctx.starts, mark.close_at)))
         ctx.sentence_of = [0] * len(doc)
@@ -77,13 +94,21 @@ class _Context(rules.Names):
         """Start and end offsets of the paragraph holding ``offset``."""
         index = bisect_right(self.paragraphs, offset) - 1
         end = self.paragraphs[index + 1] - len(PARAGRAPH_SEPARATOR) if index + 1 < len(self.paragraphs) else None
-        return self.paragraphs[index], len(self.doc.text) if end is None else end
+        return self.paragraphs[index], len(self.text) if end is None else end
 
 
-def find_quotes(doc: Doc, article_id: str = "") -> list[Quote]:
-    """Direct, partial and indirect quotes in ``doc``, sorted by start, each with its speaker if clear."""
+def find_quotes(doc: Doc, article_id: str = "", author: str | None = None) -> list[Quote]:
+    """Direct, partial and indirect quotes in ``doc``, sorted by start, each with its speaker if clear.
+
+    ``author`` is who wrote the article, if known: a first-person speaker ("I said") outside any quote
+    is the writer; without it, "I" names no one."""
     ctx = _Context.build(doc)
-    drafts = _marked_quotes(ctx) + _indirect_quotes(ctx)
+    ctx.author = _single_author(author)
+    indirect = _indirect_quotes(ctx)
+    marked = _marked_quotes(ctx, indirect)
+    mixed = [d for d in indirect if any(d.start <= m.open_at < d.end for m in ctx.marked)]
+    marked = [d for d in marked if d.kind != QuoteKind.PARTIAL or not any(m.start < d.start < m.end for m in mixed)]
+    drafts = marked + indirect
     drafts.sort(key=lambda d: (d.start, d.end))
     resolved: dict[int, Speaker] = {}
     quotes = []
@@ -94,7 +119,7 @@ def find_quotes(doc: Doc, article_id: str = "") -> list[Quote]:
                 article_id=article_id,
                 start=draft.start,
                 end=draft.end,
-                text=doc.text[draft.start : draft.end],
+                text=ctx.text[draft.start : draft.end],
                 kind=draft.kind,
                 cue=_cue_lemma(draft),
                 speaker=speaker[0],
@@ -103,6 +128,15 @@ def find_quotes(doc: Doc, article_id: str = "") -> list[Quote]:
             )
         )
     return quotes
+
+
+def _single_author(author: str | None) -> str | None:
+    """The writer's name from an article's byline ("By Dana Lee" -> "Dana Lee"); None when there is none or
+    several (then "I" could be any of them)."""
+    name = re.sub(r"^\s*by\s+", "", author or "", flags=re.IGNORECASE).strip()
+    if not name or re.search(r",|;|&|\band\b", name):
+        return None
+    return name
 
 
 # ---- quote marks -------------------------------------------------------------------------------------
@@ -115,28 +149,29 @@ def find_marked(text: str) -> list[Marked]:
     offset = 0
     for paragraph in text.split(PARAGRAPH_SEPARATOR):
         open_at: int | None = None
+        width = 1
         for match in _MARK_RE.finditer(paragraph):
-            at, role = offset + match.start(), _mark_role(paragraph, match.start())
+            at, role = offset + match.start(), _mark_role(paragraph, match.start(), match.end())
             if carried is not None and match.start() == 0 and role == "open":
                 open_at, carried = carried, None  # the re-opening mark of a continued quote
             elif role == "open" or (open_at is None and role == "either"):
-                open_at = at
+                open_at, width = at, match.end() - match.start()
             elif open_at is not None and role in ("close", "either"):
-                if text[open_at + 1 : at].strip():
-                    found.append(Marked(open_at, at))
+                if text[open_at + width : at].strip():
+                    found.append(Marked(open_at, at, width))
                 open_at = None
         carried = open_at
         offset += len(paragraph) + len(PARAGRAPH_SEPARATOR)
     return found
 
 
-def _mark_role(paragraph: str, i: int) -> str:
-    """'open', 'close', 'either' or 'none' for the quote mark at ``paragraph[i]``, read from its context."""
+def _mark_role(paragraph: str, i: int, j: int) -> str:
+    """'open', 'close', 'either' or 'none' for the quote mark at ``paragraph[i:j]``, read from its context."""
     before = paragraph[i - 1] if i > 0 else " "
-    after = paragraph[i + 1] if i + 1 < len(paragraph) else " "
+    after = paragraph[j] if j < len(paragraph) else " "
     opens = before in rules.OPENING_CONTEXT and not after.isspace()
     closes = not before.isspace() and not after.isalnum()
-    mark = paragraph[i]
+    mark = rules.PAIRED_MARKS.get(paragraph[i:j], paragraph[i])
     if mark in rules.OPENING_MARKS:
         return "close" if closes and not opens else "open"
     if mark in rules.CLOSING_MARKS:
@@ -149,13 +184,13 @@ def _mark_role(paragraph: str, i: int) -> str:
 # ---- direct and partial quotes -------------------------------------------------------------------------
 
 
-def _marked_quotes(ctx: _Context) -> list[_Draft]:
+def _marked_quotes(ctx: _Context, indirect: list[_Draft]) -> list[_Draft]:
     """Drafts for the marked spans that are direct or partial quotes; scare quotes and titles are dropped."""
     drafts: list[_Draft] = []
     for index, mark in enumerate(ctx.marked):
         lead = [t for t in _before_zone(ctx, index) if not t.is_space]
-        start, end = mark.open_at + 1, mark.close_at
-        draft = _direct(ctx, index, lead, drafts) if _stands_alone(ctx, mark, lead) else _partial(ctx, mark)
+        start, end = mark.open_at + mark.width, mark.close_at
+        draft = _direct(ctx, index, lead, drafts + indirect) if _stands_alone(ctx, mark, lead) else _partial(ctx, mark)
         if draft is not None:
             draft.start, draft.end = start, end
             drafts.append(draft)
@@ -166,20 +201,29 @@ def _stands_alone(ctx: _Context, mark: Marked, lead: list[Token]) -> bool:
     """True when the quote is a statement of its own, not words inside a clause of the narrative."""
     if not lead or lead[-1].text in rules.INTRODUCERS:
         return True
-    if "\n" in ctx.doc.text[mark.open_at : mark.close_at]:
+    if "\n" in ctx.text[mark.open_at : mark.close_at]:
         return True
-    first = ctx.doc.text[mark.open_at + 1 : mark.close_at].lstrip()[:1]
+    first = ctx.text[mark.open_at + mark.width : mark.close_at].lstrip()[:1]
     cue = rules.last_cue(lead)
     return cue is not None and first.isupper() and all(t.i <= cue.i or t.head.i == cue.i for t in lead)
 
 
 def _direct(ctx: _Context, index: int, lead: list[Token], earlier: list[_Draft]) -> _Draft | None:
     """A direct quote attributed from after it, before it, the previous paragraph, or the quote it continues."""
-    found = _after_attribution(ctx, index) or _lead_attribution(lead) or _paragraph_intro(ctx, index, lead)
+    found = (
+        _after_attribution(ctx, index)
+        or _lead_attribution(lead)
+        or _paragraph_intro(ctx, index, lead)
+        or _colon_attribution(lead)
+    )
+    if found is None and (signed := _dash_signature(ctx, index)) is not None:
+        return _Draft(0, 0, QuoteKind.DIRECT, subject=signed)
     if found is not None:
         return _Draft(0, 0, QuoteKind.DIRECT, cue=found[0], subject=found[1])
-    previous = earlier[-1] if earlier else None
-    if previous is None or previous.kind != QuoteKind.DIRECT or not _continues(ctx, index, previous):
+    mark = ctx.marked[index]
+    before = [d for d in earlier if d.end <= mark.open_at]
+    previous = max(before, key=lambda d: d.end) if before else None
+    if previous is None or not _continues(ctx, index, previous):
         return None
     return _Draft(0, 0, QuoteKind.DIRECT, cue=previous.cue, repeats=previous)
 
@@ -196,7 +240,7 @@ def _after_zone(ctx: _Context, index: int) -> list[Token]:
         if token.idx >= limit:
             break
         zone.append(token)
-        if token.text in rules.SENTENCE_END:
+        if token.text in rules.SENTENCE_END or "\n" in token.text_with_ws:
             break
     return zone
 
@@ -210,8 +254,8 @@ def _before_zone(ctx: _Context, index: int) -> list[Token]:
     zone = []
     for i in range(bisect_left(ctx.starts, mark.open_at) - 1, -1, -1):
         token = ctx.doc[i]
-        if token.idx < floor or token.text in rules.SENTENCE_END:
-            break
+        if token.idx < floor or token.text in rules.SENTENCE_END or "\n" in token.text_with_ws:
+            break  # a line break ends a sentence (nlp.paragraph_breaks): the line before is not the lead
         zone.append(token)
     return zone[::-1]
 
@@ -222,11 +266,68 @@ def _after_attribution(ctx: _Context, index: int) -> tuple[Token, Token | None] 
     for k, token in enumerate(zone):
         if rules.is_cue(token) or rules.is_according(token):
             subject = rules.subject(token)
+            if subject is None or subject.i in ctx.quoted:  # the parser tied the verb into the quote
+                subject = _name_before(zone[:k])
             own = {t.i for t in subject.subtree} if subject is not None else set()
-            if all(t.i in own or t.is_punct or t.is_space or t.pos_ in ("ADV", "AUX", "PART") for t in zone[:k]):
+            if all(t.i in own or t.is_punct or t.is_space or t.pos_ in ("ADV", "AUX", "PART") or _name_word(t, own)
+                   for t in zone[:k]):  # fmt: skip
                 return token, subject
             return None
     return None
+
+
+def _name_before(words: list[Token]) -> Token | None:
+    """The last proper noun of a short name phrase standing right before a reporting verb the parser gave
+    no subject ('"...," Tulsa police Chief Chuck Jordan said')."""
+    words = [t for t in words if not t.is_space]
+    if not words or len(words) > 8 or words[-1].pos_ != "PROPN":
+        return None
+    if not all(t.pos_ in ("PROPN", "NOUN", "DET", "ADJ", "PUNCT") or t.text[:1].isupper() for t in words):
+        return None
+    return words[-1]
+
+
+def _dash_signature(ctx: _Context, index: int) -> Token | None:
+    """'"...” ― Carla Sanchez': a quote signed by a name after a dash, the name ending its line."""
+    zone = [t for t in _after_zone(ctx, index) if not t.is_space]
+    if len(zone) < 2 or zone[0].text not in rules.SIGNATURE_DASHES:
+        return None
+    name = []
+    for token in zone[1:]:
+        if token.pos_ != "PROPN" and not (token.text[:1].isupper() and not token.is_punct):
+            break
+        name.append(token)
+        if "\n" in token.whitespace_:
+            break
+    rest = zone[1 + len(name) :]
+    if not name or len(name) > 5 or any(not t.is_punct for t in rest):
+        return None
+    return next((t for t in name if t.head not in name or t.head == t), name[-1])
+
+
+def _colon_attribution(lead: list[Token]) -> tuple[Token, Token | None] | None:
+    """'Howard Kurtz, Fox News: "...', 'Trump swiped at Ryan in a series of tweets: "...': a lead ending in
+    a colon with no reporting verb names the speaker as its subject, or as the name it opens with."""
+    if len(lead) < 2 or lead[-1].text != ":":
+        return None
+    inside = {t.i for t in lead}
+    heads = [t for t in lead[:-1] if t.head.i not in inside or t.head == t]
+    verb = next((t for t in heads if t.pos_ in ("VERB", "AUX")), None)
+    if verb is not None:
+        subject = next((c for c in verb.children if c.dep_ in rules.SUBJECT_DEPS), None)
+        return (verb, subject) if subject is not None and subject.pos_ in ("PROPN", "NOUN", "PRON") else None
+    name = next((t for t in heads if t.pos_ in ("PROPN", "NOUN")), None)
+    if name is None or not lead[0].text[:1].isupper():
+        return None
+    return lead[-1], name
+
+
+def _name_word(token: Token, own: set[int]) -> bool:
+    """A word of a name or role just before the speaker's phrase that the parser left out of it ("Tulsa
+    police Chief Chuck Jordan said", with "Tulsa" read as a verb)."""
+    if not own or token.i >= min(own) or min(own) - token.i > 4:
+        return False
+    return token.text[:1].isupper() or token.pos_ in ("PROPN", "NOUN")
 
 
 def _lead_attribution(lead: list[Token]) -> tuple[Token, Token | None] | None:
@@ -258,10 +359,23 @@ def _continues(ctx: _Context, index: int, previous: _Draft) -> bool:
     mark = ctx.marked[index]
     if previous.end >= mark.open_at or (previous.subject is None and previous.repeats is None):
         return False
+    if previous.cue is None and previous.repeats is None:
+        return False  # a quote signed with a name after a dash ends there
+    if previous.kind == QuoteKind.INDIRECT and (previous.cue is None or not rules.is_cue(previous.cue)):
+        return False  # only a speaker's words carry on: not "a video shows that", "according to"
     between = ctx.doc.char_span(previous.end, mark.open_at, alignment_mode="expand")
     if between is None or any(rules.is_cue(t) and t.i not in ctx.quoted and t != previous.cue for t in between):
         return False
     same = ctx.paragraph_bounds(previous.end)[0] == ctx.paragraph_bounds(mark.open_at)[0]
+    gap = ctx.text[previous.end : mark.open_at]
+    if same and "\n" in gap:
+        # lines of one paragraph: the quote must open the line right after the previous quote's line
+        line_start = ctx.text.rfind("\n", 0, mark.open_at) + 1
+        line_end = ctx.text.find("\n", mark.close_at)
+        line = ctx.doc.char_span(line_start, len(ctx.text) if line_end < 0 else line_end, alignment_mode="expand")
+        outside = [t for t in line or () if t.i not in ctx.quoted]
+        own_line = gap[gap.rfind("\n") :].strip() == "" and gap[: gap.find("\n")].strip(" .,;:!?\"'”’") == ""
+        return own_line and all(t.is_punct or t.is_space for t in outside)
     if same:
         return True
     start, end = ctx.paragraph_bounds(mark.open_at)
@@ -276,10 +390,19 @@ def _next_para(ctx: _Context, bounds: tuple[int, int]) -> bool:
     return index < len(ctx.paragraphs) and ctx.paragraphs[index] == bounds[1] + len(PARAGRAPH_SEPARATOR)
 
 
+def _is_name(words: Span) -> bool:
+    """True for a name in quote marks (a ship, a film, a programme: "Sea Eagle,"), not quoted words: a
+    few capitalized words with no verb."""
+    alpha = [t for t in words if t.is_alpha]
+    if not alpha or len(alpha) > 4 or any(t.pos_ in ("VERB", "AUX", "PRON") for t in words):
+        return False
+    return all(t.text[:1].isupper() or (t.pos_ in ("ADP", "CCONJ", "DET") and k > 0) for k, t in enumerate(alpha))
+
+
 def _partial(ctx: _Context, mark: Marked) -> _Draft | None:
     """Quoted words inside a clause that a reporting or framing verb governs; None for scare quotes."""
-    inner = ctx.doc.char_span(mark.open_at + 1, mark.close_at, alignment_mode="expand")
-    if inner is None or len(inner) == 0:
+    inner = ctx.doc.char_span(mark.open_at + mark.width, mark.close_at, alignment_mode="expand")
+    if inner is None or len(inner) == 0 or _is_name(inner):
         return None
     node: Token = inner.root
     for _ in range(12):
@@ -298,17 +421,121 @@ def _partial(ctx: _Context, mark: Marked) -> _Draft | None:
 
 
 def _indirect_quotes(ctx: _Context) -> list[_Draft]:
-    """Reported clauses of reporting verbs outside quote marks."""
+    """Reported clauses outside quote marks: a reporting verb's complement wherever the verb stands
+    ("said that ...", "..., argued Ruiz.", "Police, Ruiz says, have ..."), and "according to X"."""
     drafts = []
     for token in ctx.doc:
-        if token.i in ctx.quoted or not rules.is_cue(token) or token.dep_ in rules.EMBEDDED_CUE_DEPS:
+        if token.i in ctx.quoted:
+            continue
+        if rules.is_according(token):
+            span = _according_clause(ctx, token)
+            if span is not None:
+                drafts.append(_Draft(span[0], span[1], QuoteKind.INDIRECT, cue=token, subject=rules.subject(token)))
+            continue
+        act = token.pos_ == "VERB" and token.lemma_.lower() in rules.ACT_VERBS and not rules.passive(token)
+        if not (rules.is_report(token) or act) or (
+            token.dep_ in rules.EMBEDDED_CUE_DEPS and not _relative_speaker(token)
+        ):
             continue
         clauses = [c for c in token.children if c.dep_ == "ccomp" and not _inner_report(c)]
-        spans = [_clause_span(ctx, token, c) for c in clauses] or [_that_clause(ctx, token)]
+        if not rules.is_cue(token):
+            clauses = [c for c in clauses if _finite(c)]  # "a video shows Biden gesturing" reports no claim
+        spans = [_clause_span(ctx, token, c) for c in clauses] or [
+            _that_clause(ctx, token),
+            *_aside_clause(ctx, token),
+            _act_content(ctx, token),
+        ]
         for span in spans:
             if span is not None:
                 drafts.append(_Draft(span[0], span[1], QuoteKind.INDIRECT, cue=token, subject=rules.subject(token)))
     return drafts
+
+
+def _act_content(ctx: _Context, verb: Token) -> tuple[int, int] | None:
+    """'promised to cut taxes', 'urged Congress to act', 'called on the party to unite', 'called for a
+    ban': the infinitive (with its object) or the "for" phrase of a speech act."""
+    if verb.lemma_.lower() not in rules.ACT_VERBS or rules.subject(verb) is None:
+        return None
+    for child in verb.children:
+        if (
+            child.dep_ == "xcomp"
+            and child.i > verb.i
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children)
+        ):
+            start = next((c for c in verb.children if c.dep_ in ("dobj", "prep") and verb.i < c.i < child.i), child)
+            words = [t for t in verb.doc[start.left_edge.i : child.right_edge.i + 1] if t != start or t.dep_ != "prep"]
+            return _trim(ctx, [t for t in words if ctx.sentence_of[t.i] == ctx.sentence_of[verb.i]])
+        if child.dep_ == "prep" and child.lower_ == "for" and verb.lemma_.lower() == "call":
+            words = [t for t in child.subtree if t != child]
+            return _trim(ctx, [t for t in words if ctx.sentence_of[t.i] == ctx.sentence_of[verb.i]])
+    return None
+
+
+def _finite(clause: Token) -> bool:
+    """True for a clause with a tensed verb ("that talks will resume"), not "Microsoft to face scrutiny"."""
+    finite = ("VBD", "VBZ", "VBP", "MD")
+    return clause.tag_ in finite or any(c.dep_ in ("aux", "auxpass") and c.tag_ in finite for c in clause.children)
+
+
+def _relative_speaker(cue: Token) -> bool:
+    """'listeners who said they had misgivings': a reporting verb in a relative clause whose subject is
+    the relative pronoun reports the words of the noun the clause hangs on; 'responded by saying ...'
+    reports those of the verb's subject."""
+    if cue.dep_ == "pcomp":
+        return cue.head.lower_ == "by"
+    if rules.statement_saying(cue):
+        return True
+    return cue.dep_ == "relcl" and any(c.dep_ == "nsubj" and c.lower_ in ("who", "which") for c in cue.children)
+
+
+def _aside_clause(ctx: _Context, cue: Token) -> list[tuple[int, int] | None]:
+    """'Police, Ruiz says, have no policies': a reporting clause set into the clause it reports, which the
+    parser hangs on that clause's verb. The reported clause is the verb's, less the aside; when words of
+    it stand on both sides of the aside ("That culture, they said, puts sales first"), it is a split quote
+    of two parts, as a direct quote split by "he said" is."""
+    head = cue.head
+    if cue.dep_ != "parataxis" or head.pos_ not in ("VERB", "AUX") or rules.subject(cue) is None:
+        return []
+    if not any(c.dep_ in rules.CLAUSE_SUBJECT_DEPS for c in head.children) or head.i in ctx.quoted:
+        return []
+    if not rules.is_cue(cue) or any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in cue.children):
+        return []
+    if rules.is_cue(head) and any(c.dep_ == "ccomp" for c in head.children):
+        return []  # "X, Y said, told Z that ...": X's report has its own quote
+    aside = {t.i for t in cue.subtree}
+    for verb in head.children:  # "X urged Y, the account said, and repeated Z": Z is not the account's
+        if verb.dep_ == "conj" and verb.i > cue.i:
+            aside.update(t.i for t in verb.subtree)
+            aside.update(t.i for t in head.children if t.dep_ == "cc" and t.i > cue.i)
+    whole = _words_span(ctx, head, aside)
+    if whole is None:
+        return []
+    words = [t for t in ctx.doc.char_span(*whole, alignment_mode="expand") or () if t.i not in aside]
+    before = _trim(ctx, [t for t in words if t.i < cue.left_edge.i])
+    after = _trim(ctx, [t for t in words if t.i > cue.right_edge.i])
+    return [before, after] if before is not None and after is not None else [whole]
+
+
+def _according_clause(ctx: _Context, according: Token) -> tuple[int, int] | None:
+    """'The top 1 percent would gain most, according to the Tax Foundation.': the clause the phrase hangs on."""
+    head = according.head
+    if head.pos_ not in ("VERB", "AUX") or head.i in ctx.quoted or according.dep_ != "prep" or rules.is_cue(head):
+        return None  # "according to X, Y said that ...": Y's quote is found on its own
+    if rules.subject(according) is None or not any(c.dep_ in rules.CLAUSE_SUBJECT_DEPS for c in head.children):
+        return None
+    phrase = {t.i for t in according.subtree}
+    return _words_span(ctx, head, phrase)
+
+
+def _words_span(ctx: _Context, head: Token, excluded: set[int]) -> tuple[int, int] | None:
+    """The span of ``head``'s clause without ``excluded`` tokens and appended asides, within its sentence."""
+    aside = _aside_tokens(head) | excluded
+    sentence = ctx.sentence_of[head.i]
+    words = [t for t in head.subtree if t.i not in aside and ctx.sentence_of[t.i] == sentence]
+    dash = next((k for k, t in enumerate(words[:12]) if t.text in rules.DATELINE_DASHES), None)
+    if dash is not None and any(t.is_upper and len(t.text) > 1 for t in words[:dash]):
+        words = words[dash + 1 :]  # "JERUSALEM (Capital Wire) — ...": the dateline is not reported
+    return _trim(ctx, words)
 
 
 def _inner_report(clause: Token) -> bool:
@@ -351,6 +578,9 @@ def _clause_span(ctx: _Context, cue: Token, clause: Token) -> tuple[int, int] | 
             break  # the parser ran on into the next sentence
         if token.i not in aside:
             tokens.append(token)
+    inner_cue = any(rules.is_cue(t) and t.i not in ctx.quoted for t in tokens)  # the quote is that verb's
+    if any(t.i in ctx.quoted for t in tokens) and not inner_cue and (mixed := _mixed_span(ctx, tokens)) is not None:
+        return mixed
     pieces = _pieces(clause, tokens)
     kept: list[list[Token]] = []
     for piece in pieces:
@@ -364,13 +594,42 @@ def _clause_span(ctx: _Context, cue: Token, clause: Token) -> tuple[int, int] | 
     return _trim(ctx, [t for piece in kept for t in piece])
 
 
-def _trim(ctx: _Context, words: list[Token]) -> tuple[int, int] | None:
-    """The span of ``words`` without a leading "that"/conjunction and trailing punctuation."""
-    while words and (words[0].dep_ == "mark" or words[0].is_punct or words[0].lower_ in ("that", "and", "but")):
+def _mixed_span(ctx: _Context, tokens: list[Token]) -> tuple[int, int] | None:
+    """A mixed quote: a reported clause holding quoted words ('the board had failed to address the "clear
+    pattern" of abuse') is kept whole, its marks included, when the clause itself starts outside marks
+    and holds every quote it opens."""
+    span = _trim(ctx, tokens, quoted=True)
+    if span is None:
+        return None
+    start, end = span
+    if ctx.doc[bisect_left(ctx.starts, start)].i in ctx.quoted:
+        return None  # the clause opens inside a quote: the quote is the statement, not this clause
+    for mark in ctx.marked:
+        if mark.open_at < start <= mark.close_at:
+            return None
+        if start <= mark.open_at < end <= mark.close_at:
+            if ctx.text[end : mark.close_at].strip(" .,;:!?"):
+                return None  # the quote runs on past the clause
+            end = mark.close_at + (2 if ctx.text.startswith("''", mark.close_at) else 1)
+    if not any(start <= mark.open_at < end for mark in ctx.marked):
+        return None
+    return start, end
+
+
+def _trim(ctx: _Context, words: list[Token], *, quoted: bool = False) -> tuple[int, int] | None:
+    """The span of ``words`` without a leading "that"/conjunction and trailing punctuation; None when it
+    is too short or (unless ``quoted``) holds quoted words."""
+    while words and (
+        words[0].dep_ == "mark"
+        or words[0].is_punct
+        or (words[0].lower_ in ("that", "and", "but") and words[0].dep_ != "det")
+    ):
+        if quoted and words[0].is_punct and words[0].i in ctx.quoted:
+            break  # the opening mark of a quote that starts the clause
         words = words[1:]
     while words and (words[-1].is_punct or words[-1].is_space or words[-1].dep_ == "cc"):
         words = words[:-1]
-    if len(words) < 2 or any(t.i in ctx.quoted for t in words):
+    if len(words) < 2 or (not quoted and any(t.i in ctx.quoted for t in words)):
         return None
     return words[0].idx, words[-1].idx + len(words[-1].text)
 
@@ -378,8 +637,10 @@ def _trim(ctx: _Context, words: list[Token]) -> tuple[int, int] | None:
 def _reported_before(cue: Token, clause: Token) -> bool:
     """'The talks will resume, the ministry said.': a clause before a sentence-final reporting clause."""
     subject = rules.subject(cue)
-    if subject is None or not subject.i > clause.right_edge.i or cue.i < subject.i:
+    if subject is None or not subject.i > clause.right_edge.i:
         return False
+    if cue.i < subject.i and subject.left_edge.i != cue.i + 1:
+        return False  # "..., argued Ruiz." inverts; anything between the verb and its subject does not
     rest = [t for t in cue.sent if t.i > cue.i]
     return all(t.is_punct or t.is_space or t.i in {d.i for c in cue.children for d in c.subtree} for t in rest)
 
@@ -424,7 +685,7 @@ def _before_appended_quote(ctx: _Context, piece: list[Token]) -> list[Token] | N
 
 
 def _cue_lemma(draft: _Draft) -> str | None:
-    if draft.cue is None:
+    if draft.cue is None or draft.cue.is_punct:
         return None
     return " ".join(rules.ACCORDING_TO) if rules.is_according(draft.cue) else draft.cue.lemma_.lower()
 
@@ -435,10 +696,14 @@ def _resolve(ctx: _Context, draft: _Draft, resolved: dict[int, Speaker]) -> Spea
         speaker = resolved.get(id(draft.repeats), (None, None, None))
     elif draft.subject is None or draft.subject.lower_ in rules.NOT_SPEAKERS:
         speaker = (None, None, None)
+    elif draft.subject.lower_ == "i":
+        speaker = (ctx.author, None, None)  # the writer, when the article says who that is
     else:
         subject = draft.subject
         pronoun = subject.lower_ in rules.PERSON_PRONOUNS
         named = rules.antecedent(ctx, subject) if pronoun else rules.named_mention(ctx, subject)
+        if named is None and not pronoun:
+            named = rules.titled_person(ctx, subject)
         if named is not None:
             named = rules.fullest(ctx, named)
         surface = rules.phrase(subject)

@@ -80,13 +80,159 @@ SPEECH_VERBS = frozenset(
         "report",
         "disclose",
         "reveal",
+        "interject",
+        "fume",
+        "chime",
+        "blurt",
+        "email",
+        "text",
+        "yell",
+        "scream",
+        "snap",
+        "gush",
+        "muse",
+        "wonder",
+        "scoff",
+        "sneer",
+        "plead",
+        "thunder",
+        "marvel",
     ]
 )
+
+# Verbs that report a position, belief or finding rather than words ("Wines believes that ...", "the IMF
+# expects that ...", "a study found that ..."): a reader takes the clause they govern as that source's
+# claim, so they report indirect quotes, but they never attribute a direct quote.
+STANCE_VERBS = frozenset(
+    [
+        "believe",
+        "think",
+        "expect",
+        "fear",
+        "worry",
+        "hope",
+        "feel",
+        "agree",
+        "doubt",
+        "charge",
+        "accuse",
+        "indicate",
+        "show",
+        "find",
+        "signal",
+        "hint",
+        "imply",
+        "project",
+        "forecast",
+        "calculate",
+        "contend",
+        "point",
+        "urge",
+        "demand",
+        "recommend",
+        "propose",
+        "acknowledge",
+        "speculate",
+        "surmise",
+        "guess",
+        "reckon",
+        "figure",
+        "conclude",
+        "determine",
+        "decide",
+        "question",
+        "dispute",
+        "mention",
+        "brag",
+        "grumble",
+        "complain",
+        "protest",
+        "plead",
+        "beg",
+        "demand",
+        "threaten",
+        "swear",
+        "guarantee",
+        "notify",
+        "advise",
+        "caution",
+        "concur",
+        "hold",
+    ]
+)
+
+# Speech acts whose content is an infinitive ("promised to cut taxes", "urged Congress to act", "called on
+# the party to unite") or a "for" phrase ("called for a ban"): what was promised, urged or demanded.
+ACT_VERBS = frozenset(
+    ["promise", "pledge", "vow", "threaten", "urge", "ask", "demand", "agree", "refuse", "call", "offer", "propose",
+     "warn", "tell", "plead", "beg", "challenge", "encourage", "implore", "advise", "order", "instruct", "invite"]
+)  # fmt: skip
 
 # Verbs that frame quoted words without reporting a whole statement: called the plan a "win-win",
 # described the exercises as "provocative", urged delegates to show "flexibility".
 FRAMING_VERBS = frozenset(
-    ["call", "describe", "brand", "label", "dub", "term", "characterize", "characterise", "hail", "urge", "denounce"]
+    [
+        "call",
+        "describe",
+        "brand",
+        "label",
+        "dub",
+        "term",
+        "characterize",
+        "characterise",
+        "hail",
+        "urge",
+        "denounce",
+        "dismiss",
+        "criticize",
+        "criticise",
+        "accuse",
+        "blast",
+        "slam",
+        "praise",
+        "mock",
+        "deride",
+        "decry",
+        "condemn",
+        "rate",
+        "refer",
+        "cite",
+        "liken",
+        "compare",
+        "attack",
+        "defend",
+        "reject",
+        "question",
+        "sing",
+        "chant",
+        "pledge",
+        "quote",
+        "read",
+        "insist",
+        "promise",
+        "vow",
+        "threaten",
+        "ask",
+        "believe",
+        "think",
+        "want",
+        "see",
+        "view",
+        "regard",
+        "consider",
+        "treat",
+        "portray",
+        "paint",
+        "cast",
+        "frame",
+        "tout",
+        "applaud",
+        "lambaste",
+        "chastise",
+        "scold",
+        "warn",
+        "predict",
+    ]
 )
 
 # Any verb that may govern a partial quote.
@@ -106,6 +252,9 @@ SELF_PRONOUNS = frozenset({"he", "she", "they", "we", "i"})
 
 # Dashes that end a dateline ("SUVA, Fiji — ...").
 DATELINE_DASHES = frozenset({"—", "–", "--"})
+
+# Dashes that sign a quote with its speaker's name ('"..." ― Carla Sanchez').
+SIGNATURE_DASHES = frozenset({"―", "—", "–", "--", "-"})
 
 # Two-word cue: "..., according to the ministry."
 ACCORDING_TO = ("according", "to")
@@ -137,6 +286,9 @@ CLOSING_MARKS = frozenset("”»")
 STRAIGHT_MARK = '"'
 QUOTE_MARKS = OPENING_MARKS | CLOSING_MARKS | {STRAIGHT_MARK}
 
+# Two-character marks of wire and archive text (``...'' and ''...''), read as the single mark they stand for.
+PAIRED_MARKS = {"``": "“", "''": STRAIGHT_MARK}
+
 # Characters after which a straight mark opens a quote: start of text, space, bracket, dash, slash.
 OPENING_CONTEXT = frozenset(" \t\n([{—–-/")
 
@@ -146,10 +298,18 @@ SENTENCE_END = frozenset({".", "?", "!"})
 # A reporting clause before a direct quote ends in one of these: 'Trump said: "...', 'Biden said, "and'.
 INTRODUCERS = frozenset({":", ","})
 
+# Verbs whose passive subject is a victim ("was shot"), and verbs whose subject is dead ("died").
+HARM_VERBS = frozenset(
+    ["kill", "shoot", "stab", "murder", "slay", "strangle", "beat", "wound", "injure", "attack", "assault", "rape",
+     "hit", "abduct", "kidnap", "torture", "execute", "hang", "behead", "poison", "run"]
+)  # fmt: skip
+DEATH_VERBS = frozenset(["die", "drown", "perish", "succumb"])
+
 # At most this many sentences back, a pronoun looks for its named antecedent.
 PRONOUN_WINDOW_SENTENCES = 3
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
+CLAUSE_SUBJECT_DEPS = ("nsubj", "nsubjpass", "expl")  # a clause with one of these says something of its own
 RELATIVE = frozenset({"who", "that", "which"})
 
 
@@ -162,6 +322,11 @@ class Names:
     quoted: set[int] = field(default_factory=set)
     sentence_of: list[int] = field(default_factory=list)
     genders: dict[str, str] = field(default_factory=dict)
+    ents: tuple[Span, ...] = ()  # doc.ents, which spaCy rebuilds at every read
+
+    def __post_init__(self) -> None:
+        if not self.ents:
+            self.ents = tuple(self.doc.ents)
 
 
 # ---- reporting verbs and their subjects -----------------------------------------------------------------
@@ -170,6 +335,27 @@ class Names:
 def is_cue(token: Token) -> bool:
     """A reporting verb in the active voice ("Seoul had not been told" reports no one's words)."""
     if token.pos_ != "VERB" or token.lemma_.lower() not in SPEECH_VERBS:
+        return False
+    return not any(c.dep_ in ("auxpass", "nsubjpass") for c in token.children)
+
+
+def passive(verb: Token) -> bool:
+    """True for a verb in the passive voice ("had not been told")."""
+    return any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
+
+
+def statement_saying(verb: Token) -> bool:
+    """'issued a statement saying ...', 'sent a tweet claiming ...': a reporting participle on the object of
+    a verb, whose subject is the speaker."""
+    return verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.dep_ == "dobj" and verb.head.head.pos_ == "VERB"
+
+
+def is_report(token: Token) -> bool:
+    """A verb whose clausal complement is a source's reported claim: a reporting verb, or a verb of
+    belief or finding ("believes that", "found that"), in the active voice."""
+    if is_cue(token):
+        return True
+    if token.pos_ != "VERB" or token.lemma_.lower() not in STANCE_VERBS:
         return False
     return not any(c.dep_ in ("auxpass", "nsubjpass") for c in token.children)
 
@@ -200,7 +386,11 @@ def subject(cue: Token) -> Token | None:
             if subject.lower_ in RELATIVE and node.dep_ == "relcl":
                 return node.head
             return after_dateline(subject, node)
-        if node.dep_ not in ("conj", "advcl", "xcomp") or node.head == node:
+        if node.dep_ == "pcomp" and node.head.dep_ == "prep" and node.head.head != node.head:
+            node = node.head  # "responded by saying ...": the subject of the verb "by" hangs on
+        elif statement_saying(node):
+            node = node.head  # "issued a statement saying ...": the subject of "issued"
+        elif node.dep_ not in ("conj", "advcl", "xcomp") or node.head == node:
             return None
         node = node.head
     return None
@@ -225,7 +415,7 @@ def named_mention(names: Names, subject: Token) -> Span | None:
     """The named mention a subject is: its entity, an appositive name ("Fiji's prime minister,
     Sitiveni Rabuka"), or, for a proper noun the tagger missed or mislabelled, the one person in the
     article whose name contains it ("Ri" -> "Ri Yong Ho")."""
-    entity = entity_at(subject)
+    entity = entity_at(subject, names.ents)
     if subject.pos_ == "PROPN" and (entity is None or entity.label_ != "PERSON"):
         words = [t.text for t in subject.doc[subject.left_edge.i : subject.i + 1] if t.pos_ == "PROPN"]
         person = only_person(names, words, contains=True)
@@ -234,7 +424,7 @@ def named_mention(names: Names, subject: Token) -> Span | None:
     if entity is not None:
         return entity if entity.label_ in SPEAKER_LABELS else None
     for child in subject.children:
-        if child.dep_ == "appos" and (appos := entity_at(child)) is not None and appos.label_ == "PERSON":
+        if child.dep_ == "appos" and (appos := entity_at(child, names.ents)) is not None and appos.label_ == "PERSON":
             return appos
     return None
 
@@ -246,7 +436,7 @@ def only_person(names: Names, words: list[str], *, contains: bool) -> Span | Non
         return None
     found: dict[str, Span] = {}
     n = len(words)
-    for entity in names.doc.ents:
+    for entity in names.ents:
         parts = [t.text for t in entity if not t.is_punct and t.tag_ != "POS"]
         if entity.label_ != "PERSON" or not all(t.pos_ == "PROPN" or t.is_punct or t.tag_ == "POS" for t in entity):
             continue
@@ -258,10 +448,10 @@ def only_person(names: Names, words: list[str], *, contains: bool) -> Span | Non
     return next(iter(found.values()))
 
 
-def entity_at(token: Token) -> Span | None:
+def entity_at(token: Token, ents: tuple[Span, ...] | None = None) -> Span | None:
     if not token.ent_type_:
         return None
-    return next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+    return next((e for e in (token.doc.ents if ents is None else ents) if e.start <= token.i < e.end), None)
 
 
 def fullest(names: Names, mention: Span) -> Span:
@@ -269,7 +459,7 @@ def fullest(names: Names, mention: Span) -> Span:
     if mention.label_ != "PERSON":
         return mention
     words = [t.text for t in mention if not t.is_punct]
-    candidates = [e for e in names.doc.ents if e.label_ == "PERSON" and len(e) > len(mention)]
+    candidates = [e for e in names.ents if e.label_ == "PERSON" and len(e) > len(mention)]
     fuller = [e for e in candidates if [t.text for t in e if not t.is_punct][-len(words) :] == words]
     fuller = [e for e in fuller if all(t.pos_ == "PROPN" or t.is_punct for t in e)]
     forms = {e.text for e in fuller}
@@ -291,6 +481,8 @@ def antecedent(names: Names, pronoun: Token) -> Span | None:
             return None
         if token.dep_ not in SUBJECT_DEPS or token.pos_ == "PRON" or reported(names, token):
             continue
+        if victim(token):
+            return None  # "Scott was shot by an officer. He told detectives ...": not the victim
         named = named_mention(names, token)
         if named is not None and named.label_ != "PERSON" and has_role(token):
             named = relabel(named)
@@ -307,6 +499,65 @@ def antecedent(names: Names, pronoun: Token) -> Span | None:
         names.genders[key] = gender
         return named
     return None
+
+
+def titled_person(names: Names, subject: Token) -> Span | None:
+    """The named person a role noun stands for ("the mayor" -> "Mayor Ana Ruiz", "Ana Ruiz, the city's
+    mayor", "the mayor, Ana Ruiz"): the one person the article gives that role, searched from the start of
+    the article up to the speaker; None when no one or several people hold it."""
+    definite = [c for c in subject.children if c.dep_ == "poss" or (c.dep_ == "det" and c.lower_ in ("the", "this"))]
+    if (
+        subject.pos_ != "NOUN"
+        or not definite
+        or any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in subject.children)
+    ):
+        return None  # "a senior official" is someone the article does not name
+    role = subject.lemma_.lower()
+    doc = names.doc
+    found: dict[str, Span] = {}
+    for entity in names.ents:
+        if entity.label_ != "PERSON" or entity.start >= subject.i or entity.start <= subject.i < entity.end:
+            continue
+        words = [t for t in entity if t.pos_ == "PROPN"]
+        if not words:
+            continue
+        if role in _title_words(doc, entity):
+            found.setdefault(gender_key(entity), entity)
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
+def _run(tokens: list[Token]) -> list[str]:
+    """Lemmas of a role phrase: tokens up to the first preposition, verb, clause word or punctuation."""
+    out = []
+    for token in tokens:
+        if token.pos_ in ("ADP", "VERB", "AUX", "PRON", "SCONJ", "CCONJ") or (token.is_punct and token.tag_ != "POS"):
+            break
+        out.append(token.lemma_.lower())
+    return out
+
+
+def _title_words(doc: Doc, entity: Span) -> list[str]:
+    """The words of the title or role the text gives a named person: before the name ("Mayor Karen
+    Bass", "the city's mayor, Karen Bass") or in apposition after it ("Karen Bass, the city's mayor")."""
+    words = [t.lower_ for t in entity[:-1]]
+    before = doc[max(0, entity.start - 5) : entity.start]
+    if len(before) and before[-1].text == ",":
+        before = before[:-1]
+    words += _run(list(reversed(before)))
+    after = doc[entity.end : min(len(doc), entity.end + 7)]
+    if len(after) and after[0].text == ",":
+        words += _run(list(after[1:]))
+    return words
+
+
+def victim(subject: Token) -> bool:
+    """True for the subject of a report of harm ("Scott was shot", "Scott died"): a pronoun right after it
+    is as likely to be whoever did it or tells of it, so a careful reader does not take it for the victim."""
+    verb = subject.head
+    lemma = verb.lemma_.lower()
+    if subject.dep_ == "nsubjpass":
+        return lemma in HARM_VERBS
+    return lemma in DEATH_VERBS
 
 
 def has_role(token: Token) -> bool:

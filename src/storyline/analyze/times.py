@@ -1,4 +1,8 @@
-"""Dates in an article, resolved against its publication date: "met on Monday" is the last Monday.
+"""Time expressions in an article, resolved against its publication date: "met on Monday" is the last Monday.
+
+Each has its TIMEX3 type: DATE, TIME ("8 PM", "Friday afternoon"), DURATION ("two years" P2Y) or SET
+("annually" P1Y); "now", "recently" and "soon" are DATEs valued PRESENT_REF, PAST_REF, FUTURE_REF.
+Only dates and times have a granularity, so only they reach timelines.
 
 Candidates come from the patterns in ``times_rules`` (spaCy's DATE entities miss "earlier this week" and
 over-span "73 years since"); the spaCy parse decides the direction of what the calendar leaves open:
@@ -11,7 +15,12 @@ the year of "in April", the week of "on Monday". The clause's governing verb giv
   on Thursday is later that day);
 - anything else (present "opens on Tuesday", a time attached to a noun "the meeting on Wednesday",
   "future in the past" "was expected to leave on Friday") -> the nearest occurrence, ties to the past
-  (news reports mostly what happened).
+  (news reports mostly what happened). A day of the month attached to a noun takes the tense of the
+  noun's verb ("lied in his Jan. 17 deposition", written in December, is the past January).
+
+After resolution, a few readings use the rest of the text: "a year earlier" in a report on a quarter
+is that quarter a year before; a clock time is on the day named beside it or in its sentence; in
+"Aug. 14, a Monday" the weekday is that date.
 
 A relative expression in an article without a publication date keeps ``value=None``; it is never
 resolved against today's date.
@@ -25,8 +34,18 @@ from datetime import date, datetime, timedelta
 
 from spacy.tokens import Doc, Span, Token
 
-from storyline.analyze.times_rules import NEEDS_DIRECTION, PATTERNS, RESOLVERS, SKIP, Direction, number
-from storyline.model import Granularity, TimeExpression
+from storyline.analyze.times_rules import (
+    NEEDS_DIRECTION,
+    PATTERNS,
+    RESOLVERS,
+    SET_KINDS,
+    SKIP,
+    WEEKDAYS,
+    Direction,
+    iso_duration,
+    number,
+)
+from storyline.model import Granularity, TimeExpression, TimexType
 
 FUTURE_AUX = frozenset({"will", "shall", "'ll", "wo"})
 PAST_AUX = frozenset({"was", "were", "did", "had", "has", "have", "'d", "'ve"})
@@ -55,31 +74,122 @@ class _Candidate:
 
 
 def find_times(doc: Doc, published: datetime | None, article_id: str = "") -> list[TimeExpression]:
-    """Dates and times in ``doc``, sorted by start, normalized against ``published`` (its own local date).
+    """Time expressions in ``doc``, sorted by start, normalized against ``published`` (its own local date).
 
-    Durations ("for two years", "73 years") are not returned. Without ``published``, relative
-    expressions keep ``value=None``; absolute ones ("June 12, 2018") still resolve.
+    Each carries its TIMEX3 type: dates (and "now"/"recently" references), times of day, durations
+    ("for two years" P2Y) and sets ("annually" P1Y). Without ``published``, relative expressions keep
+    ``value=None``; absolute ones ("June 12, 2018", "two years") still resolve.
     """
     anchor = published.date() if published is not None else None
     found: list[TimeExpression] = []
-    for candidate in _candidates(doc):
+    queue = _candidates(doc)
+    while queue:
+        candidate = queue.pop(0)
         if not _plausible(candidate, doc):
             continue
-        direction = _direction(doc, candidate.start, candidate.end) if candidate.kind in NEEDS_DIRECTION else None
+        direction = None
+        if candidate.kind in NEEDS_DIRECTION:
+            direction = _direction(doc, candidate.start, candidate.end, candidate.kind in ("mdy", "dmy"))
         value, granularity = RESOLVERS[candidate.kind](candidate.match, anchor, direction or Direction.NEAREST)
         if (value, granularity) == SKIP:
+            if candidate.kind == "weekday_range":  # "Friday and Thursday": the two days, each on its own
+                inner = PATTERNS["weekday"].finditer(candidate.match.string, candidate.start, candidate.end)
+                queue[:0] = [_Candidate("weekday", m) for m in inner]
             continue
         start, end = candidate.start, candidate.end
         if candidate.kind == "offset_event":
             end = _event_end(doc, candidate)
-        found.append(TimeExpression(article_id, start, end, doc.text[start:end], value, granularity))
-    found = _anchor_offsets(doc, found)
-    return sorted(found, key=lambda t: (t.start, t.end))
+        kind = _timex_type(candidate.kind, value, granularity)
+        text = candidate.match.string  # doc.text is rebuilt from the tokens on every access: read it once
+        found.append(TimeExpression(article_id, start, end, text[start:end], value, granularity, kind))
+    text = doc.text
+    found = _anchor_offsets(doc, text, found)
+    found = _year_earlier(found)
+    found = _attach_days(doc, text, sorted(found, key=lambda t: (t.start, t.end)))
+    return found
+
+
+YEAR_EARLIER = re.compile(
+    r"(?i)^(?:from\s+|than\s+)?"
+    r"(?:a\s+year\s+(?:earlier|ago|before)|(?:the\s+)?(?:comparable\s+)?year-(?:earlier|ago)\b.*)$"
+)
+CLOCK_VALUE = re.compile(r"[^T]+T\d\d:\d\dZ?")
+QUARTER_VALUE = re.compile(r"^(\d{4})-Q(\d)$")
+CONTEXT_CHARS = 600  # how far back a quarter named in the text sets the period of "a year earlier"
+
+
+def _year_earlier(found: list[TimeExpression]) -> list[TimeExpression]:
+    """ "Profit rose to $5 million from $4 million a year earlier": the same period a year before.
+
+    In a report on a quarter ("the third quarter" resolved to 1989-Q3), "a year earlier", "a year ago" and
+    "the year-earlier period" mean that quarter of the year before (1988-Q3), not the whole year.
+    """
+    out = list(found)
+    for i, expr in enumerate(out):
+        if not YEAR_EARLIER.match(expr.text):
+            continue
+        before = [
+            t
+            for t in found[:i]  # the quarters the text names, not those this pass derived
+            if t.value and QUARTER_VALUE.match(t.value) and expr.start - t.end < CONTEXT_CHARS
+        ]
+        if before:
+            m = QUARTER_VALUE.match(str(before[-1].value))
+            assert m is not None
+            out[i] = replace(expr, value=f"{int(m[1]) - 1}-Q{m[2]}", granularity=Granularity.QUARTER)
+    return out
+
+
+def _clock_day_text(text: str) -> str:
+    """The day named in a clock expression ("Saturday" in "15:00 GMT Saturday"), or ""."""
+    m = PATTERNS["clock"].fullmatch(text)
+    return (m["day1"] or m["day2"] or "") if m else ""
+
+
+def _timex_type(kind: str, value: str | None, granularity: Granularity | None) -> TimexType:
+    if kind in SET_KINDS:
+        return TimexType.SET
+    if granularity is None and (value or "").startswith("P") and not (value or "").endswith("_REF"):
+        return TimexType.DURATION
+    return TimexType.TIME if granularity is Granularity.TIME else TimexType.DATE
+
+
+def _attach_days(doc: Doc, text: str, found: list[TimeExpression]) -> list[TimeExpression]:
+    """Read a time or weekday with the date written beside it.
+
+    A clock time without its own day ("at 3 p.m. on June 12", "flew Tuesday ... at 18:00 UTC") is on the
+    nearest day named in its sentence, not the publication day; in "on Aug. 14, a Monday" the weekday is
+    that same day, not the next Monday.
+    """
+    out = list(found)
+    for i, expr in enumerate(out):
+        clock = expr.type is TimexType.TIME and expr.value and CLOCK_VALUE.fullmatch(expr.value)
+        if clock and not _clock_day_text(expr.text):
+            lo, hi = _sentence_bounds(doc, expr.start)
+            days = [t for t in out if t.granularity is Granularity.DAY and t.value and lo <= t.start < hi]
+            # "at 10 a.m. on Saturday" even when the parser ends the sentence after "a.m."
+            beside = [t for t in out[i + 1 : i + 2] if re.fullmatch(r",?\s*(?:on\s+)?", text[expr.end : t.start])]
+            days = [t for t in beside if t.granularity is Granularity.DAY and t.value] or days
+            if days:
+                near = min(days, key=lambda t: min(abs(t.start - expr.end), abs(expr.start - t.end)))
+                out[i] = replace(expr, value=str(near.value) + str(expr.value)[10:])
+        if i > 0 and expr.granularity is Granularity.DAY and expr.text.strip().lower() in WEEKDAYS:
+            before = out[i - 1]
+            if (
+                before.granularity is Granularity.DAY
+                and before.value
+                and re.fullmatch(r",\s*(?:a\s+)?", text[before.end : expr.start])
+            ):
+                day = date.fromisoformat(before.value)
+                if day.weekday() == WEEKDAYS[expr.text.strip().lower()]:
+                    out[i] = replace(expr, value=before.value)
+    return out
 
 
 def _candidates(doc: Doc) -> list[_Candidate]:
     """Every pattern's matches, overlaps resolved in favour of the longest (then the earliest)."""
-    every = [_Candidate(kind, m) for kind, pattern in PATTERNS.items() for m in pattern.finditer(doc.text)]
+    text = doc.text
+    every = [_Candidate(kind, m) for kind, pattern in PATTERNS.items() for m in pattern.finditer(text)]
     every.sort(key=lambda c: (-(c.end - c.start), c.start))
     taken: list[_Candidate] = []
     for candidate in every:
@@ -89,10 +199,16 @@ def _candidates(doc: Doc) -> list[_Candidate]:
 
 
 def _plausible(candidate: _Candidate, doc: Doc) -> bool:
-    """Whether a bare number is a year: after a preposition, or a DATE entity that is not money or a count."""
+    """Whether a bare number is a year (after a preposition, or a DATE entity that is not money or a count)
+    and a recurrence word is not just an adjective ("a quarterly dividend" is a dividend, not a set)."""
+    if candidate.kind == "duration" and not _a_duration(candidate.match):
+        return False
+    if candidate.kind == "set" and candidate.match["adverb"]:
+        span = doc.char_span(candidate.start, candidate.end)
+        return span is None or span.root.dep_ != "amod"
     if candidate.kind != "year":
         return True
-    m, text = candidate.match, doc.text
+    m, text = candidate.match, candidate.match.string
     if text[max(0, m.start() - 1) : m.start()] in ("$", "#", "£", "€") or re.match(r"\s*(%|percent)", text[m.end() :]):
         return False
     span = doc.char_span(m.start("y"), m.end("y"), alignment_mode="expand")
@@ -104,9 +220,27 @@ def _plausible(candidate: _Candidate, doc: Doc) -> bool:
     return "DATE" in labels or (span is not None and not doc.has_annotation("ENT_IOB"))
 
 
+RATE_BEFORE = re.compile(r"(?:\d|million|billion|thousand|cents?|percent|%)\s+$", re.IGNORECASE)
+
+
+def _a_duration(m: re.Match[str]) -> bool:
+    """Not a rate ("$500 million a year") nor a fraction ("three-quarters of", "a quarter of the market")."""
+    text = m.string
+    if m["n"].lower() in ("a", "an") and RATE_BEFORE.search(text[max(0, m.start() - 12) : m.start()]):
+        return False
+    if not m["unit"].lower().startswith("quarter"):
+        return True
+    fraction = re.match(r"\s+of\b", text[m.end() :]) or re.match(r"(?i)(?:about\s+|more\s+than\s+)?a\s", m[0])
+    return not (fraction or "-" in m[0])
+
+
 # -- direction from the parse ------------------------------------------------------------------------
-def _direction(doc: Doc, start: int, end: int) -> Direction:
-    """The direction of the clause that governs the span ``start:end`` (see the module docstring)."""
+def _direction(doc: Doc, start: int, end: int, through_nouns: bool = False) -> Direction:
+    """The direction of the clause that governs the span ``start:end`` (see the module docstring).
+
+    With ``through_nouns`` a day attached to a noun takes the tense of the noun's verb: "lied in his
+    Jan. 17 deposition" is a past January 17.
+    """
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or not doc.has_annotation("DEP"):
         return Direction.NEAREST
@@ -117,9 +251,12 @@ def _direction(doc: Doc, start: int, end: int) -> Direction:
         token = token.head
         if token.pos_ in ("NOUN", "PROPN") and token.i not in range(span.start, span.end):
             marked = _noun_marker(token)
-            if marked is not None or token.lemma_ not in FUTURE_CUES:
-                return marked or Direction.NEAREST
-            return Direction.FUTURE
+            if marked is not None:
+                return marked
+            if token.lemma_ in FUTURE_CUES:
+                return Direction.FUTURE
+            if not through_nouns:
+                return Direction.NEAREST
     return _verb_direction(token)
 
 
@@ -162,6 +299,8 @@ def _finite_tense(token: Token, auxes: set[str]) -> Direction | None:
         return Direction.PAST
     if auxes & PRESENT_AUX:
         return Direction.FUTURE if token.tag_ == "VBG" and token.lower_ != "going" else Direction.NEAREST
+    if "to" in auxes:
+        return None  # "(is due) to be published": non-finite, its tense is its governor's
     if token.tag_ in ("VBD", "VBN"):
         return Direction.PAST  # a bare participle: "the deal, adopted on Wednesday"
     if token.tag_ in ("VBZ", "VBP", "MD"):
@@ -197,7 +336,7 @@ def _event_end(doc: Doc, candidate: _Candidate) -> int:
     return candidate.end if event is None else max(candidate.end, event.idx + len(event))
 
 
-def _anchor_offsets(doc: Doc, found: list[TimeExpression]) -> list[TimeExpression]:
+def _anchor_offsets(doc: Doc, text: str, found: list[TimeExpression]) -> list[TimeExpression]:
     """Resolve "N days after/before <event>" from a day named inside the event, else the sentence's day.
 
     "a day after the summit on June 12" is June 13; "pledged on Friday, a day after the summit" is that
@@ -205,9 +344,12 @@ def _anchor_offsets(doc: Doc, found: list[TimeExpression]) -> list[TimeExpressio
     """
     out = []
     for expr in found:
-        m = PATTERNS["offset_event"].match(doc.text, expr.start)
-        if m is None or expr.value is not None or m["dir"].lower() not in ("after", "before"):
+        m = PATTERNS["offset_event"].match(text, expr.start)
+        if m is None or expr.value is not None:
             out.append(expr)
+            continue
+        if m["dir"].lower() not in ("after", "before"):
+            out.append(_offset_duration(expr, m))
             continue
         days = [t for t in found if t is not expr and t.granularity is Granularity.DAY and t.value]
         event = _event_object(doc, m)
@@ -215,8 +357,18 @@ def _anchor_offsets(doc: Doc, found: list[TimeExpression]) -> list[TimeExpressio
         inside = [t for t in days if lo <= t.start and t.end <= hi]
         sentence = _sentence_bounds(doc, expr.start)
         around = [t for t in days if sentence[0] <= t.start < sentence[1] and t not in inside]
-        out.append(replace(expr, value=_offset_value(m, inside, around)))
+        out.append(replace(expr, value=_offset_value(m, inside, around)))  # a date, even if unresolved
     return out
+
+
+def _offset_duration(expr: TimeExpression, m: re.Match[str]) -> TimeExpression:
+    """ "three days later" with no day to count from: the amount of time it gives ("three days", P3D)."""
+    n = number(m["n"]) if m["n"].lower() != "the" else None
+    if n is None:
+        return expr
+    end = m.end("unit")
+    value = iso_duration(n, m["unit"])
+    return TimeExpression(expr.article_id, expr.start, end, m.string[expr.start : end], value, None, TimexType.DURATION)
 
 
 def _offset_value(m: re.Match[str], inside: list[TimeExpression], around: list[TimeExpression]) -> str | None:

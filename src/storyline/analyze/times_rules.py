@@ -5,8 +5,10 @@ then resolves each with ``resolve`` against the publication date and the tense o
 here reads spaCy: the tense arrives as a ``Direction``.
 
 Span convention (the demo gold's): a governing preposition ("on Thursday", "in April", "by 2030",
-"since April", "over the weekend") and an "early"/"late" modifier are part of the expression; a
-duration ("for two years", "73 years", "the past five years") is not a date and has no pattern.
+"since April", "over the weekend") and an "early"/"late" modifier are part of a date. Durations,
+sets, times of day and present/past/future references follow TIMEX3 (TimeML): "for two years" is
+the duration "two years" (P2Y; "in five years" too, never the year 2029), "annually" the set P1Y,
+"8 PM" and "Friday afternoon" times (T20:00, TAF), "now" PRESENT_REF, "recently" PAST_REF.
 """
 
 from __future__ import annotations
@@ -38,7 +40,10 @@ MONTHS = {
 WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
 NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple of": 2,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple of": 2, "couple of": 2, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "a hundred": 100, "one hundred": 100, "a dozen": 12, "a single": 1, "single": 1,
 }  # fmt: skip
 SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
@@ -49,10 +54,21 @@ _FULL_MONTH = "January|February|March|April|May|June|July|August|September|Octob
 _ABBR_MONTH = r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
 MONTH = rf"(?:{_FULL_MONTH}|{_ABBR_MONTH})"
 DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?!\d|:|\.\d|%|,\d)"
-YEAR = r"(?:1[6-9]\d\d|20\d\d|21\d\d)(?![\d,]\d)"
+YEAR = r"(?:1[6-9]\d\d|20\d\d|21\d\d)(?![\d,]\d|\.\d)"
 WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 PART = r"(?:morning|afternoon|evening|night)"
 NUM = r"(?:\d{1,3}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a\s+couple\s+of|several|a\s+few)"
+_COUNT_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen"
+    "|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+)
+# A count in a duration: "18", "2.5", "two", "twenty-four", "a", "a couple of", "several" (vague: X).
+COUNT = (
+    rf"(?:\d{{1,3}}(?:\.\d+)?|(?:{_COUNT_WORDS})(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine)(?![\w-]))?"
+    r"|a\s+(?:couple\s+of|few|dozen|hundred|single)|couple\s+of|several|a|an|few|many|some|single)"
+)
+DUR_UNIT = r"(?:second|minute|hour|day|week|fortnight|month|quarter|year|decade|century|centuries)"
+PART_CODE = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "tonight": "NI", "midday": "MI"}
 UNIT = r"(?:day|week|month|year|decade)s?"
 PREP = r"(?:(?P<prep>(?i:on|in|by|from|until|till|since|before|after|during|over|through|throughout|at))\s+)?"
 EARLY = r"(?:(?i:early|late|mid|the\s+end\s+of|the\s+start\s+of)[\s-]+)?"
@@ -73,22 +89,23 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "month_year": _p(rf"(?P<mon>{MONTH})(?:\s+of)?,?\s+(?P<y>{YEAR})"),
     "month": re.compile(
         rf"(?<![\w-])(?P<pre>(?i:in|since|until|till|by|from|through|during|before|after|early|late|mid|last|next|this"
-        rf"|the\s+end\s+of|the\s+start\s+of))[\s-]+(?P<mon>{MONTH})(?![\w-]|\s+\d)"
+        rf"|for|as\s+of|between|the\s+end\s+of|the\s+start\s+of|the\s+beginning\s+of|the\s+middle\s+of))[\s-]+"
+        rf"(?P<mon>{MONTH})(?![\w-]|\.?\s+\d)"
     ),
     "weekday_range": _p(rf"(?P<w1>{WEEKDAY}){DASH.replace('until', 'until|and|or')}(?P<w2>{WEEKDAY})"),
     "weekday": _p(rf"(?:(?P<rel>(?i:last|next|this|coming|past))\s+)?(?P<w>{WEEKDAY})(?:\s+(?P<part>{PART}))?"),
     "deictic": _p(
         r"(?i:(?P<word>the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|yesterday|today|tomorrow"
         r"|tonight|overnight|last\s+night|this\s+(?:morning|afternoon|evening)|(?:earlier|later)\s+today"
+        r"|(?:yesterday|tomorrow)\s+(?:morning|afternoon|evening|night)"
         r"|(?:earlier|later)\s+in\s+the\s+day|the\s+(?:morning|afternoon|evening)))"
     ),
     "relative_unit": _p(
-        r"(?i:(?P<rel>(?:earlier|later)\s+this|this\s+past|this|last|next|coming|the\s+coming|the\s+past)"
-        r"\s+(?P<unit>week(?:end)?|month|year|quarter|decade|century|spring|summer|autumn|fall|winter))"
+        r"(?i:(?P<rel>(?:earlier|later)\s+this|this\s+past|this|(?:the\s+)?last|next|coming|the\s+coming|(?:the\s+)?current)"
+        r"\s+(?:fiscal\s+)?(?P<unit>week(?:end)?|month|year|quarter|decade|century|spring|summer|autumn|fall|winter))"
     ),
     "weekend": _p(r"(?i:the\s+weekend)"),
     "ago": _p(rf"(?i:(?P<n>{NUM})\s+(?P<unit>{UNIT})\s+(?P<dir>ago|from\s+now|hence))"),
-    "in_units": re.compile(rf"(?<![\w-])(?i:in|within)\s+(?P<n>{NUM})\s+(?P<unit>{UNIT})(?!['\w-])(?!\s+(?:of|ago))"),
     "offset_event": re.compile(
         rf"(?<![\w-])(?<!(?i:for) )"
         rf"(?i:(?P<n>{NUM}|the)\s+(?P<unit>(?:day|week)s?)\s+(?P<dir>after|before|later|earlier))"
@@ -105,14 +122,69 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         + "))?"
     ),
     "quarter": _p(
-        rf"(?i:(?:the\s+)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+quarter)(?:\s+of)?(?:\s+(?P<y>{YEAR}))?"
+        rf"(?i:(?:the\s+)?(?:(?P<y0>{YEAR})\s+)?(?:fiscal[\s-]+)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+quarter)"
+        rf"(?:\s+of)?(?:\s+(?P<y>{YEAR}))?"
     ),
     "year": _p(rf"(?P<y>{YEAR})"),
+    # -- durations, sets, times of day and references to the present, past and future (TIMEX3) ------
+    "duration": re.compile(
+        r"(?<![\w-])(?i:(?:(?:at\s+least|about|nearly|almost|around|roughly|some|more\s+than|less\s+than|over|under"
+        r"|up\s+to|only|just)\s+(?!the\s))?(?:the\s+|a\s+|an\s+)?(?:(?P<rel>past|last|next|first|coming|previous|latest|final"
+        r"|following|remaining|initial|same|year-earlier|prior|recent)\s+)?"
+        rf"(?P<n>{COUNT})(?P<half>\s+1/2|½)?(?:\s+and\s+a\s+half)?[\s-]+(?P<unit>{DUR_UNIT})s?(?:\s+and\s+a\s+half)?)(?![\w-])"
+        r"(?!\s*-?\s*old)(?!\s+(?i:ago|from\s+now|hence|earlier|later|old|of\s+age))(?<!(?i:a\ssecond))"
+    ),
+    "duration_the": re.compile(  # "the past week", "the year ended March 31": one unit ("the last week" is a date)
+        rf"(?<![\w-])(?i:the\s+(?P<rel>past)\s+(?P<unit>{DUR_UNIT})"
+        r"|the\s+(?:fiscal\s+)?(?P<unit2>year|quarter|month|week)(?=\s+(?:ended|ending)\b))(?![\w-])"
+    ),
+    "duration_bare": re.compile(  # "for years", "in months", "over decades": vague
+        r"(?i:(?<=for )|(?<=in )|(?<=over )|(?<=within )|(?<=after )|(?<=took )|(?<=takes )|(?<=take ))"
+        r"(?i:(?P<unit>seconds|minutes|hours|days|weeks|months|years|decades))(?![\w-])"
+        r"(?!\s+(?i:ago|earlier|later|of\s+\d|before|after))"
+    ),
+    "earlier_units": re.compile(  # "a year earlier", "two months earlier": back from the publication date
+        rf"(?<![\w-])(?i:(?P<n>{NUM})\s+(?P<unit>(?:month|year)s?)\s+earlier|the\s+(?:previous|prior)\s+(?P<unit2>year)"
+        r"|the\s+year\s+(?:before|previous))(?![\w-])"
+    ),
+    "period": re.compile(  # "the latest quarter", "the year-earlier period", "a year earlier": see times.py
+        r"(?<![\w-])(?i:(?:the\s+)?(?:(?P<ago>year-earlier|year-ago|comparable\s+year-ago)\s+(?:fiscal\s+)?"
+        r"(?:period|quarter|results)?|(?P<latest>latest|most\s+recent)\s+(?:fiscal\s+)?(?:quarter|period)"
+        r"|(?P<full>(?<=for\s)the\s+year(?!\s+(?:ended|ending|to|before|after|earlier|ago|of)\b)|the\s+full\s+year)))(?![\w-])"
+    ),
+    "ref": re.compile(
+        r"(?<![\w-])(?i:(?P<present>(?:right\s+|just\s+|until\s+|by\s+)?now|currently|current|at\s+present|presently"
+        r"|nowadays|these\s+days|the\s+time\s+being|at\s+the\s+moment)"
+        r"|(?P<past>recently|recent(?:\s+(?:years|months|weeks|days|times))?|lately|the\s+past(?=\s*[,.;:!?\"')]"
+        r"|\s+(?:and|or|but|when|that|as|to|is|was|has|have|had|we|they|he|she|it|I|decade|century)\b))"
+        r"|(?P<future>(?<!as\s)soon|the\s+(?:near\s+)?future|the\s+near\s+term"
+        r"|(?:the\s+)?coming\s+(?:days|weeks|months|years)))(?![\w-])(?!\s+(?i:as|after|afterwards)\b)"
+    ),
+    "set": re.compile(
+        rf"(?<![\w-])(?i:(?P<adverb>annually|yearly|weekly|monthly|quarterly|hourly|nightly|biweekly)"
+        rf"|(?:every|each)\s+(?:other\s+)?(?:(?P<n>{COUNT})\s+)?(?P<unit>{DUR_UNIT}|morning|afternoon|evening"
+        rf"|night|weekend|{WEEKDAY.replace('?:', '')})s?"
+        rf"|(?:once|twice|thrice|(?:{NUM}|\d+)\s+times)\s+(?:a|an|per|each|every)\s+(?P<unit2>{DUR_UNIT}))(?![\w-])"
+    ),
+    "clock": re.compile(
+        rf"(?<![\w:.-])(?i:(?:(?P<day1>{WEEKDAY}|today|tonight|yesterday|tomorrow),?\s+(?:at\s+)?)?"
+        r"(?:(?P<h>[01]?\d|2[0-3])(?:[:.](?P<mi>[0-5]\d))?\s*(?P<ampm>a\.m\.?|p\.m\.?|am|pm)(?![\w])"
+        r"|(?P<h24>[01]\d|2[0-3]):?(?P<mi24>[0-5]\d)(?=\s*(?:UTC|GMT|Z\b|hrs|hours|local|[ECMP][SD]?T\b|BST|CET))"
+        r"|(?P<word>noon|midday|midnight))"
+        r"(?:\s+(?P<tz>UTC|GMT|EST|EDT|CST|CDT|MST|MDT|PST|PDT|ET|CT|PT|BST|CET|CEST|hrs|local\s+time)(?![\w]))?"
+        r"(?:\s*\((?:GMT|UTC)\s*[+-]\s*\d{1,2}\))?"
+        rf"(?:,?\s+(?:on\s+)?(?P<day2>{WEEKDAY}|today|tonight|yesterday|tomorrow)(?![\w-]))?)"
+    ),
+    "part_of_day": re.compile(  # "in the morning", "the afternoon": on the publication day
+        r"(?<![\w-])(?i:the\s+(?P<part>morning|afternoon|evening))(?![\w-])(?!\s+(?i:of|after|before|newspaper|paper|show))"
+    ),
 }
 
 # Kinds whose year or weekday depends on the clause's tense.
 NEEDS_DIRECTION = frozenset({"mdy", "dmy", "mdy_range", "dmy_range", "month", "weekday", "weekday_range",
-                             "season", "quarter", "in_units", "weekend", "deictic"})  # fmt: skip
+                             "season", "quarter", "weekend", "deictic", "clock"})  # fmt: skip
+# Kinds that are TIMEX3 SETs (recurrences); durations are told by their "P" value.
+SET_KINDS = frozenset({"set"})
 
 
 # -- calendar arithmetic ---------------------------------------------------------------------------
@@ -157,16 +229,24 @@ def month_of(month: int, anchor: date, direction: Direction) -> tuple[int, int]:
     return chosen.year, chosen.month
 
 
+TENSE_SLACK_DAYS = 60  # a day this far on the wrong side of the publication date for its tense is another year's
+
+
 def day_of(month: int, day: int, anchor: date, direction: Direction) -> date | None:
     """The date of "June 12" without a year, seen from ``anchor`` in ``direction``.
 
     News style (AP) gives the year only when it is not the current one, so the publication year wins,
-    unless that date is over half a year away and the neighbouring year's, consistent with the tense,
-    is nearer ("Dec. 28" in early January is last year's).
+    unless the tense puts it over two months on the wrong side of the publication date ("set a record on
+    Aug. 6" written in February is last August), or that date is over half a year away and the
+    neighbouring year's, consistent with the tense, is nearer ("Dec. 28" in early January is last year's).
     """
     current = _ymd(anchor.year, month, day)
     if current is None:
         return None
+    if direction is Direction.PAST and (current - anchor).days > TENSE_SLACK_DAYS:
+        return _ymd(anchor.year - 1, month, day) or current  # "set a record on Aug. 6", written in February
+    if direction is Direction.FUTURE and (anchor - current).days > TENSE_SLACK_DAYS:
+        return _ymd(anchor.year + 1, month, day) or current  # "takes effect June 1", written in October
     if abs((current - anchor).days) <= 183:
         return current
     other = _ymd(anchor.year + (1 if current < anchor else -1), month, day)
@@ -247,7 +327,7 @@ def r_month(m: re.Match[str], anchor: date | None, direction: Direction) -> Reso
     """A bare month: "last June" is before this month, "next June" after it, "in June" by tense."""
     if anchor is None:
         return None, Granularity.MONTH
-    pre, month = m["pre"].lower(), _month(m["mon"])
+    pre, month = " ".join(m["pre"].lower().split()), _month(m["mon"])
     if pre == "last":
         year = anchor.year if month < anchor.month else anchor.year - 1
     elif pre == "next":
@@ -271,9 +351,12 @@ def _weekday(name: str, rel: str | None, anchor: date, direction: Direction) -> 
 
 
 def r_weekday(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    """ "on Monday"; "Friday afternoon" is a time of that day (TIMEX3 "2010-07-16TAF")."""
+    part = PART_CODE.get((m["part"] or "").lower())
     if anchor is None:
-        return None, Granularity.DAY
-    return iso_day(_weekday(m["w"], m["rel"], anchor, direction)), Granularity.DAY
+        return None, (Granularity.TIME if part else Granularity.DAY)
+    day = iso_day(_weekday(m["w"], m["rel"], anchor, direction))
+    return (f"{day}T{part}", Granularity.TIME) if part else (day, Granularity.DAY)
 
 
 def r_weekday_range(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
@@ -281,6 +364,8 @@ def r_weekday_range(m: re.Match[str], anchor: date | None, direction: Direction)
         return None, Granularity.RANGE
     first = _weekday(m["w1"], None, anchor, direction)
     last = first + timedelta(days=(WEEKDAYS[m["w2"].lower()] - first.weekday()) % 7)
+    if re.search(r"(?i)\s(?:and|or)\s", m[0]) and (last - first).days > 2:
+        return SKIP  # "Friday and Thursday" are two days, not a week-long range
     return f"{iso_day(first)}/{iso_day(last)}", Granularity.RANGE
 
 
@@ -296,9 +381,13 @@ def r_deictic(m: re.Match[str], anchor: date | None, direction: Direction) -> Re
             return None, Granularity.RANGE
         first = anchor if direction is Direction.FUTURE else anchor - timedelta(days=1)
         return f"{iso_day(first)}/{iso_day(first + timedelta(days=1))}", Granularity.RANGE
+    words = word.split()
+    part = "NI" if word in ("tonight", "last night") else PART_CODE.get(words[-1]) if len(words) == 2 else None
+    day_word = "last night" if word == "last night" else words[0] if part and words[0] != "the" else word
     if anchor is None:
-        return None, Granularity.DAY
-    return iso_day(anchor + timedelta(days=DEICTIC_DAYS.get(word, 0))), Granularity.DAY
+        return None, (Granularity.TIME if part else Granularity.DAY)
+    day = iso_day(anchor + timedelta(days=DEICTIC_DAYS.get(day_word, 0)))
+    return (f"{day}T{part}", Granularity.TIME) if part else (day, Granularity.DAY)
 
 
 def _weekend(anchor: date, rel: str, direction: Direction) -> Resolved:
@@ -319,7 +408,7 @@ def r_weekend(m: re.Match[str], anchor: date | None, direction: Direction) -> Re
 
 
 RELATIVE_STEP = {"this": 0, "earlier this": 0, "later this": 0, "last": -1, "this past": -1, "next": 1,
-                 "coming": 1, "the coming": 1}  # fmt: skip
+                 "coming": 1, "the coming": 1, "current": 0, "the current": 0, "the last": -1}  # fmt: skip
 UNIT_GRANULARITY = {"week": Granularity.WEEK, "month": Granularity.MONTH, "year": Granularity.YEAR,
                     "quarter": Granularity.QUARTER, "decade": Granularity.DECADE,
                     "century": Granularity.CENTURY, "weekend": Granularity.RANGE}  # fmt: skip
@@ -337,7 +426,7 @@ def r_relative_unit(m: re.Match[str], anchor: date | None, direction: Direction)
     if unit == "weekend":
         return _weekend(anchor, rel, direction)
     if unit in SEASONS:
-        return f"{anchor.year + step}-{SEASONS[unit]}", granularity
+        return f"{_season_year(unit, step, anchor)}-{SEASONS[unit]}", granularity
     if unit == "quarter":
         year, month = add_months(anchor.year, anchor.month, 3 * step)
         return f"{year}-Q{(month - 1) // 3 + 1}", granularity
@@ -346,25 +435,33 @@ def r_relative_unit(m: re.Match[str], anchor: date | None, direction: Direction)
     return shift(anchor, step, unit)
 
 
+SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
+
+
+def _season_year(season: str, step: int, anchor: date) -> int:
+    """The year of "last summer" (the latest summer over by ``anchor``: in October, this year's), "next
+    summer" (the next one not begun yet) or "this summer"."""
+    start = date(anchor.year, SEASON_START[SEASONS[season.lower()]], 1)
+    if step < 0:
+        year, month = add_months(start.year, start.month, 3)
+        return anchor.year if date(year, month, 1) <= anchor else anchor.year - 1
+    if step > 0:
+        return anchor.year if start > anchor else anchor.year + 1
+    return anchor.year
+
+
 def r_ago(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
     """ "two days ago", "three years from now"."""
     n, unit = number(m["n"]), m["unit"]
     granularity = shift(date(2000, 1, 1), 0, unit)[1]
-    if anchor is None or n is None:
+    if n is None:  # "several years ago", "a few weeks from now"
+        return ("PAST_REF" if m["dir"].lower() == "ago" else "FUTURE_REF"), None
+    if anchor is None:
         return None, granularity
     n = n if m["dir"].lower() != "ago" else -n
     if unit.lower().startswith("week"):  # "a week ago" is a day: the same weekday a week back
         return iso_day(anchor + timedelta(days=7 * n)), Granularity.DAY
     return shift(anchor, n, unit)
-
-
-def r_in_units(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
-    """ "in two weeks" is a date only in a future clause; elsewhere it is a duration ("in two weeks of talks")."""
-    n = number(m["n"])
-    if direction is not Direction.FUTURE or n is None or m[0].lower().startswith("within"):
-        return SKIP
-    granularity = shift(date(2000, 1, 1), 0, m["unit"])[1]
-    return shift(anchor, n, m["unit"]) if anchor else (None, granularity)
 
 
 def r_offset_event(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
@@ -400,27 +497,182 @@ def r_season(m: re.Match[str], anchor: date | None, direction: Direction) -> Res
     if anchor is None:
         return None, Granularity.SEASON
     step = {"last": -1, "next": 1}.get(rel, 0)
-    return f"{anchor.year + step}-{code}", Granularity.SEASON
+    return f"{_season_year(m['s'], step, anchor)}-{code}", Granularity.SEASON
 
 
 def r_quarter(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
     quarter = ORDINALS[m["q"].lower()]
-    if m["y"]:
-        return f"{m['y']}-Q{quarter}", Granularity.QUARTER
+    if m["y"] or m["y0"]:
+        return f"{m['y'] or m['y0']}-Q{quarter}", Granularity.QUARTER
     if anchor is None:
         return None, Granularity.QUARTER
-    mids = [date(anchor.year + k, 3 * quarter - 1, 15) for k in (-1, 0, 1)]
-    return f"{pick(mids, anchor, direction).year}-Q{quarter}", Granularity.QUARTER
+    # a quarter is reported on once it ends, so a bare "third quarter" is this year's, also in a future
+    # clause ("expects to report for the third quarter" in October); only a past clause about a quarter
+    # that has not begun yet means last year's
+    begun = date(anchor.year, 3 * quarter - 2, 1) <= anchor
+    year = anchor.year - 1 if direction is Direction.PAST and not begun else anchor.year
+    return f"{year}-Q{quarter}", Granularity.QUARTER
 
 
 def r_year(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
     return str(int(m["y"])), Granularity.YEAR
 
 
+# -- durations, sets, times of day, present/past/future references (TIMEX3 types other than DATE) -------
+UNIT_CODE = {"second": "TS", "minute": "TM", "hour": "TH", "day": "D", "week": "W", "month": "M", "year": "Y"}
+# Units ISO 8601 lacks, as multiples of one it has: a fortnight is 2 weeks, a quarter 3 months.
+UNIT_MULTIPLE = {"fortnight": (2, "week"), "quarter": (3, "month"), "decade": (10, "year"),
+                 "century": (100, "year"), "centuries": (100, "year")}  # fmt: skip
+HALF = {"Y": (6, "M"), "M": (15, "D"), "D": (12, "TH"), "TH": (30, "TM"), "TM": (30, "TS")}
+VAGUE = frozenset({"several", "a few", "few", "many", "some"})
+SET_ADVERBS = {"annually": "P1Y", "yearly": "P1Y", "weekly": "P1W", "biweekly": "P2W", "monthly": "P1M",
+               "quarterly": "P3M", "hourly": "PT1H", "nightly": "XXXX-XX-XXTNI"}  # fmt: skip
+
+
+def count(text: str) -> float | None:
+    """The value of a duration's count ("18", "2.5", "twenty-four", "a"); None for vague counts."""
+    key = " ".join(text.lower().split())
+    if key in VAGUE:
+        return None
+    if re.fullmatch(r"\d+(?:\.\d+)?", key):
+        return float(key)
+    if re.fullmatch(r"[a-z]+[- ][a-z]+", key) and not key.startswith(("a ", "couple")):
+        tens, ones = re.split(r"[- ]", key)
+        a, b = NUMBERS.get(tens), NUMBERS.get(ones)
+        return float(a + b) if a is not None and b is not None else None
+    found = NUMBERS.get(key)
+    return float(found) if found is not None else None
+
+
+def iso_duration(n: float | None, unit: str) -> str:
+    """ISO 8601 duration of ``n`` units ("P2Y", "PT1H", "P18M"); an unknown count is "X" ("PXY")."""
+    unit = unit.lower()
+    unit = "century" if unit == "centuries" else unit.rstrip("s") if unit not in ("hours", "days") else unit[:-1]
+    factor, unit = UNIT_MULTIPLE.get(unit, (1, unit))
+    code = UNIT_CODE[unit]
+    if n is None:
+        amount = "X"
+    else:
+        total = n * factor
+        whole = int(total)
+        if total - whole == 0.5 and code in HALF:  # "2 1/2 years" P2Y6M, "an hour and a half" PT1H30M
+            half, half_code = HALF[code]
+            if code == "D":
+                return f"P{whole}DT12H" if whole else "PT12H"
+            prefix = "PT" if code.startswith("T") or half_code.startswith("T") else "P"
+            return f"{prefix}{whole}{code[-1]}{half}{half_code[-1]}" if whole else f"{prefix}{half}{half_code[-1]}"
+        amount = str(whole) if total == whole else f"{total:g}"
+    return f"P{code[:-1]}{amount}{code[-1]}" if len(code) == 2 else f"P{amount}{code}"
+
+
+def r_duration(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    """ "two years" P2Y, "the past 18 months" P18M, "an hour" PT1H, "several weeks" PXW."""
+    n = count(m["n"])
+    if n is not None and ("and a half" in m[0].lower() or m["half"]):
+        n += 0.5
+    return iso_duration(n, m["unit"]), None
+
+
+def r_duration_the(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    return iso_duration(1, m["unit"] or m["unit2"]), None
+
+
+def r_duration_bare(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    return iso_duration(None, m["unit"]), None
+
+
+def r_earlier_units(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    """ "a year earlier", "the previous year": counted back from the publication date."""
+    unit = m["unit"] or "year"
+    n = number(m["n"]) if m["n"] else 1
+    granularity = Granularity.MONTH if unit.lower().startswith("month") else Granularity.YEAR
+    if anchor is None or n is None:
+        return None, granularity
+    return shift(anchor, -n, unit)
+
+
+def r_ref(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    """ "now", "currently" PRESENT_REF; "recently" PAST_REF; "soon", "the future" FUTURE_REF."""
+    if m["present"]:
+        return "PRESENT_REF", None
+    return ("PAST_REF" if m["past"] else "FUTURE_REF"), None
+
+
+def r_set(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    """Recurrences: "annually" P1Y, "every two weeks" P2W, "every morning" XXXX-XX-XXTMO."""
+    if m["adverb"]:
+        return SET_ADVERBS[m["adverb"].lower()], None
+    unit = (m["unit"] or m["unit2"]).lower()
+    unit = unit[:-1] if unit.endswith("s") and unit not in ("centuries",) else unit
+    if unit in PART_CODE:
+        return f"XXXX-XX-XXT{PART_CODE[unit]}", None
+    if unit in WEEKDAYS:
+        return f"XXXX-WXX-{WEEKDAYS[unit] + 1}", None
+    if unit == "weekend":
+        return "XXXX-WXX-WE", None
+    n = count(m["n"]) if m["n"] else 1.0
+    if "other" in m[0].lower().split():
+        n = 2.0
+    return iso_duration(n, unit), None
+
+
+def _day_word(word: str, anchor: date, direction: Direction) -> date:
+    key = word.lower()
+    if key in WEEKDAYS:
+        return weekday_date(WEEKDAYS[key], anchor, direction)
+    return anchor + timedelta(days=DEICTIC_DAYS.get(key, 0))
+
+
+def r_clock(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    """ "8 PM", "15:00 GMT Saturday", "6:40 p.m." on the day named beside it, else the publication day."""
+    if m["word"]:
+        hour, minute = (0, 0) if m["word"].lower() == "midnight" else (12, 0)
+    elif m["ampm"]:
+        hour, minute = int(m["h"]) % 12, int(m["mi"] or 0)
+        if not 1 <= int(m["h"]) <= 12:
+            return SKIP
+        hour += 12 if m["ampm"].lower().startswith("p") else 0
+    else:
+        hour, minute = int(m["h24"]), int(m["mi24"])
+    if anchor is None:
+        return None, Granularity.TIME
+    named = m["day1"] or m["day2"]
+    day = _day_word(named, anchor, direction) if named else anchor
+    zone = "Z" if (m["tz"] or "").upper() in ("UTC", "GMT") else ""
+    return f"{iso_day(day)}T{hour:02d}:{minute:02d}{zone}", Granularity.TIME
+
+
+def r_part_of_day(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    if anchor is None:
+        return None, Granularity.TIME
+    return f"{iso_day(anchor)}T{PART_CODE[m['part'].lower()]}", Granularity.TIME
+
+
+def _last_quarter(anchor: date) -> str:
+    """The last quarter that has ended by ``anchor`` (the one an earnings report is about)."""
+    year, month = add_months(anchor.year, anchor.month, -3)
+    return f"{year}-Q{(month - 1) // 3 + 1}"
+
+
+def r_period(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    """A reported period: "the latest quarter" is the last one ended; "the year-earlier period" the same
+    period a year before (made exact from the quarter the text last named, in ``times.py``); "for the
+    year" and "the full year" the current one."""
+    if anchor is None:
+        return None, Granularity.QUARTER
+    if m["ago"]:
+        return str(anchor.year - 1), Granularity.YEAR
+    if m["full"]:  # "sales for the full year", "a high for the year"
+        return str(anchor.year), Granularity.YEAR
+    return _last_quarter(anchor), Granularity.QUARTER
+
+
 RESOLVERS: dict[str, Resolver] = {
     "iso": r_iso, "mdy_range": r_day_range, "dmy_range": r_day_range, "mdy": r_day, "dmy": r_day,
     "month_year": r_month_year, "month": r_month, "weekday_range": r_weekday_range, "weekday": r_weekday,
     "deictic": r_deictic, "relative_unit": r_relative_unit, "weekend": r_weekend, "ago": r_ago,
-    "in_units": r_in_units, "offset_event": r_offset_event, "year_range": r_year_range, "decade": r_decade,
-    "century": r_century, "season": r_season, "quarter": r_quarter, "year": r_year,
+    "offset_event": r_offset_event, "year_range": r_year_range, "decade": r_decade,
+    "century": r_century, "season": r_season, "quarter": r_quarter, "year": r_year, "duration": r_duration,
+    "duration_the": r_duration_the, "duration_bare": r_duration_bare, "earlier_units": r_earlier_units,
+    "ref": r_ref, "set": r_set, "period": r_period, "clock": r_clock, "part_of_day": r_part_of_day,
 }  # fmt: skip

@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from storyline.errors import InputError
 from storyline.ingest.clean import CleaningRules, clean_text
-from storyline.ingest.dates import parse_published
+from storyline.ingest.dates import date_from_url, is_plausible, parse_published
 from storyline.ingest.html import extract_html
 from storyline.ingest.language import UNDETERMINED, detect_language
 from storyline.model import Article, RawDocument, RemovedLine
@@ -49,15 +49,9 @@ def build_article(raw: RawDocument, options: BuildOptions) -> Built:
             "no article text left after cleaning" if not text.strip() else f"only {len(text.split())} word(s) of text"
         )
         raise InputError(detail, "no article text")
-    published = None
-    given = raw.published if raw.published not in (None, "") else options.published
-    if given not in (None, ""):
-        try:
-            published = parse_published(given, options.default_tz)
-        except InputError as exc:
-            warnings.append(f"{raw.origin}: {exc}; stored without a date")
-    language, score = _language(raw.language, text, options.min_language_chars)
     url = _clean_field(raw.url)
+    published = _published(raw, url, options, warnings)
+    language, score = _language(raw.language, text, options.min_language_chars)
     content_hash = hashlib.sha256(_normalize_for_hash(raw.title, text).encode("utf-8")).hexdigest()
     article = Article(
         id=_article_id(raw.id, url, content_hash),
@@ -80,6 +74,22 @@ def build_article(raw: RawDocument, options: BuildOptions) -> Built:
     return Built(article, warnings)
 
 
+def _published(raw: RawDocument, url: str | None, options: BuildOptions, warnings: list[str]) -> datetime | None:
+    """The input's date when it is plausible; else (a placeholder, an impossible value) the URL's date."""
+    given = raw.published if raw.published not in (None, "") else options.published
+    if given in (None, ""):
+        return None
+    try:
+        return parse_published(given, options.default_tz)
+    except InputError as exc:
+        from_url = date_from_url(url, options.default_tz)
+        if from_url is not None:
+            warnings.append(f"{raw.origin}: {exc}; the date in its URL ({from_url.date()}) is used")
+            return from_url
+        warnings.append(f"{raw.origin}: {exc}; stored without a date")
+        return None
+
+
 def fingerprint(raw: RawDocument) -> str:
     """A hash of one input document as read: the same input twice is known without building it again."""
     parts = (raw.format, raw.id or "", raw.url or "", raw.title or "", raw.body, raw.html or "")
@@ -96,8 +106,12 @@ def _with_extraction(raw: RawDocument) -> RawDocument:
         author=raw.author or (page.author.replace("; ", ", ") if page.author else None),
         source=raw.source or page.source,
         url=raw.url or page.url,
-        published=raw.published if raw.published not in (None, "") else page.published,
+        published=raw.published if _has_date(raw.published) or not page.published else page.published,
     )
+
+
+def _has_date(value: object) -> bool:
+    return value not in (None, "") and is_plausible(value)
 
 
 def _drop_repeated_headline(body: str, title: str | None) -> tuple[str, list[RemovedLine]]:

@@ -14,11 +14,14 @@ import feedparser
 from lxml import etree
 
 from storyline.errors import InputError
+from storyline.ingest.dates import is_plausible
+from storyline.ingest.edge import normalize_text
 from storyline.ingest.html import extract_html
 from storyline.model import FeedEntry, ParsedFeed, RawDocument
 
 _BENIGN = (feedparser.NonXMLContentType, feedparser.CharacterEncodingOverride)  # served as text/html, etc.
 _JSON_FEED = "https://jsonfeed.org/version/"
+_MAX_KEY = 2048  # an item key longer than this is cut (it is only an identity)
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
@@ -31,11 +34,15 @@ def parse_feed(content: bytes, url: str, content_type: str | None = None) -> Par
         raise InputError("the feed is binary data, not a feed document", "binary")
     if head.startswith((b"{", b"[")):
         return _parse_json_feed(content)
-    parsed = feedparser.parse(
-        io.BytesIO(content),  # never a str: feedparser would take it for a path or URL and open it
-        response_headers={"content-location": url, "content-type": content_type or "application/xml"},
-        sanitize_html=False,  # pages are extracted by trafilatura, and HTML is never rendered
-    )
+    try:
+        parsed = feedparser.parse(
+            io.BytesIO(content),  # never a str: feedparser would take it for a path or URL and open it
+            response_headers={"content-location": url, "content-type": content_type or "application/xml"},
+            sanitize_html=False,  # pages are extracted by trafilatura, and HTML is never rendered
+        )
+    except Exception as failure:  # the parser's own failure on a hostile document: the feed is skipped
+        detail = f"{type(failure).__name__}: {str(failure)[:200]}"
+        raise InputError(f"the feed could not be parsed ({detail})") from failure
     version = str(parsed.get("version") or "")
     exc = parsed.get("bozo_exception")
     problem = str(exc) or type(exc).__name__ if exc is not None and not isinstance(exc, _BENIGN) else None
@@ -58,7 +65,7 @@ def _feedparser_entry(item: Any) -> FeedEntry | None:
     if key is None:
         return None
     published = _text(item.get("published")) or _text(item.get("updated"))
-    return FeedEntry(key=key, url=link, title=title, author=_text(item.get("author")), published=published,
+    return FeedEntry(key=key[:_MAX_KEY], url=link, title=title, author=_text(item.get("author")), published=published,
                      content_html=html)  # fmt: skip
 
 
@@ -67,6 +74,8 @@ def _parse_json_feed(content: bytes) -> ParsedFeed:
         data = json.loads(content.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise InputError(f"not valid JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise InputError("not a usable JSON Feed: nested too deeply") from exc
     if not isinstance(data, dict) or not str(data.get("version", "")).startswith(_JSON_FEED):
         raise InputError(f"JSON, but not a JSON Feed (no version starting with {_JSON_FEED})")
     items = data.get("items")
@@ -76,19 +85,27 @@ def _parse_json_feed(content: bytes) -> ParsedFeed:
     for item in items:
         if not isinstance(item, dict):
             continue
-        link = _text(item.get("url")) or _text(item.get("external_url"))
-        title = _text(item.get("title"))
-        text = item.get("content_text")
-        html = _text(item.get("content_html")) or _html_from_text(text if isinstance(text, str) else None)
-        html = html or _text(item.get("summary"))
-        key = _text(item.get("id")) or link or _hash(title, html)
-        if key is None:
-            continue
-        authors = item.get("authors") or ([item["author"]] if isinstance(item.get("author"), dict) else [])
-        names = [_text(a.get("name")) for a in authors if isinstance(a, dict)]
-        published = _text(item.get("date_published")) or _text(item.get("date_modified"))
-        entries.append(FeedEntry(key, link, title, ", ".join(n for n in names if n) or None, published, html))
+        entry = _json_feed_entry(item)
+        if entry is not None:
+            entries.append(entry)
     return ParsedFeed(kind="json", title=_text(data.get("title")), entries=tuple(entries))
+
+
+def _json_feed_entry(item: dict[str, Any]) -> FeedEntry | None:
+    link = _text(item.get("url")) or _text(item.get("external_url"))
+    title = _text(item.get("title"))
+    text = item.get("content_text")
+    html = _text(item.get("content_html")) or _html_from_text(text if isinstance(text, str) else None)
+    html = html or _text(item.get("summary"))
+    key = _text(item.get("id")) or link or _hash(title, html)
+    if key is None:
+        return None
+    authors = item.get("authors") or ([item["author"]] if isinstance(item.get("author"), dict) else [])
+    if not isinstance(authors, list):
+        authors = []
+    names = [_text(a.get("name")) for a in authors if isinstance(a, dict)]
+    published = _text(item.get("date_published")) or _text(item.get("date_modified"))
+    return FeedEntry(key[:_MAX_KEY], link, title, ", ".join(n for n in names if n) or None, published, html)
 
 
 def parse_opml(path: Path) -> list[str]:
@@ -151,7 +168,14 @@ def _site_name(name: str | None, url: str | None) -> str | None:
 
 
 def _published(page: str | None, feed: str | None) -> str | None:
-    """The page's date when it has a time of day (a meta tag); else the feed's, which usually has one."""
+    """The page's date when it has a time of day (a meta tag); else the feed's, which usually has one.
+
+    A placeholder or impossible date on either side never wins over a plausible one on the other.
+    """
+    if page and not is_plausible(page):
+        page = None
+    if feed and not is_plausible(feed):
+        feed = None
     if page and ("T" in page or ":" in page):
         return page
     return feed or page
@@ -160,13 +184,15 @@ def _published(page: str | None, feed: str | None) -> str | None:
 def _text(value: object) -> str | None:
     if value is None or isinstance(value, dict | list):
         return None
-    text = " ".join(str(value).split())
+    text = " ".join(normalize_text(str(value) if not isinstance(value, int) or abs(value) < 10**100 else "").split())
     return text or None
 
 
 def _hash(*parts: str | None) -> str | None:
     joined = "\x1f".join(p or "" for p in parts)
-    return "sha256:" + hashlib.sha256(joined.encode("utf-8")).hexdigest()[:32] if joined.strip("\x1f") else None
+    if not joined.strip("\x1f"):
+        return None
+    return "sha256:" + hashlib.sha256(joined.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def _html_from_text(text: str | None) -> str | None:

@@ -9,7 +9,10 @@ import glob
 import gzip
 import io
 import json
+import os
+import stat
 import sys
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,6 +109,9 @@ def read(name: str, limits: Limits) -> Iterator[ReadItem]:
             yield from _read_stdin(limits)
             return
         fmt = format_of(name)
+        mode = os.stat(name).st_mode
+        if not stat.S_ISREG(mode):  # a FIFO would block, a device (/dev/zero) never ends
+            raise InputError(f"not a regular file ({_kind(mode)}); only files are read", "unreadable")
         if fmt == "jsonl":
             yield from _read_json_lines(name, limits)
             return
@@ -125,7 +131,10 @@ def read(name: str, limits: Limits) -> Iterator[ReadItem]:
 
 
 def _read_stdin(limits: Limits) -> Iterator[ReadItem]:
-    data = sys.stdin.buffer.read(limits.max_file_bytes + 1)
+    head = sys.stdin.buffer.read(_SNIFF_BYTES)
+    if not head.startswith((b"\xff\xfe", b"\xfe\xff")) and (b"\x00" in head or _control_ratio(head) > 0.1):
+        raise InputError("standard input is binary data, not text", "binary")  # e.g. /dev/zero: not read on
+    data = head + sys.stdin.buffer.read(limits.max_file_bytes + 1 - len(head)) if len(head) == _SNIFF_BYTES else head
     if len(data) > limits.max_file_bytes:
         raise InputError(f"standard input is over the limit of {_mib(limits.max_file_bytes)}", "too large")
     stripped = data.lstrip()
@@ -147,6 +156,8 @@ def _parse_bytes(name: str, fmt: str | None, data: bytes) -> Iterator[ReadItem]:
             parsed = json.loads(text)
         except ValueError as exc:
             raise InputError(f"not valid JSON ({exc})") from exc
+        except RecursionError as exc:
+            raise InputError("JSON nested too deeply to read") from exc
         for doc in iter_json_document(parsed, name):
             yield _item(doc, size)
             size = 0
@@ -173,12 +184,40 @@ def _sniff(text: str) -> str:
 
 
 def _read_json_lines(name: str, limits: Limits) -> Iterator[ReadItem]:
-    opener = gzip.open if name.lower().endswith(".gz") else open
+    """Records line by line; a damaged .gz keeps the records read before the damage and reports the rest."""
+    gz = name.lower().endswith(".gz")
+    opener = gzip.open if gz else open
+    read = 0
     try:
         with opener(name, "rb") as handle:
-            yield from _json_lines_from(handle, name, limits)
-    except (gzip.BadGzipFile, EOFError) as exc:
+            stream: BinaryIO | gzip.GzipFile = handle
+            head = handle.peek(4)[:4] if hasattr(handle, "peek") else b""
+            if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 (with a BOM): decoded whole, then read
+                data = handle.read(limits.max_file_bytes + 1)
+                if len(data) > limits.max_file_bytes:
+                    raise InputError(f"UTF-16 JSON Lines over the limit of {_mib(limits.max_file_bytes)}", "too large")
+                stream = io.BytesIO(decode(data).encode("utf-8"))
+            for item in _json_lines_from(stream, name, limits):
+                read += 1
+                yield item
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        if gz and read:
+            detail = f"the gzip stream is damaged after {read} record(s) ({exc}); the rest is not read"
+            raise InputError(detail) from exc
         raise InputError(f"not a valid gzip file ({exc})") from exc
+
+
+def _kind(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISDIR, "a directory"),
+    ):
+        if test(mode):
+            return name
+    return "a special file"  # fmt: skip
 
 
 def _json_lines_from(handle: BinaryIO | gzip.GzipFile, name: str, limits: Limits) -> Iterator[ReadItem]:

@@ -22,6 +22,15 @@ ALIASES = {
 
 def record_to_document(record: Any, origin: str) -> RawDocument:
     """Turn one JSON object into a RawDocument; raises InputError naming what is wrong."""
+    try:
+        return _record_to_document(record, origin)
+    except InputError:
+        raise
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # e.g. an id too big to print
+        raise InputError(f"unusable record ({type(exc).__name__}: {str(exc)[:200]})") from exc
+
+
+def _record_to_document(record: Any, origin: str) -> RawDocument:
     if not isinstance(record, dict):
         raise InputError(f"expected a JSON object, got {type(record).__name__}")
     fields: dict[str, Any] = {}
@@ -67,6 +76,9 @@ def iter_json_lines(lines: Iterator[tuple[int, str]], origin: str) -> Iterator[R
             record = json.loads(line)
         except ValueError as exc:
             yield InputError(f"{where}: not valid JSON ({exc.args[0] if exc.args else exc})")
+            continue
+        except RecursionError:
+            yield InputError(f"{where}: JSON nested too deeply to read")
             continue
         try:
             yield record_to_document(record, where)

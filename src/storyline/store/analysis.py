@@ -9,7 +9,18 @@ from typing import Any
 
 import duckdb
 
-from storyline.model import Analysis, Entity, NameCount, Quote, QuoteKind, Sentence, TimeExpression, Title
+from storyline.model import (
+    Analysis,
+    Entity,
+    Granularity,
+    NameCount,
+    Quote,
+    QuoteKind,
+    Sentence,
+    TimeExpression,
+    TimexType,
+    Title,
+)
 
 _TABLES = ("sentences", "mentions", "titles", "quotes", "times")
 
@@ -96,7 +107,15 @@ class AnalysisTables:
             self._insert(
                 "times",
                 [
-                    (t.article_id, t.start, t.end, t.text, t.value, str(t.granularity) if t.granularity else None)
+                    (
+                        t.article_id,
+                        t.start,
+                        t.end,
+                        t.text,
+                        t.value,
+                        str(t.granularity) if t.granularity else None,
+                        str(t.type),
+                    )
                     for a in analyses
                     for t in a.times
                 ],
@@ -159,36 +178,46 @@ class AnalysisTables:
             f"SELECT e.id, e.name, e.type, e.mentions FROM entities e {where} ORDER BY e.mentions DESC, e.name{page}",
             params,
         ).fetchall()
-        return [self._entity(r[0], r[1], r[2], int(r[3])) for r in rows]
+        return self._entities([(r[0], r[1], r[2], int(r[3])) for r in rows])
 
-    def _entity(self, id_: str, name: str, type_: str, mentions: int) -> Entity:
-        aliases = [
-            r[0]
-            for r in self._con.execute(
-                "SELECT m.text, count(*) FROM mentions m JOIN entity_names n USING (type, name) "
-                "WHERE n.entity_id = ? GROUP BY 1 ORDER BY 2 DESC, 1",
-                [id_],
-            ).fetchall()
+    def entities_by_ids(self, ids: Sequence[str]) -> list[Entity]:
+        """Entities in the order of ``ids`` (unknown ids are left out)."""
+        rows = self._con.execute(
+            "SELECT id, name, type, mentions FROM entities WHERE id IN (SELECT unnest(?))", [list(ids)]
+        ).fetchall()
+        found = {e.id: e for e in self._entities([(r[0], r[1], r[2], int(r[3])) for r in rows])}
+        return [found[i] for i in ids if i in found]
+
+    def _entities(self, rows: Sequence[tuple[str, str, str, int]]) -> list[Entity]:
+        """Entities with their aliases, titles and articles, read for all of ``rows`` at once."""
+        ids = [r[0] for r in rows]
+        aliases: dict[str, list[str]] = {i: [] for i in ids}
+        for entity_id, text, _ in self._con.execute(
+            "SELECT n.entity_id, m.text, count(*) AS k FROM mentions m JOIN entity_names n USING (type, name) "
+            "WHERE n.entity_id IN (SELECT unnest(?)) GROUP BY 1, 2 ORDER BY 1, k DESC, 2",
+            [ids],
+        ).fetchall():
+            aliases[entity_id].append(text)
+        titles: dict[str, list[Title]] = {i: [] for i in ids}
+        for entity_id, *title in self._con.execute(
+            "SELECT n.entity_id, t.title, t.article_id, t.start_char, t.end_char FROM titles t "
+            "JOIN mentions m ON m.article_id = t.article_id AND m.name = t.person AND m.type = 'PERSON' "
+            "JOIN entity_names n ON n.type = m.type AND n.name = m.name WHERE n.entity_id IN (SELECT unnest(?)) "
+            "GROUP BY ALL ORDER BY 1, t.article_id, t.start_char",
+            [ids],
+        ).fetchall():
+            titles[entity_id].append(Title(*title))
+        articles: dict[str, list[str]] = {i: [] for i in ids}
+        for entity_id, article_id in self._con.execute(
+            "SELECT DISTINCT n.entity_id, m.article_id FROM mentions m JOIN entity_names n USING (type, name) "
+            "WHERE n.entity_id IN (SELECT unnest(?)) ORDER BY 1, 2",
+            [ids],
+        ).fetchall():
+            articles[entity_id].append(article_id)
+        return [
+            Entity(i, name, type_, tuple(aliases[i]), tuple(titles[i]), tuple(articles[i]), mentions)
+            for i, name, type_, mentions in rows
         ]
-        titles = [
-            Title(r[0], r[1], r[2], r[3])
-            for r in self._con.execute(
-                "SELECT t.title, t.article_id, t.start_char, t.end_char FROM titles t "
-                "JOIN mentions m ON m.article_id = t.article_id AND m.name = t.person AND m.type = 'PERSON' "
-                "JOIN entity_names n ON n.type = m.type AND n.name = m.name WHERE n.entity_id = ? "
-                "GROUP BY ALL ORDER BY t.article_id, t.start_char",
-                [id_],
-            ).fetchall()
-        ]
-        articles = [
-            r[0]
-            for r in self._con.execute(
-                "SELECT DISTINCT m.article_id FROM mentions m JOIN entity_names n USING (type, name) "
-                "WHERE n.entity_id = ? ORDER BY 1",
-                [id_],
-            ).fetchall()
-        ]
-        return Entity(id_, name, type_, tuple(a for a in aliases), tuple(titles), tuple(articles), mentions)
 
     # -- quotes, times, sentences ------------------------------------------------------------------
 
@@ -217,14 +246,25 @@ class AnalysisTables:
         ).fetchall()
         return [Quote(r[1], r[2], r[3], r[4], QuoteKind(r[5]), r[6], r[7], r[8], r[9], r[10], r[0]) for r in rows]
 
-    def times(self, article_id: str | None = None) -> list[TimeExpression]:
-        where, params = ("WHERE article_id = ?", [article_id]) if article_id else ("", [])
+    def times(
+        self, article_id: str | None = None, type: TimexType | None = None, value: str | None = None
+    ) -> list[TimeExpression]:
+        """Stored time expressions, optionally of one article, one TIMEX3 type and one value."""
+        clauses, params = [], []
+        for column, wanted in (("article_id", article_id), ("type", type), ("value", value)):
+            if wanted is not None:
+                clauses.append(f"{column} = ?")
+                params.append(str(wanted))
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         rows = self._con.execute(
-            f"SELECT article_id, start_char, end_char, text, value, granularity FROM times {where} "
+            f"SELECT article_id, start_char, end_char, text, value, granularity, type FROM times {where} "
             "ORDER BY article_id, start_char",
             params,
         ).fetchall()
-        return [TimeExpression(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
+        return [
+            TimeExpression(r[0], r[1], r[2], r[3], r[4], Granularity(r[5]) if r[5] else None, TimexType(r[6]))
+            for r in rows
+        ]
 
     def sentences(self, article_id: str) -> list[Sentence]:
         rows = self._con.execute(

@@ -7,7 +7,8 @@ after the last committed batch.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -63,7 +64,25 @@ class Store(AnalysisTables, StoryTables, StoryReads, FeedTables, SearchReads):
         if not read_only:
             self.migrate()
         elif self.schema_version() < SCHEMA_VERSION:
-            raise StoreError(f"{self.path}: store is at schema {self.schema_version()}, open it for writing to migrate")
+            self._upgrade_then_reopen()
+
+    def _upgrade_then_reopen(self) -> None:
+        """A store of an older schema opened for reading: migrate it (briefly writable), then read it.
+
+        So a store an older version wrote (even one it broke, see schema 6) reads with this one at once.
+        """
+        version = self.schema_version()
+        self._con.close()
+        try:
+            with Store(self.path) as writable:
+                writable.migrate()
+            self._con = duckdb.connect(str(self.path), read_only=True)
+        except (duckdb.Error, OSError, StoreError) as exc:
+            raise StoreError(
+                f"{self.path}: store is at schema {version} and could not be upgraded to {SCHEMA_VERSION} "
+                f"for reading ({exc}); open it for writing (e.g. storyline analyze) to migrate"
+            ) from exc
+        self._con.execute("SET TimeZone = 'UTC'")
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -74,7 +93,17 @@ class Store(AnalysisTables, StoryTables, StoryReads, FeedTables, SearchReads):
         """This store on its own DuckDB cursor, for another thread (a connection is not thread-safe)."""
         view = object.__new__(type(self))
         view.path, view._con = self.path, self._con.cursor()
+        view._con.execute("SET TimeZone = 'UTC'")  # a cursor does not inherit its connection's settings
         return view
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Read in one transaction: every statement inside sees the same committed state."""
+        self._con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        finally:
+            self._con.execute("ROLLBACK")
 
     def __enter__(self) -> Store:
         return self
@@ -254,9 +283,9 @@ def _article_row(a: Article) -> tuple[Any, ...]:
 
 
 def _row_article(row: dict[str, Any]) -> Article:
-    published = row["published"]
+    published = _stored_time(row["published"])
     if published is not None and row["published_offset"] is not None:
-        published = published.astimezone(timezone(timedelta(seconds=row["published_offset"])))
+        published = _with_offset(published, row["published_offset"])
     metadata = row["metadata"]
     return Article(
         id=row["id"], url=row["url"], source=row["source"], title=row["title"], dek=row["dek"],
@@ -265,6 +294,25 @@ def _row_article(row: dict[str, Any]) -> Article:
         origin=row["origin"] or "", format=row["format"] or "", ingested_at=row["ingested_at"],
         metadata=json.loads(metadata) if isinstance(metadata, str) else (metadata or {}),
     )  # fmt: skip
+
+
+def _stored_time(value: object) -> datetime | None:
+    """A stored timestamp, or None when it is not one Python can hold.
+
+    DuckDB hands back a TIMESTAMPTZ outside Python's years 1..9999 (stored by versions before schema 6
+    from inputs such as 0001-01-01T00:00:00+14:00) as a string; such a value is read as no date.
+    """
+    return value if isinstance(value, datetime) else None
+
+
+def _with_offset(moment: datetime, offset_seconds: object) -> datetime:
+    """``moment`` in the offset the input gave, when that offset is a real one; else as stored (UTC)."""
+    if not isinstance(offset_seconds, int) or abs(offset_seconds) >= 24 * 3600:
+        return moment
+    try:
+        return moment.astimezone(timezone(timedelta(seconds=offset_seconds)))
+    except (OverflowError, ValueError):
+        return moment
 
 
 def _filter_sql(flt: ArticleFilter, *, order: bool = True) -> tuple[str, list[Any]]:

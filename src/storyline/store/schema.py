@@ -261,4 +261,45 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE article_features ADD COLUMN term_weights FLOAT[];
         """,
     ),
+    Migration(
+        6,
+        "repair impossible dates",
+        """
+        -- Versions before this one stored publication dates such as 0001-01-01T00:00:00+14:00, which
+        -- DuckDB keeps but cannot hand back as a timestamp: every read of the article failed. Such a date
+        -- (outside 1800..2200) is cleared, the value kept in the article's metadata (published_invalid),
+        -- and the repair recorded in runs (stage 'repair'). Derived times fall back to the ingest time.
+        INSERT INTO runs (stage, started_at, finished_at, stats)
+        SELECT 'repair', now(), now(), json_object('migration', 6, 'published_cleared', count(*), 'articles', list(id))
+        FROM articles
+        WHERE published < TIMESTAMPTZ '1800-01-01 00:00:00+00' OR published >= TIMESTAMPTZ '2201-01-01 00:00:00+00'
+            OR abs(published_offset) >= 86400
+        HAVING count(*) > 0;
+        UPDATE articles
+        SET metadata = json_merge_patch(coalesce(metadata, '{}'::JSON),
+                                        json_object('published_invalid', published::VARCHAR)),
+            published = NULL, published_offset = NULL
+        WHERE published < TIMESTAMPTZ '1800-01-01 00:00:00+00' OR published >= TIMESTAMPTZ '2201-01-01 00:00:00+00'
+            OR abs(published_offset) >= 86400;
+        UPDATE article_features f SET t = a.ingested_at FROM articles a
+        WHERE a.id = f.article_id AND (f.t < TIMESTAMPTZ '1800-01-01 00:00:00+00'
+                                       OR f.t >= TIMESTAMPTZ '2201-01-01 00:00:00+00');
+        UPDATE assignments x SET t = a.ingested_at FROM articles a
+        WHERE a.id = x.article_id AND (x.t < TIMESTAMPTZ '1800-01-01 00:00:00+00'
+                                       OR x.t >= TIMESTAMPTZ '2201-01-01 00:00:00+00');
+        UPDATE events SET first = NULL WHERE first < TIMESTAMPTZ '1800-01-01 00:00:00+00';
+        UPDATE events SET last = NULL WHERE last >= TIMESTAMPTZ '2201-01-01 00:00:00+00';
+        UPDATE stories SET first = NULL WHERE first < TIMESTAMPTZ '1800-01-01 00:00:00+00';
+        UPDATE stories SET last = NULL WHERE last >= TIMESTAMPTZ '2201-01-01 00:00:00+00';
+        """,
+    ),
+    Migration(
+        7,
+        "timex types",
+        """
+        -- each time expression keeps its TIMEX3 type: DATE, TIME, DURATION ("two years" P2Y) or SET ("annually")
+        ALTER TABLE times ADD COLUMN type TEXT NOT NULL DEFAULT 'DATE';
+        CREATE INDEX times_type ON times (type);
+        """,
+    ),
 )

@@ -20,6 +20,7 @@ from storyline.model import (
     SummarySentence,
     TimeExpression,
     TimelineEntry,
+    TimexType,
 )
 from storyline.stories.features import MODEL_ID, Features
 
@@ -46,6 +47,20 @@ UPDATE stories SET entities = ranked.ids FROM (
 WHERE stories.id = ranked.story_id
 """
 
+_PENDING = """
+SELECT EXISTS (SELECT 1 FROM articles a ANTI JOIN (SELECT article_id FROM analyses WHERE status <> 'failed') x
+               ON x.article_id = a.id)
+    OR EXISTS (SELECT 1 FROM analyses s LEFT JOIN article_features f ON f.article_id = s.article_id
+               WHERE s.status = 'done' AND (f.article_id IS NULL OR f.terms IS NULL))
+    OR EXISTS (SELECT 1 FROM article_features ANTI JOIN (SELECT DISTINCT article_id FROM lsh_bands) b
+               USING (article_id))
+    OR EXISTS (SELECT 1 FROM article_features ANTI JOIN assignments USING (article_id))
+    OR EXISTS (SELECT 1 FROM assignments ANTI JOIN event_articles USING (article_id))
+    OR EXISTS (SELECT 1 FROM (SELECT id, fingerprint FROM events UNION ALL SELECT id, fingerprint FROM stories) o
+               ANTI JOIN (SELECT DISTINCT owner, fingerprint FROM summaries) s
+               ON s.owner = o.id AND s.fingerprint = o.fingerprint)
+"""
+
 
 class StoryTables:
     """Mixed into Store: ``self._con`` is the DuckDB connection, ``self._transaction()`` a transaction."""
@@ -55,6 +70,13 @@ class StoryTables:
     def _transaction(self) -> Any: ...
 
     _insert: Callable[[str, list[tuple[Any, ...]]], None]  # AnalysisTables._insert
+
+    def pending_work(self) -> bool:
+        """Whether any stage has work left: articles not analyzed (or failed), analyzed without features,
+        not in the reprint index, not placed, placed outside every event, or an event or story whose summary
+        was written for other members. A run (or ``update_after_ingest``) does it all."""
+        row = self._con.execute(_PENDING).fetchone()
+        return bool(row and row[0])
 
     # -- features ----------------------------------------------------------------------------------
 
@@ -390,11 +412,14 @@ class StoryReads:
 
     def times_of(self, ids: Sequence[str]) -> list[TimeExpression]:
         rows = self._con.execute(
-            "SELECT article_id, start_char, end_char, text, value, granularity FROM times "
+            "SELECT article_id, start_char, end_char, text, value, granularity, type FROM times "
             "WHERE article_id IN (SELECT unnest(?)) ORDER BY article_id, start_char",
             [list(ids)],
         ).fetchall()
-        return [TimeExpression(r[0], r[1], r[2], r[3], r[4], Granularity(r[5]) if r[5] else None) for r in rows]
+        return [
+            TimeExpression(r[0], r[1], r[2], r[3], r[4], Granularity(r[5]) if r[5] else None, TimexType(r[6]))
+            for r in rows
+        ]
 
     def sentences_of(self, ids: Sequence[str]) -> dict[tuple[str, int], Sentence]:
         rows = self._con.execute(

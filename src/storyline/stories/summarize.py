@@ -57,11 +57,12 @@ _CAPS = r"[A-Z][A-Z.'’&-]+"  # a word in capitals: WASHINGTON, ST., U.S.
 _NAME = r"[A-Z][A-Za-z.'’-]*"  # a capitalized word: Scotland, Calif., Nov.
 # A dateline: a place in capitals, then any comma-separated parts made of capitalized words and numbers
 # (", United Arab Emirates", ", Calif.", ", Nov. 3", ", 2021"), an optional credit ("(AP)") and a dash.
-_DATELINE = re.compile(
+DATELINE = re.compile(  # 'DUBAI, United Arab Emirates —', 'NEW YORK, Nov. 3 (AP) —'
     rf"^{_CAPS}(?:\s+{_CAPS})*"
     rf"(?:,\s*(?:(?:\d{{1,2}}\s+)?{_NAME}(?:\s+{_NAME}){{0,3}}(?:\s+\d{{1,2}})?|\d{{1,4}}))*"
     r"\s*(?:\([^()]{1,40}\))?\s*(?:--|-|_|—|–)\s+"
 )
+_DATELINE = DATELINE
 _LINK = re.compile(r"https?:|www\.|\.(?:com|org|net)\b|@\w")
 _CONTEXT_OPENERS = frozenset(
     "he she they it its his her their them we i this these those that such but and or so however also "
@@ -215,6 +216,11 @@ def _suitable(text: str, n_words: int) -> bool:
         return False  # leans on what came before, or on its article's date ("tomorrow", "this week")
     letters = [c for c in body if c.isalpha()]
     return sum(c.isupper() for c in letters) < 0.5 * len(letters)  # not a headline in capitals
+
+
+def usable(text: str) -> bool:
+    """Whether a sentence can be chosen for a summary at all; only these are embedded and weighed."""
+    return _suitable(text, len(text.split()))
 
 
 def _candidates(units: Sequence[Unit], words: list[int], max_words: int | None) -> list[int]:

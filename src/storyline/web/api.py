@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hmac
 import json
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from storyline.api import Workspace
 from storyline.export import (
@@ -23,7 +25,7 @@ from storyline.export import (
 from storyline.ingest.dates import parse_published, resolve_timezone
 from storyline.model import Article, Event, Quote
 from storyline.web.search import Results, SearchIndex
-from storyline.web.service import Service
+from storyline.web.service import Read, Service
 from storyline.web.views import SORTS, Card, filter_cards, story_cards
 
 MAX_LIMIT = 100
@@ -43,10 +45,17 @@ def service(request: Request) -> Service:
     return found
 
 
-def reader(request: Request) -> Workspace:
-    return service(request).reader()
+def snapshot(request: Request) -> Iterator[Read]:
+    """The request's own cursor and snapshot of the store, for its whole life (FastAPI caches it per request)."""
+    with service(request).reading() as read:
+        yield read
 
 
+def reader(read: Annotated[Read, Depends(snapshot)]) -> Workspace:
+    return read.ws
+
+
+Snap = Annotated[Read, Depends(snapshot)]
 Reader = Annotated[Workspace, Depends(reader)]
 Svc = Annotated[Service, Depends(service)]
 
@@ -90,8 +99,8 @@ def brief(article: Article) -> dict[str, Any]:
     return found
 
 
-def cards(svc: Service, ws: Workspace) -> list[Card]:
-    return svc.cached("cards", lambda: story_cards(ws))
+def cards(read: Read) -> list[Card]:
+    return read.cached("cards", lambda: story_cards(read.ws))
 
 
 # -- stories and events -----------------------------------------------------------------------------
@@ -100,7 +109,7 @@ def cards(svc: Service, ws: Workspace) -> list[Card]:
 @router.get("/stories", summary="Stories, most recently updated first")
 def list_stories(
     ws: Reader,
-    svc: Svc,
+    read: Snap,
     limit: Limit = 20,
     offset: Offset = 0,
     entity: EntityName = None,
@@ -115,7 +124,7 @@ def list_stories(
     ``entity`` keeps stories it is central to; a date range keeps stories that overlap it."""
     entity_id = ws.entity(entity).id if entity else None
     found = filter_cards(
-        cards(svc, ws), source=source, entity_id=entity_id, since=moment(since, ws), until=moment(until, ws), sort=sort
+        cards(read), source=source, entity_id=entity_id, since=moment(since, ws), until=moment(until, ws), sort=sort
     )
     return page([card_to_dict(c) for c in found[offset : offset + limit]], limit, offset, len(found))
 
@@ -142,20 +151,20 @@ def get_story(story_id: str, ws: Reader) -> dict[str, Any]:
     }
 
 
-def _events(svc: Service, ws: Workspace) -> list[Event]:
-    return svc.cached("events", ws.events)
+def _events(read: Read) -> list[Event]:
+    return read.cached("events", read.ws.events)
 
 
 @router.get("/events", summary="Events in time order")
 def list_events(
     ws: Reader,
-    svc: Svc,
+    read: Snap,
     limit: Limit = 20,
     offset: Offset = 0,
     story_id: Annotated[str | None, Query(description="Only the events of this story.", max_length=100)] = None,
 ) -> dict[str, Any]:
     """Events (articles about one happening), each with its summary and timeline."""
-    found = ws.events(story_id=story_id) if story_id else _events(svc, ws)
+    found = ws.events(story_id=story_id) if story_id else _events(read)
     return page([event_to_dict(e) for e in found[offset : offset + limit]], limit, offset, len(found))
 
 
@@ -259,11 +268,11 @@ INGEST_BODY = {
 @router.post(
     "/articles",
     summary="Ingest new articles (needs the API token)",
-    status_code=201,
+    status_code=202,
     dependencies=[Depends(_token)],
     openapi_extra=INGEST_BODY,
     responses={
-        200: {"description": "Nothing new: every article was already stored or skipped"},
+        200: {"description": "Nothing new: every article was already stored or skipped (pending work is queued)"},
         401: {"description": "No token sent"},
         403: {"description": "Wrong token, or writes disabled"},
         413: {"description": "Body too large"},
@@ -279,16 +288,17 @@ async def post_articles(
     published: Annotated[str | None, Query(max_length=40)] = None,
     id: Annotated[str | None, Query(max_length=200)] = None,
 ) -> JSONResponse:
-    """Store, analyze and place new articles; events, stories, summaries and timelines update incrementally."""
-    from starlette.concurrency import run_in_threadpool
-
+    """Store new articles now (one transaction) and answer 202 with the ingest report; their analysis and
+    placement into events and stories is queued for the server's writer, which works in the background
+    (readers keep reading meanwhile). An article's `story_id` (GET /api/articles/{id}) is set once it is
+    placed. Every POST also queues any work an interrupted earlier server left pending."""
     body = await request.body()
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     records: list[Any]
     if kind in ("application/json", ""):
         try:
             data = json.loads(body)
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             raise HTTPException(400, f"body is not valid JSON: {exc}") from exc
         data = data.get("articles", data) if isinstance(data, dict) and "articles" in data else data
         records = data if isinstance(data, list) else [data]
@@ -301,15 +311,15 @@ async def post_articles(
         raise HTTPException(400, "no articles in the body")
     if len(records) > MAX_RECORDS:
         raise HTTPException(413, f"at most {MAX_RECORDS} articles per request")
-    report, analysis = await run_in_threadpool(svc.ingest, records)
+    report = await run_in_threadpool(svc.ingest, records)
     result = {
         "ingested": report.ingested,
         "duplicates": report.duplicates,
         "skipped": [{"origin": s.origin, "reason": s.reason.value, "detail": s.detail} for s in report.skipped],
         "warnings": report.warnings,
-        "analyzed": analysis.analyzed if analysis else 0,
+        "analysis": "queued",
     }
-    return JSONResponse(result, 201 if report.ingested else 200)
+    return JSONResponse(result, 202 if report.ingested else 200)
 
 
 # -- entities and quotes ----------------------------------------------------------------------------
@@ -374,41 +384,38 @@ def list_quotes(
 
 
 @router.get("/sources", summary="Every outlet in the store")
-def list_sources(ws: Reader, svc: Svc) -> dict[str, Any]:
-    return {"items": svc.cached("sources", ws.store.sources)}
+def list_sources(read: Snap) -> dict[str, Any]:
+    return {"items": read.cached("sources", read.ws.store.sources)}
 
 
 # -- search -----------------------------------------------------------------------------------------
 
 
-def search_index(svc: Service, ws: Workspace) -> SearchIndex:
-    return svc.cached("search", lambda: SearchIndex(ws))
+def search_index(read: Read) -> SearchIndex:
+    return read.cached("search", lambda: SearchIndex(read.ws))
 
 
-def run_search(svc: Service, ws: Workspace, q: str, limit: int) -> Results:
-    return search_index(svc, ws).search(ws, q, limit)
+def run_search(read: Read, q: str, limit: int) -> Results:
+    return search_index(read).search(read.ws, q, limit)
 
 
-def warm_cards(svc: Service) -> None:
-    cards(svc, svc.reader())
-
-
-def warm_search(svc: Service) -> None:
+def warm(read: Read) -> None:
+    """What the first readers would otherwise wait for: story cards, the search index, the embedding model."""
     from storyline.analyze.embed import embedder
 
-    search_index(svc, svc.reader())
+    cards(read)
+    search_index(read)
     embedder()
 
 
 @router.get("/search", summary="Full-text and semantic search over articles and quotes")
 def search(
-    ws: Reader,
-    svc: Svc,
+    read: Snap,
     q: Annotated[str, Query(min_length=1, max_length=500, description="Words or a question.")],
     limit: Limit = 20,
 ) -> dict[str, Any]:
     """Articles ranked by BM25 and by meaning (MiniLM vectors), fused by reciprocal rank; quotes by BM25."""
-    found = run_search(svc, ws, q, limit)
+    found = run_search(read, q, limit)
     return {
         "query": found.query,
         "articles": [

@@ -3,13 +3,15 @@
 Security: every piece of article content is untrusted. Templates autoescape; links to articles are shown
 only for http(s) URLs; a strict Content-Security-Policy allows scripts and styles from this server's
 static files only; request bodies are capped (413); write endpoints need the operator's bearer token;
-CORS is off unless ``cors_origins`` names origins. Errors under /api/ are JSON.
+CORS is off unless ``cors_origins`` names origins. Errors under /api/ are JSON ``{status, detail}``, an
+unexpected one too (500, with the security headers); HEAD is answered wherever GET is.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
+import logging
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -63,7 +65,8 @@ def create_app(settings: Settings, workspace: Workspace | None = None) -> FastAP
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        warming = service.warm(api.warm_cards, api.warm_search)
+        warming = service.warm(api.warm)
+        service.start()
         yield
         warming.join(timeout=60)
         service.close()
@@ -89,6 +92,7 @@ def create_app(settings: Settings, workspace: Workspace | None = None) -> FastAP
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _handle_errors(app)
+    app.add_middleware(Cache, service=service)  # inside CORS, whose headers depend on the request
     origins = [o.strip() for o in settings.cors_origins.split(",") if o.strip()]
     if origins:
         app.add_middleware(
@@ -162,8 +166,49 @@ def _handle_errors(app: FastAPI) -> None:
         return _error(request, 500, str(exc))
 
 
+log = logging.getLogger("storyline.web")
+
+
+class Cache:
+    """ASGI middleware: successful GET answers (pages and the JSON API) are kept until the store changes.
+
+    The generation is read before the request opens its snapshot, so an answer is never older than the
+    generation it is kept under; the writer clears the cache when it commits a round.
+    """
+
+    def __init__(self, app: ASGIApp, service: Service) -> None:
+        self.app = app
+        self.service = service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope.get("path", "")
+        if scope["type"] != "http" or scope["method"] != "GET" or path.startswith(("/static/", DOCS_STATIC)):
+            await self.app(scope, receive, send)
+            return
+        key = (self.service.generation, path, scope.get("query_string", b""))
+        found = self.service.responses.get(key)
+        if found is not None:
+            for message in found:
+                await send(_copy(message))
+            return
+        messages: list[Message] = []
+
+        async def keep(message: Message) -> None:
+            messages.append(_copy(message))  # outer layers (CORS) edit the headers of what they are sent
+            await send(message)
+
+        await self.app(scope, receive, keep)
+        if messages and messages[0]["type"] == "http.response.start" and messages[0]["status"] == 200:
+            self.service.responses.put(key, messages)
+
+
+def _copy(message: Message) -> Message:
+    return {**message, "headers": list(message["headers"])} if "headers" in message else message
+
+
 class Guard:
-    """ASGI middleware: caps request bodies (413) and adds security headers to every response."""
+    """ASGI middleware: caps request bodies (413), adds security headers to every response, answers HEAD
+    as GET without the body, and turns an unexpected error into a 500 (JSON under /api/) with those headers."""
 
     def __init__(self, app: ASGIApp, max_body: int) -> None:
         self.app = app
@@ -175,9 +220,17 @@ class Guard:
             return
         path: str = scope.get("path", "")
         csp = DOCS_CSP if path.startswith(DOCS_PATHS) else CSP
+        head = scope["method"] == "HEAD"
+        if head:
+            scope = {**scope, "method": "GET"}
+        started = False
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.body" and head:
+                message = {**message, "body": b""}
             if message["type"] == "http.response.start":
+                started = True
                 headers = list(message.get("headers", []))
                 headers += [
                     (b"content-security-policy", csp.encode()),
@@ -218,9 +271,24 @@ class Guard:
                     return {"type": "http.request", "body": body, "more_body": False}
                 return await receive()
 
-            await self.app(scope, replay, send_with_headers)
+            await self._call(scope, replay, send_with_headers, lambda: started)
             return
-        await self.app(scope, receive, send_with_headers)
+        await self._call(scope, receive, send_with_headers, lambda: started)
+
+    async def _call(self, scope: Scope, receive: Receive, send: Send, started: Callable[[], bool]) -> None:
+        try:
+            await self.app(scope, receive, send)
+        except Exception:
+            log.exception("%s %s failed", scope["method"], scope.get("path", ""))
+            if started():
+                raise  # part of the answer is out: the server can only cut the connection
+            path: str = scope.get("path", "")
+            detail = "internal error: the server log has the details"
+            if path == "/api" or path.startswith("/api/"):
+                response: Response = JSONResponse({"status": 500, "detail": detail}, 500)
+            else:
+                response = pages.render("error.html", 500, title="Error", status=500, detail=detail, q="")
+            await response(scope, receive, send)
 
     async def _too_large(self, send: Send) -> None:
         body = json.dumps(

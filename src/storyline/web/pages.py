@@ -13,11 +13,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from storyline.api import Workspace
 from storyline.errors import NotFoundError
 from storyline.report import safe_url
 from storyline.web.api import cards, moment, run_search
-from storyline.web.service import Service
+from storyline.web.service import Read, Service
 from storyline.web.views import (
     SORTS,
     SOURCES_SHOWN,
@@ -76,18 +75,16 @@ def error_page(request: Request, status: int, detail: str) -> Response:
     return render("error.html", status, title=titles.get(status, "Error"), status=status, detail=detail, q="")
 
 
-async def cached_page(request: Request, build: Callable[[Workspace, Service], str]) -> HTMLResponse:
-    """Rendered pages are kept until the store changes (an ingest): the slow part of a page is the reads.
-
-    A page in the cache is answered on the event loop; only a miss goes to a worker thread and its cursor.
-    """
+async def cached_page(request: Request, build: Callable[[Read], str]) -> HTMLResponse:
+    """A page built in a worker thread from a snapshot of the store on a cursor of its own (the app's
+    response cache keeps it until the store changes)."""
     svc: Service = request.app.state.service
-    key = (svc.generation, request.url.path, request.url.query)
-    body = svc.pages.get(key)
-    if body is None:
-        body = await run_in_threadpool(lambda: build(svc.reader(), svc))
-        svc.pages.put(key, body)
-    return HTMLResponse(body)
+
+    def render_page() -> str:
+        with svc.reading() as read:
+            return build(read)
+
+    return HTMLResponse(await run_in_threadpool(render_page))
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -100,7 +97,8 @@ async def stories_page(
     sort: Annotated[str, Query(pattern="^(" + "|".join(SORTS) + ")$")] = "updated",
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
-    def build(ws: Workspace, svc: Service) -> str:
+    def build(read: Read) -> str:
+        ws = read.ws
         entity_id, problem = None, None
         if entity:
             try:
@@ -108,7 +106,7 @@ async def stories_page(
             except NotFoundError:
                 problem = f"No person, organization or place is called “{entity}”."
         found = filter_cards(
-            cards(svc, ws), source=source or None, entity_id=entity_id, since=moment(since, ws),
+            cards(read), source=source or None, entity_id=entity_id, since=moment(since, ws),
             until=moment(until, ws), sort=sort,
         ) if problem is None else []  # fmt: skip
         shown = found[(page - 1) * PER_PAGE : page * PER_PAGE]
@@ -117,7 +115,7 @@ async def stories_page(
             query["sort"] = sort
         return env.get_template("stories.html").render(
             cards=shown, total=len(found), page=page, pages=max(1, -(-len(found) // PER_PAGE)), query=query,
-            sources=svc.cached("sources", ws.store.sources), problem=problem, q="",
+            sources=read.cached("sources", ws.store.sources), problem=problem, q="",
             form={"source": source or "", "entity": entity or "", "since": since or "", "until": until or "",
                   "sort": sort},
         )  # fmt: skip
@@ -128,14 +126,14 @@ async def stories_page(
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
 async def story(request: Request, story_id: str) -> HTMLResponse:
     return await cached_page(
-        request, lambda ws, _: env.get_template("story.html").render(p=story_page(ws, story_id), q="")
+        request, lambda read: env.get_template("story.html").render(p=story_page(read.ws, story_id), q="")
     )
 
 
 @router.get("/articles/{article_id:path}", response_class=HTMLResponse)
 async def article(request: Request, article_id: str) -> HTMLResponse:
     return await cached_page(
-        request, lambda ws, _: env.get_template("article.html").render(p=article_page(ws, article_id), q="")
+        request, lambda read: env.get_template("article.html").render(p=article_page(read.ws, article_id), q="")
     )
 
 
@@ -143,14 +141,14 @@ async def article(request: Request, article_id: str) -> HTMLResponse:
 async def entity(request: Request, entity_id: str) -> HTMLResponse:
     return await cached_page(
         request,
-        lambda ws, svc: env.get_template("entity.html").render(p=entity_page(ws, entity_id, cards(svc, ws)), q=""),
+        lambda read: env.get_template("entity.html").render(p=entity_page(read.ws, entity_id, cards(read)), q=""),
     )
 
 
 @router.get("/search", response_class=HTMLResponse)
 async def search_page(request: Request, q: Annotated[str, Query(max_length=500)] = "") -> HTMLResponse:
-    def build(ws: Workspace, svc: Service) -> str:
-        results = run_search(svc, ws, q, 30) if q.strip() else None
+    def build(read: Read) -> str:
+        results = run_search(read, q, 30) if q.strip() else None
         return env.get_template("search.html").render(results=results, q=q)
 
     return await cached_page(request, build)

@@ -231,7 +231,7 @@ def article_page(ws: Workspace, article_id: str) -> ArticlePage:
     spans: list[tuple[int, int, str, str | None, str | None]] = []  # (start, end, class, entity id, title)
     spans += [(m.start, m.end, f"ent ent-{m.type}", m.entity_id, m.type) for m in mentions]
     spans += [(q.start, q.end, "quote", None, f"quote ({q.kind}), {q.speaker or 'speaker unknown'}") for q in quotes]
-    spans += [(t.start, t.end, "time", None, t.value or "unresolved date") for t in times]
+    spans += [(t.start, t.end, "time", None, f"{t.type.lower()} {t.value or 'unresolved'}") for t in times]
     starts = {s.start: s.index for s in sentences}
     labels = ws.store.entity_labels([m.entity_id for m in mentions if m.entity_id])
     counts = Counter(m.entity_id for m in mentions if m.entity_id)
