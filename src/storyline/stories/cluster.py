@@ -12,7 +12,7 @@ After the pass, events that were opened apart but overlap in time and agree in v
 are merged (a late preview and the coverage of one summit). Stories link events of any date whose main
 actors and topic agree (the same leaders meeting again years later; two climate conferences with other
 delegates): the score adds, to the cosine of the events' lead vectors and the overlap of their main
-actors, ``topic_weight`` times the cosine of their topic words weighted by TF-IDF, the IDF counted over
+actors (weighted by IDF over the events being linked), ``topic_weight`` times the cosine of their topic words weighted by TF-IDF, the IDF counted over
 the events being linked.
 """
 
@@ -226,11 +226,11 @@ _BLOCK = 256  # rows scored at once: 256 x events floats per term of the score
 
 class _StoryScores:
     """How much two events read as one story: cosine of their lead vectors + ``entity_weight`` x the
-    cosine of their main actors + ``topic_weight`` x the cosine of their TF-IDF topic words."""
+    cosine of their IDF-weighted main actors + ``topic_weight`` x the cosine of their TF-IDF topic words."""
 
     def __init__(self, events: list[EventState], params: Params) -> None:
         self.centroids = np.stack([e.centroid for e in events]).astype(np.float32)
-        self.actors = _actor_matrix([_main_actors(e, params.story_keys) for e in events])
+        self.actors = _actor_matrix(_weigh_actors(events, params.story_keys))
         self.topics = _topic_matrix(events)
         self.entity_weight, self.topic_weight = params.entity_weight, params.topic_weight
         self.top = 1.0 + self.entity_weight + self.topic_weight  # the score of identical events
@@ -241,6 +241,26 @@ class _StoryScores:
         scores += self.entity_weight * (self.actors[rows] @ self.actors[cols].T).toarray()
         scores += self.topic_weight * (self.topics[rows] @ self.topics[cols].T).toarray()
         return scores
+
+
+def _weigh_actors(events: list[EventState], n: int) -> list[dict[str, float]]:
+    """The main actors of each event, their weights times their IDF over the events being linked.
+
+    The IDF, log((1 + n) / (1 + df)) + 1 as for topic words, counts the events whose entities name
+    the actor. A name that most events share (the home country of a corpus, its capital, its
+    government's offices: "Washington", "White House" across the American summits of different
+    leaders) says little about which story an event belongs to; the leaders and parties an event
+    alone shares with another say more.
+    """
+    df: dict[str, int] = {}
+    for e in events:
+        for key in e.profile:
+            df[key] = df.get(key, 0) + 1
+    total = len(events)
+    return [
+        {k: w * (math.log((1.0 + total) / (1.0 + df[k])) + 1.0) for k, w in _main_actors(e, n).items()}
+        for e in events
+    ]
 
 
 def _actor_matrix(profiles: list[dict[str, float]]) -> sparse.csr_matrix:
