@@ -11,9 +11,9 @@ replay from there, so the result never depends on batch sizes or on the order ar
 After the pass, events that were opened apart but overlap in time and agree in vector and entities
 are merged (a late preview and the coverage of one summit). Stories link events of any date whose main
 actors and topic agree (the same leaders meeting again years later; two climate conferences with other
-delegates): the score adds, to the cosine of the events' lead vectors and the overlap of their main
-actors (weighted by IDF over the events being linked), ``topic_weight`` times the cosine of their topic words weighted by TF-IDF, the IDF counted over
-the events being linked.
+delegates): the score adds, to the cosine of the events' lead vectors and ``entity_weight`` times the
+overlap of their main actors, ``topic_weight`` times the cosine of their topic words; actors and words
+are both weighted by their IDF counted over the events being linked.
 """
 
 from __future__ import annotations
@@ -258,8 +258,7 @@ def _weigh_actors(events: list[EventState], n: int) -> list[dict[str, float]]:
             df[key] = df.get(key, 0) + 1
     total = len(events)
     return [
-        {k: w * (math.log((1.0 + total) / (1.0 + df[k])) + 1.0) for k, w in _main_actors(e, n).items()}
-        for e in events
+        {k: w * (math.log((1.0 + total) / (1.0 + df[k])) + 1.0) for k, w in _main_actors(e, n).items()} for e in events
     ]
 
 
