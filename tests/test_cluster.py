@@ -115,3 +115,23 @@ def test_features_stored_before_topic_terms_are_recomputed(ws: storyline.Workspa
     ws.cluster(summaries=False)
     assert con.execute("SELECT article_id, terms FROM article_features ORDER BY ALL").fetchall() == before
     assert ws.store.pending_features() == []
+
+
+def test_an_actor_every_event_names_does_not_link() -> None:
+    """Three leaders each meet twice, years apart, every article naming Washington too; leads at cosine
+    0.55 to one another and no topic words. Weighted by IDF, the capital all six share adds too little
+    to link different leaders (without the IDF it would add 0.35 x 0.5 and make one story of all six);
+    the same leader still links."""
+    base = unit(40)
+    rest, _ = np.linalg.qr(np.random.default_rng(41).normal(size=(384, 7)))
+    rest = rest[:, 1:] - np.outer(base, base @ rest[:, 1:])  # six directions orthogonal to base
+    rest /= np.linalg.norm(rest, axis=0)
+    a, b = np.sqrt(0.55), np.sqrt(0.45)
+    vectors = [(a * base + b * rest[:, i]).astype(np.float32) for i in range(6)]
+    leaders = ["p:trump", "p:trump", "p:biden", "p:biden", "p:putin", "p:putin"]
+    events = [event(feature(f"w{i}", 400 * i, vectors[i], (leaders[i], "n:washington"), "")) for i in range(6)]
+    weighted = cluster._weigh_actors(events, cluster.Params().story_keys)
+    assert weighted[0]["n:washington"] < weighted[0]["p:trump"]
+    story_of = cluster.group(events, cluster.Params()).story_of
+    assert [story_of[e.id] for e in events[0::2]] == [story_of[e.id] for e in events[1::2]]
+    assert len(set(story_of.values())) == 3
