@@ -104,12 +104,16 @@ def test_organizations_places_and_types() -> None:
         count("PERSON", "Glasgow", 5),
         count("PERSON", "Georgia", 5),
         count("GPE", "Georgia", 5),
+        count("PERSON", "Moscow", 4),
+        count("GPE", "Moscow", 6),
     )
     assert {"Competition and Markets Authority", "CMA"} in groups
     assert {"the Kremlin", "Kremlin"} in groups
     assert {"U.S.", "United States"} in groups
     assert {"Glasgow"} in groups and sum(1 for g in groups if g == {"Glasgow"}) == 1  # typed as the majority
-    assert sum(1 for g in groups if g == {"Georgia"}) == 2  # no clear majority: kept apart
+    assert sum(1 for g in groups if g == {"Georgia"}) == 1  # a country, unless two thirds say otherwise
+    types = {g.canonical: g.type for g in link([count("PERSON", "Moscow", 4), count("GPE", "Moscow", 6)])}
+    assert types == {"Moscow": "GPE"}
 
 
 def test_entity_ids_are_stable_and_canonical_names_readable() -> None:
@@ -119,3 +123,103 @@ def test_entity_ids_are_stable_and_canonical_names_readable() -> None:
     assert first[0].canonical == "Vladimir Putin"
     (city,) = link([count("GPE", "LONDON", 9), count("GPE", "London", 2)])
     assert city.canonical == "London"
+
+
+def types_of(text: str) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for mention in entities_of(text).mentions:
+        found.setdefault(mention.text, set()).add(mention.type)
+    return found
+
+
+def test_datelines_are_places() -> None:
+    text = (
+        "SUVA, Dec 6 (Reuters) - Fiji's government said on Friday it would call an early election.\n"
+        "The prime minister said the vote would be held in March."
+    )
+    assert types_of(text)["SUVA"] == {"GPE"}
+    found = types_of("MONTEVIDEO 1996-08-22\nUruguay's central bank cut its key rate on Thursday.")
+    assert found["MONTEVIDEO"] == {"GPE"}
+
+
+def test_countries_capitals_and_agencies_that_say_things_are_not_people() -> None:
+    text = (
+        "Sri Lanka said on Monday it would reopen the port. Colombo said the talks had failed. "
+        "Interfax said the minister had resigned. The FSB said it had detained two men."
+    )
+    found = types_of(text)
+    assert found["Sri Lanka"] == {"GPE"}
+    assert found["Colombo"] == {"GPE"}
+    assert found["Interfax"] == {"ORG"}
+    assert "PERSON" not in found.get("FSB", {"ORG"})
+
+
+def test_one_type_per_name_and_repeats_found() -> None:
+    text = (
+        "Security chief Alexander Lebed flew to Grozny on Friday.\n"
+        "Lebed met rebel leaders there. Officials said Lebed would return on Sunday."
+    )
+    mentions = [m for m in entities_of(text).mentions if "Lebed" in m.text]
+    assert len(mentions) == 3
+    assert {m.type for m in mentions} == {"PERSON"}
+    assert {m.name for m in mentions} == {"Alexander Lebed"}
+
+
+def test_results_tables_name_clubs_not_cities() -> None:
+    text = "BASEBALL - RESULTS\nChicago 5 Houston 3\nGermany 2 Italy 1\nAttendance: 40,000"
+    found = types_of(text)
+    assert found["Chicago"] == {"ORG"} and found["Houston"] == {"ORG"}
+    assert found["Germany"] == {"GPE"} and found["Italy"] == {"GPE"}
+    assert "Attendance" not in found
+
+
+def test_descriptor_after_a_name_is_not_part_of_it() -> None:
+    from spacy.tokens import Span
+
+    from storyline.analyze.entities import _trim
+
+    doc = load_nlp()("Fighting resumed, the Interfax news agency said.\nNATIONAL LEAGUE\nJ. Crawley 106")
+    span, _ = _trim(Span(doc, 4, 7, label="ORG"))  # "Interfax news agency"
+    assert span is not None and span.text == "Interfax"
+    league = Span(doc, 10, 13, label="ORG")  # "NATIONAL LEAGUE\n" runs into the next line
+    assert "\n" in league.text
+    span, _ = _trim(league)
+    assert span is not None and span.text == "NATIONAL LEAGUE"
+    span, _ = _trim(Span(doc, 13, len(doc), label="PERSON"))  # the score is not part of the name
+    assert span is not None and span.text == "J. Crawley"
+
+
+def test_hyphenated_title_is_kept_whole() -> None:
+    found = titles("UN secretary-general Kofi Annan said the talks would resume next week.")
+    assert found["Kofi Annan"] == {"UN secretary-general"}
+
+
+def test_dominant_full_name_takes_the_bare_surname() -> None:
+    groups = groups_of(
+        count("PERSON", "Bill Clinton", 72),
+        count("PERSON", "Clinton", 422),
+        count("PERSON", "Hillary Rodham Clinton", 10),
+    )
+    assert {"Bill Clinton", "Clinton"} in groups
+    # two people of one surname with nothing to choose between them: the surname stays apart
+    assert {"Smith"} in groups_of(
+        count("PERSON", "Brad Smith"), count("PERSON", "Jack Smith"), count("PERSON", "Smith")
+    )
+
+
+def test_organization_words_and_places_decide_corpus_types() -> None:
+    types = {g.canonical: g.type for g in link([
+        count("PERSON", "Carter Center", 2), count("ORG", "Carter Center", 3),
+        count("PERSON", "Moscow", 1), count("GPE", "Moscow", 2),
+    ])}  # fmt: skip
+    assert types == {"Carter Center": "ORG", "Moscow": "GPE"}
+
+
+def test_products_and_credit_lines_are_not_people() -> None:
+    text = (
+        "Merck won approval for the pain pill Vioxx on Friday. Vioxx will compete with Celebrex.\n"
+        "Doctors said Vioxx was safe.\n\nStory Filed By Cox Newspapers"
+    )
+    found = types_of(text)
+    assert "PERSON" not in found.get("Vioxx", set())
+    assert "PERSON" not in found.get("Story Filed", set())

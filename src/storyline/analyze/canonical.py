@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from storyline.analyze.entities import fold, initials
+from storyline.analyze.gazetteer import is_international_org, place_kind
+from storyline.analyze.nametypes import ORG_OPENERS, ORG_WORDS
 from storyline.model import NameCount
 from storyline.unionfind import UnionFind
 
@@ -84,11 +86,9 @@ class Group:
 def link(names: Iterable[NameCount]) -> list[Group]:
     """Group names into entities; sorted by mentions, most first, then by name.
 
-    The small tagger types one name differently in different articles ("Glasgow" as a place 40 times and
-    as a person 5 times; "Naama Issachar" as a place twice and a person once): every name is grouped
-    under one type, PERSON when at least a third of its mentions say so (the tagger misreads unfamiliar
-    people's names far more often than it invents people), else the type most of its mentions have. An
-    acronym's expansion ("Asia-Pacific Economic Cooperation" for APEC) is typed as an organization.
+    Articles type one name differently ("Glasgow" as a place 40 times and as a person 5 times; "Naama
+    Issachar" as a place twice and a person once): every name is grouped under one type, decided on the
+    evidence of all its mentions (see ``_types``).
     """
     names = list(names)
     types = _types(names)
@@ -118,7 +118,15 @@ _RETYPABLE = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT"}
 
 
 def _types(names: list[NameCount]) -> dict[str, str]:
-    """One type per folded name (see ``link``)."""
+    """One type per folded name across the corpus.
+
+    A country, city or international organization (``gazetteer``) keeps its kind unless two thirds of its
+    mentions say otherwise (a "Washington" of sports pages); a name with an organization word ("Carter
+    Center", "Log Cabin Republicans") is an organization unless most mentions make it a person; any other
+    name is a person when at least a third of its mentions say so (the tagger misreads unfamiliar people's
+    names far more often than it invents people), else it takes the type most of its mentions have. An
+    acronym's expansion ("Asia-Pacific Economic Cooperation" for APEC) is typed as an organization.
+    """
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     for n in names:
         if n.type in _RETYPABLE:
@@ -126,7 +134,29 @@ def _types(names: list[NameCount]) -> dict[str, str]:
     types = {}
     for key, by_type in counts.items():
         total = sum(by_type.values())
-        types[key] = "PERSON" if by_type["PERSON"] * 3 >= total else by_type.most_common(1)[0][0]
+        top = by_type.most_common(1)[0][0]
+        kind = place_kind(key)
+        words = key.split()
+        if kind or is_international_org(key):
+            known = max(("GPE", "LOC", "FAC"), key=lambda t: by_type[t]) if kind else "ORG"
+            if kind and not any(by_type[t] for t in ("GPE", "LOC", "FAC")):
+                known = "GPE"
+            types[key] = top if by_type[top] * 3 > total * 2 else known
+        elif len(words) > 1 and (words[-1] in ORG_WORDS or words[0] in ORG_OPENERS):
+            types[key] = "PERSON" if by_type["PERSON"] * 2 > total else "ORG"
+        else:
+            types[key] = "PERSON" if by_type["PERSON"] * 3 >= total else top
+    # a lone word that the tagger took for a place is a person's first or last name when it is part of
+    # exactly one person's name in the corpus and no place or organization is known by it ("Naama")
+    parts: dict[str, set[str]] = defaultdict(set)
+    for key, type_ in types.items():
+        words = key.split()
+        if type_ == "PERSON" and len(words) > 1:
+            parts[words[0]].add(key)
+            parts[words[-1]].add(key)
+    for key, type_ in types.items():
+        if type_ in ("GPE", "LOC", "FAC") and len(parts.get(key, ())) == 1 and not place_kind(key):
+            types[key] = "PERSON"
     acronyms = {n.name.replace(".", "") for n in names if n.type == "ORG" and _is_acronym(n.name)}
     for n in names:
         if types.get(fold(n.name)) in ("LOC", "GPE", "FAC", "EVENT") and initials(n.name) in acronyms:
@@ -151,10 +181,18 @@ def _people(items: list[NameCount]) -> list[Group]:
         for j in by_surname.get(toks[-1], []) if len(toks) > 1 else []:
             if j < i and _same_person(tokens[j], toks):
                 uf.union(i, j)
-    # A shorter form joins the one person it abbreviates: "Putin", "Choe Son" (of "Choe Son Hui").
+    # A shorter form joins the one person it abbreviates: "Putin", "Choe Son" (of "Choe Son Hui"); of
+    # several, the one who has three times the mentions of all the others ("Clinton": Bill, not Hillary).
+    weight: Counter[int] = Counter()
+    for j, item in enumerate(items):
+        weight[uf.find(j)] += item.mentions
     for i, toks in enumerate(tokens):
         candidates = by_surname.get(toks[0], []) + by_surname.get(toks[-1], [])
         roots = {uf.find(j) for j in candidates if len(tokens[j]) > len(toks) and _abbreviates(toks, tokens[j])}
+        if len(roots) > 1:
+            top = max(roots, key=lambda r: (weight[r], -r))
+            if weight[top] >= 3 * sum(weight[r] for r in roots if r != top):
+                roots = {top}
         if len(roots) == 1:
             uf.union(i, roots.pop())
     return _collect(items, uf, "PERSON")

@@ -7,28 +7,21 @@ foreign minister"). Linking names across articles is ``canonical.py``'s job.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 
 from spacy.tokens import Doc, Span, Token
 
+from storyline.analyze import nametypes
+from storyline.analyze.gazetteer import HONORIFICS, ROLE_WORDS, fold
 from storyline.model import Mention, Title
 
+__all__ = ["HONORIFICS", "ROLE_WORDS", "DocEntities", "find_entities", "fold", "initials"]
+
 ENTITY_TYPES = ("PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT")
-# Words that make a noun phrase a title or role, kept as data beside this module.
-ROLE_WORDS = frozenset(
-    word
-    for line in Path(__file__).with_name("roles.txt").read_text(encoding="utf-8").splitlines()
-    if not line.startswith("#")
-    for word in line.split()
-)
-HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "prof", "rev"})
 _TITLE_POS = ("NOUN", "PROPN", "ADJ", "NUM", "PART")
 _TITLE_DEPS = {"compound", "amod", "nmod", "poss", "case", "npadvmod", "nummod"}
 _ORG_STOP = {"and", "of", "the", "for", "&", "on", "in"}
-_SPEECH_VERBS = frozenset({"say", "tell", "add", "warn", "insist", "argue", "claim", "note", "write", "ask", "reply"})
 _ACRONYM_IN_PARENS = re.compile(r"\(([A-Z][A-Z.&]{1,9})\)")
 
 
@@ -38,13 +31,6 @@ class DocEntities:
 
     mentions: list[Mention]
     titles: list[tuple[str, Title]]  # (the person's in-article name, the title)
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive key: 'António Guterres' and 'antonio guterres' fold alike."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(plain.casefold().replace("’", "'").split())
 
 
 def initials(name: str) -> str:
@@ -63,7 +49,7 @@ def find_entities(doc: Doc, article_id: str = "") -> DocEntities:
         span, title_tokens = _trim(ent)
         if span is not None and _plausible(span):
             raw.append((span, ent.label_, title_tokens))
-    raw = _retype_short_forms(raw)
+    raw = nametypes.decide(doc, raw)
     names = _full_names(doc, [(span.text, label) for span, label, _ in raw])
     people = _people_names(raw)
     mentions = []
@@ -78,10 +64,15 @@ def find_entities(doc: Doc, article_id: str = "") -> DocEntities:
 
 
 def _trim(ent: Span) -> tuple[Span | None, list[Token]]:
-    """Drop leading articles and honorifics/titles that spaCy folds into a name; keep the titles."""
+    """Drop leading articles and honorifics/titles that spaCy folds into a name (keeping the titles), a
+    descriptor after it ("Interfax news agency"), and whatever follows a line break inside it."""
     start, end = ent.start, ent.end
     doc = ent.doc
-    while start < end and doc[start].lower_ in ("the", "a", "an"):
+    for i in range(start, end):  # a name never runs across a line break
+        if doc[i].is_space or (i + 1 < end and "\n" in doc[i].whitespace_):
+            end = i if doc[i].is_space else i + 1
+            break
+    while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_space):
         start += 1
     title_tokens: list[Token] = []
     if ent.label_ == "PERSON":
@@ -90,37 +81,19 @@ def _trim(ent: Span) -> tuple[Span | None, list[Token]]:
             start += 1
     while end > start and (doc[end - 1].is_punct or doc[end - 1].lower_ in ("'s", "’s", "'")):
         end -= 1
+    # "Interfax news agency", "Pirelli group": lower-case nouns after a name describe it (an event's keep theirs)
+    if ent.label_ != "EVENT":
+        while end - 1 > start and doc[end - 1].is_lower and doc[end - 1].pos_ == "NOUN":
+            end -= 1
+    # "J. Crawley 106": a score after a name in a results table
+    while end - 1 > start and (doc[end - 1].is_punct or doc[end - 1].is_digit):
+        end -= 1
     # spaCy sometimes stops inside a hyphenated name ("Moon Jae" of "Moon Jae-in"): finish the word.
     while end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ and not doc[end].whitespace_:
         if not doc[end + 1].is_alpha:
             break
         end += 2
     return (doc[start:end] if end > start else None), title_tokens
-
-
-def _retype_short_forms(raw: list[tuple[Span, str, list[Token]]]) -> list[tuple[Span, str, list[Token]]]:
-    """Forms of a person's name in the same article are that person, whatever type the tagger gave
-    them: "Lavrov" tagged ORG beside "Sergei Lavrov"; "Naama Issachar" tagged LOC beside "Yaffa
-    Issachar" (a shared family name) and "Naama" beside it; "Lavrov" as the subject of "said"."""
-    fixed = list(raw)
-    for _ in range(2):  # a retyped full name can make its short forms people in turn
-        people = [fold(span.text).split() for span, label, _ in fixed if label == "PERSON"]
-        full = [p for p in people if len(p) > 1]
-        surnames = {p[-1] for p in full}
-        for i, (span, label, titles) in enumerate(fixed):
-            tokens = fold(span.text).split()
-            if label == "PERSON" or label not in ("ORG", "GPE", "LOC", "FAC"):
-                continue
-            short_form = len(tokens) == 1 and any(tokens[0] in (p[0], p[-1]) for p in full)
-            family = len(tokens) == 2 and tokens[-1] in surnames
-            if short_form or family or (len(tokens) == 1 and _speaks(span)):
-                fixed[i] = (span, "PERSON", titles)
-    return fixed
-
-
-def _speaks(span: Span) -> bool:
-    root = span.root
-    return root.dep_ == "nsubj" and root.head.lemma_ in _SPEECH_VERBS
 
 
 def _people_names(raw: list[tuple[Span, str, list[Token]]]) -> dict[int, str]:
@@ -170,9 +143,10 @@ def _org_name(doc: Doc, text: str, orgs: list[tuple[str, str]]) -> str:
     compact = text.replace(".", "")
     if not (compact.isupper() and 2 <= len(compact) <= 8):
         return _clean_name(text)
-    for match in _ACRONYM_IN_PARENS.finditer(doc.text):
+    full_text = doc.text
+    for match in _ACRONYM_IN_PARENS.finditer(full_text):
         if match.group(1).replace(".", "") == compact:
-            before = doc.text[: match.start()].rstrip()
+            before = full_text[: match.start()].rstrip()
             for other, _ in orgs:
                 if before.endswith(other):
                     return _clean_name(other)
@@ -190,7 +164,8 @@ def _titles(doc: Doc, span: Span, folded: list[Token], article_id: str) -> list[
     if pre is not None:
         found.append(pre)
     found.extend(_appositive_titles(doc, span))
-    return [Title(_strip_article(doc.text[s:e]), article_id, s, e) for s, e in found if _strip_article(doc.text[s:e])]
+    text = doc.text if found else ""  # Doc.text joins every token: read it once
+    return [Title(_strip_article(text[s:e]), article_id, s, e) for s, e in found if _strip_article(text[s:e])]
 
 
 def _premodifier_title(doc: Doc, span: Span, folded: list[Token]) -> tuple[int, int] | None:
@@ -201,6 +176,12 @@ def _premodifier_title(doc: Doc, span: Span, folded: list[Token]) -> tuple[int, 
         tok = doc[i]
         attached = tok.head.i in names_and_title or (tok.dep_ in _TITLE_DEPS and tok.head.i > tok.i)
         inner_of = tok.lower_ in ("of", "for") and i > span.sent.start and doc[i - 1].lower_ in ROLE_WORDS
+        # "secretary-general": a hyphen inside one word of the title
+        if tok.text == "-" and not tok.whitespace_ and i > span.sent.start and not doc[i - 1].whitespace_:
+            tokens.insert(0, tok)
+            names_and_title.add(tok.i)
+            i -= 1
+            continue
         if not inner_of and (
             (tok.is_punct and tok.text not in ("-", "'s", "’s")) or tok.pos_ in ("VERB", "AUX", "ADP", "DET", "PRON")
         ):

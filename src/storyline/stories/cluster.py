@@ -11,9 +11,9 @@ replay from there, so the result never depends on batch sizes or on the order ar
 After the pass, events that were opened apart but overlap in time and agree in vector and entities
 are merged (a late preview and the coverage of one summit). Stories link events of any date whose main
 actors and topic agree (the same leaders meeting again years later; two climate conferences with other
-delegates): the score adds, to the cosine of the events' lead vectors and the overlap of their main
-actors, ``topic_weight`` times the cosine of their topic words weighted by TF-IDF, the IDF counted over
-the events being linked.
+delegates): the score adds, to the cosine of the events' lead vectors and ``entity_weight`` times the
+overlap of their main actors (chosen by weight and IDF), ``topic_weight`` times the cosine of their
+topic words weighted by TF-IDF; the IDF of both is counted over the events being linked.
 """
 
 from __future__ import annotations
@@ -185,11 +185,6 @@ def _merge_events(events: list[EventState], params: Params) -> dict[str, str]:
     return {e.id: uf.find(e.id) for e in events}
 
 
-def _main_actors(e: EventState, n: int) -> dict[str, float]:
-    ranked = sorted(e.profile.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
-    return dict(ranked)
-
-
 def _link_stories(events: list[EventState], params: Params) -> dict[str, str]:
     """Average-linkage clustering of events on their story score (see ``_StoryScores``).
 
@@ -230,7 +225,7 @@ class _StoryScores:
 
     def __init__(self, events: list[EventState], params: Params) -> None:
         self.centroids = np.stack([e.centroid for e in events]).astype(np.float32)
-        self.actors = _actor_matrix([_main_actors(e, params.story_keys) for e in events])
+        self.actors = _actor_matrix(_main_actor_profiles(events, params.story_keys))
         self.topics = _topic_matrix(events)
         self.entity_weight, self.topic_weight = params.entity_weight, params.topic_weight
         self.top = 1.0 + self.entity_weight + self.topic_weight  # the score of identical events
@@ -241,6 +236,24 @@ class _StoryScores:
         scores += self.entity_weight * (self.actors[rows] @ self.actors[cols].T).toarray()
         scores += self.topic_weight * (self.topics[rows] @ self.topics[cols].T).toarray()
         return scores
+
+
+def _main_actor_profiles(events: list[EventState], n: int) -> list[dict[str, float]]:
+    """The ``n`` main actors of each event, chosen by weight x IDF over the events being linked, with their weights.
+
+    The IDF, log((1 + events) / (1 + df)) + 1 as for topic words, counts the events whose entities
+    name the actor. An event's main actors are its most named and most distinctive names: among names
+    it gives about the same weight, one that most events share (the home country of a corpus, its
+    capital: "Washington" in American summits with different leaders) gives way to one that few
+    events name. The overlap still uses the weights themselves, so shared names count as before once
+    they are main actors.
+    """
+    df: dict[str, int] = {}
+    for e in events:
+        for key in e.profile:
+            df[key] = df.get(key, 0) + 1
+    idf = {k: math.log((1.0 + len(events)) / (1.0 + d)) + 1.0 for k, d in df.items()}
+    return [dict(sorted(e.profile.items(), key=lambda kv: (-kv[1] * idf[kv[0]], kv[0]))[:n]) for e in events]
 
 
 def _actor_matrix(profiles: list[dict[str, float]]) -> sparse.csr_matrix:
