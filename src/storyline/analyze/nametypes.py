@@ -122,6 +122,8 @@ class _Lines:
 
 def decide(doc: Doc, raw: list[Raw]) -> list[Raw]:
     """The article's mentions with one type per name, and the mentions the tagger missed, in text order."""
+    if not len(doc):
+        return []  # an empty text has no lines to read
     lines = _Lines(doc)
     raw = [m for m in raw if _may_be_name(m[0])]
     raw = _with_datelines(lines, raw)
