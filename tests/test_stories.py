@@ -221,3 +221,18 @@ def test_cli_stories_story_and_timeline(tmp_path: Path) -> None:
 )  # fmt: skip
 def test_timeline_dates_sort_by_the_first_day_they_cover(value: str, first_day: str) -> None:
     assert date_key(value) == first_day
+
+
+def test_a_sentence_is_listed_once_in_a_timeline() -> None:
+    from storyline.model import Granularity, Sentence, TimeExpression
+    from storyline.stories import timeline
+
+    text = "Morrison testified on Tuesday about the July 25 call with the Ukrainian president."
+    sentence = Sentence("a1", 0, 0, len(text), text)
+    july, tuesday = text.index("July"), text.index("Tuesday")
+    times = [
+        TimeExpression("a1", july, july + 7, "July 25", "2019-07-25", Granularity.DAY),
+        TimeExpression("a1", tuesday, tuesday + 7, "Tuesday", "2019-11-19", Granularity.DAY),
+    ]
+    entries = timeline.build(times, {("a1", 0): sentence}, {})
+    assert [(e.date, e.text) for e in entries] == [("2019-11-19", text)]

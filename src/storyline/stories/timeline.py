@@ -1,6 +1,7 @@
 """Timelines: dated entries from the resolved dates of a story's (or an entity's) articles.
 
-Each resolved date expression dates the sentence it sits in. Sentences about one date that say
+Each sentence is dated by the first resolved date expression in it ("testified Tuesday about the July 25
+call" is an entry of Tuesday, not of July 25 too). Sentences about one date that say
 much the same thing (shared content words) become one entry, worded by the sentence most of them
 agree with and citing all of them; copies of a reprinted article add no citation of their own.
 Entries are sorted by date (ISO values sort in time order: "2018" < "2018-06" < "2018-06-12").
@@ -46,11 +47,13 @@ def build(
     for sentence in sentences.values():
         by_article.setdefault(sentence.article_id, []).append(sentence)
     dated: dict[tuple[str, Granularity], dict[tuple[str, int], Sentence]] = {}
-    for t in times:
+    placed: set[tuple[str, int]] = set()  # a sentence is listed once, under the first date it gives
+    for t in sorted(times, key=lambda t: (t.article_id, t.start)):
         if t.value is None or t.granularity not in granularities or t.article_id in original_of:
             continue
         home = next((s for s in by_article.get(t.article_id, ()) if s.start <= t.start < s.end), None)
-        if home is not None and len(home.text.split()) >= 6:
+        if home is not None and len(home.text.split()) >= 6 and (home.article_id, home.index) not in placed:
+            placed.add((home.article_id, home.index))
             value = t.value[:10] if t.granularity is Granularity.TIME else t.value
             level: Granularity = Granularity.DAY if t.granularity is Granularity.TIME else t.granularity
             dated.setdefault((value, level), {})[home.article_id, home.index] = home
