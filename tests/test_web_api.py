@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -65,6 +66,8 @@ GETS = [
     "/api/entities",
     "/api/entities/{entity}",
     "/api/quotes",
+    "/api/actions",
+    "/api/actions?merged=true&type=CONSULT",
     "/api/sources",
     "/api/search?q=summit",
     "/api/openapi.json",
@@ -295,3 +298,10 @@ def test_snippet_marks_query_words() -> None:
     pieces = snippet("The budget was approved. " * 3 + "Nothing about it later. " * 20, ["budget"])
     assert ("budget", True) in pieces
     assert "".join(t for t, _ in pieces).startswith("The budget")
+
+
+def test_actions_answer_as_the_library_does(client: TestClient, demo_ws: storyline.Workspace) -> None:
+    answer = client.get("/api/actions", params={"type": "CONSULT", "limit": 100}).json()
+    expected = [a.to_dict() for a in demo_ws.actions(type="CONSULT", limit=100)]
+    assert answer["items"] and json.loads(json.dumps(expected, default=str)) == answer["items"]
+    assert client.get("/api/actions", params={"type": "NOT-A-TYPE"}).status_code == 400

@@ -351,6 +351,34 @@ def get_entity(entity_id: str, ws: Reader) -> dict[str, Any]:
     }
 
 
+Name = Annotated[str | None, Query(max_length=200, description="An entity id or name, a group's noun or a country.")]
+
+
+@router.get("/actions", summary="Who did what to whom: action records with their sentences")
+def list_actions(
+    ws: Reader,
+    limit: Limit = 20,
+    offset: Offset = 0,
+    actor: Name = None,
+    target: Name = None,
+    type: Annotated[str | None, Query(max_length=20, description="A PLOVER type: AGREE, CONSULT, ACCUSE, ...")] = None,
+    since: Since = None,
+    until: Until = None,
+    story: Annotated[str | None, Query(max_length=200, description="A story id.")] = None,
+    merged: Annotated[
+        bool, Query(description="Records of one happening merged per event, with their sources.")
+    ] = False,
+) -> dict[str, Any]:
+    """Action records (``Workspace.actions``), or merged records (``Workspace.merged_actions``); ``since`` and
+    ``until`` bound the action's date."""
+    if merged:
+        every = ws.merged_actions(actor=actor, target=target, type=type, since=since, until=until, story=story)
+        return page([m.to_dict() for m in every[offset : offset + limit]], limit, offset, len(every))
+    found = ws.actions(actor=actor, target=target, type=type, since=since, until=until, story=story,
+                       limit=limit + 1, offset=offset)  # fmt: skip
+    return page([a.to_dict() for a in found], limit, offset)
+
+
 @router.get("/quotes", summary="Quotes with their speakers")
 def list_quotes(
     ws: Reader,
