@@ -193,7 +193,7 @@ class Cache:
     def __init__(self, app: ASGIApp, service: Service) -> None:
         self.app = app
         self.service = service
-        self._refreshing: set[tuple[str, bytes]] = set()
+        self._refreshing: dict[tuple[str, bytes], asyncio.Task[None]] = {}
         self._slots: asyncio.Semaphore | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         service.refresher = self
@@ -209,9 +209,8 @@ class Cache:
         found = self.service.responses.get(url)
         if found is not None:
             kept, request, messages = found
-            if kept < generation and url not in self._refreshing:
-                self._refreshing.add(url)
-                self._loop.create_task(self._refresh(url, request))
+            if kept < generation:
+                self._refresh_task(url, request)
             for message in messages:
                 await send(_copy(message))
             return
@@ -236,12 +235,16 @@ class Cache:
 
     async def _refresh_all(self) -> None:
         stale = [(url, found[1]) for url, found in self.service.responses.items() if found[0] < self.service.generation]
-        tasks = []
-        for url, request in stale:
-            if url not in self._refreshing:
-                self._refreshing.add(url)
-                tasks.append(self._refresh(url, request))
-        await asyncio.gather(*tasks)
+        await asyncio.gather(*(self._refresh_task(url, request) for url, request in stale))
+
+    def _refresh_task(self, url: tuple[str, bytes], request: Scope) -> asyncio.Task[None]:
+        """The one refresh of ``url`` under way (started if none is), which a reader and the writer share."""
+        task = self._refreshing.get(url)
+        if task is None:
+            task = asyncio.get_running_loop().create_task(self._refresh(url, request))
+            self._refreshing[url] = task
+            task.add_done_callback(lambda _: self._refreshing.pop(url, None))
+        return task
 
     async def _answer(self, scope: Scope, send: Send | None = None) -> list[Message]:
         messages: list[Message] = []
@@ -271,8 +274,6 @@ class Cache:
         except Exception:  # the next reader of this URL computes it in its own request
             log.exception("refreshing %s failed", url[0])
             self.service.responses.drop(url)
-        finally:
-            self._refreshing.discard(url)
 
 
 def _ok(messages: list[Message]) -> bool:
