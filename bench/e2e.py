@@ -46,10 +46,9 @@ class Clock:
     def advance(self, amount):
         pass
 
-db, path, phase = sys.argv[1], sys.argv[2], sys.argv[3]
+db, path = sys.argv[1], sys.argv[2]
 records = [json.loads(line) for line in open(path, encoding="utf-8")]
 with storyline.open(db) as ws:
-    times = {}
     t0 = time.perf_counter()
     report = ws.ingest_records(records)
     t1 = time.perf_counter()
@@ -148,7 +147,7 @@ def synthetic(n: int, seed: int = 7) -> list[dict[str, str]]:
 
 def child_run(db: Path, records: list[dict[str, str]], phase: str, tmp: Path) -> dict[str, float]:
     path = write_jsonl(records, tmp / f"{phase}.jsonl")
-    out, seconds, peak = run_measured([sys.executable, "-c", CHILD, str(db), str(path), phase])
+    out, seconds, peak = run_measured([sys.executable, "-c", CHILD, str(db), str(path)])
     result = json.loads(out.strip().splitlines()[-1])
     result.update(wall=seconds, peak_mib=peak)
     return result

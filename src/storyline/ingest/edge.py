@@ -49,7 +49,7 @@ def normalize_value(value: Any, depth: int = 0) -> Any:
     return normalize_text(str(value))
 
 
-def safe_url(url: str | None) -> tuple[str | None, str | None]:
+def checked_url(url: str | None) -> tuple[str | None, str | None]:
     """(the URL, None) when it parses; (None, why) when it does not, so the article is kept without it."""
     if url is None or not url.strip():
         return None, None
@@ -74,7 +74,7 @@ def clean_document(raw: RawDocument) -> tuple[RawDocument, list[str]]:
     def text(value: str | None) -> str | None:
         return None if value is None else normalize_text(value)
 
-    url, problem = safe_url(text(raw.url))
+    url, problem = checked_url(text(raw.url))
     if problem:
         warnings.append(f"{normalize_text(raw.origin)}: {problem}; stored without a URL")
     published = raw.published
