@@ -60,7 +60,6 @@ _PRODUCT_NOUNS = frozenset(
     capsules treatment brand prescription prescriptions dose doses generic painkillers antidepressants
     anti-depressant depressant inhibitor inhibitors remedy therapy""".split()
 )
-_PRODUCT_VERBS = frozenset({"prescribe", "market"})
 _PLACE_AFTER = frozenset("province region district county city state island islands valley river".split())
 _PLACE_BEFORE = frozenset({"in", "near"})
 _MONTHS = frozenset(

@@ -55,10 +55,6 @@ class AnalysisTables:
         ).fetchall()
         return [(r[0], r[1], int(r[2])) for r in rows]
 
-    def analysis_status(self) -> dict[str, int]:
-        rows = self._con.execute("SELECT status, count(*) FROM analyses GROUP BY 1").fetchall()
-        return {r[0]: int(r[1]) for r in rows}
-
     # -- writes ------------------------------------------------------------------------------------
 
     def save_analyses(self, analyses: Sequence[Analysis], version: int) -> None:

@@ -150,12 +150,6 @@ class Store(ActionTables, AnalysisTables, StoryTables, StoryReads, FeedTables, S
 
     # -- articles --------------------------------------------------------------------------------
 
-    def existing_ids(self, ids: Sequence[str]) -> set[str]:
-        if not ids:
-            return set()
-        rows = self._con.execute("SELECT id FROM articles WHERE id IN (SELECT unnest(?))", [list(ids)]).fetchall()
-        return {r[0] for r in rows}
-
     def ids_for_urls(self, urls: Sequence[str]) -> dict[str, str]:
         """Map each given URL already stored to its article id."""
         if not urls:

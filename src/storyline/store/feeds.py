@@ -74,10 +74,6 @@ class FeedTables:
         ).fetchall()
         return [r[0] for r in rows]
 
-    def next_due(self) -> datetime | None:
-        row = self._con.execute("SELECT min(next_poll) FROM feeds").fetchone()
-        return row[0] if row else None
-
     def feed_items(self, feed_url: str, keys: Sequence[str]) -> dict[str, tuple[str, int]]:
         """(status, attempts) of each of these items already seen in this feed."""
         if not keys:

@@ -97,12 +97,9 @@ class Service:
         self.refresher: Any = None  # app.Cache, which recomputes kept answers after a write
         self.values = LRU(64)
         self._warm: Callable[[Read], Any] | None = None
-        self._ingester = self.cursor() if self.writable else None  # ingests, one at a time
-        self.writer = Writer(self) if self.writable else None
-
-    @property
-    def writable(self) -> bool:
-        return bool(self.settings.token)
+        writable = bool(self.settings.token)  # without a token every write is refused
+        self._ingester = self.cursor() if writable else None  # ingests, one at a time
+        self.writer = Writer(self) if writable else None
 
     def cursor(self) -> Workspace:
         """The workspace on a new cursor of its own (close its store when done)."""
