@@ -4,6 +4,7 @@ corpus, bad records skipped and reported, a worker killed mid-batch retried, rer
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -72,9 +73,26 @@ def ray_run(
     """One Ray run whose first worker dies on its first shard (Ray must restart it and retry the shard)."""
     tmp = tmp_path_factory.mktemp("ray")
     crashed = tmp / "crashed"
-    report = distributed.run(inputs, tmp / "out", Settings(), workers=2, crash_once=str(crashed))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(distributed, "ShardWorker", crashing_worker(crashed))
+        report = distributed.run(inputs, tmp / "out", Settings(), workers=2)
     assert crashed.exists(), "the fault injection did not fire"
     return tmp / "out", report
+
+
+def crashing_worker(marker: Path) -> type[distributed.ShardWorker]:
+    """The engine's actor, but the first one to get a batch dies before doing it, as a killed node would.
+
+    Defined in a function, so Ray pickles the class by value: its workers need not import this module."""
+
+    class CrashOnce(distributed.ShardWorker):
+        def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
+            if not marker.exists():
+                marker.touch()
+                os._exit(1)
+            return super().__call__(batch)
+
+    return CrashOnce
 
 
 @pytest.fixture(scope="module")

@@ -214,7 +214,7 @@ def process_shard(shard: Shard, out: Path, settings: Settings, options: BuildOpt
     with Store(":memory:") as store:
         ingested = ingest_documents(store, read_documents(shard.files, limits, skips), settings, options)
         analyzed = analyze_pending(store, settings)
-        embed_pending(store)
+        embed_pending(store, threads=settings.embed_threads)
         parquet.dump(store, parquet.ARTICLE_TABLES, out, shard.id)
         articles = parquet.article_count(store)
     marker = {
@@ -240,33 +240,24 @@ class ShardWorker:
         settings: Settings,
         source: str | None = None,
         published: str | None = None,
-        crash_once: str | None = None,
     ) -> None:
         from storyline.analyze.embed import embedder
         from storyline.analyze.nlp import load_nlp
 
-        os.environ.setdefault("STORYLINE_EMBED_THREADS", "1")  # one actor per core: do not oversubscribe
+        settings = replace(settings, embed_threads=settings.embed_threads or 1)  # one actor per core
         load_nlp()
-        embedder()
+        embedder(settings.embed_threads)
         self.out, self.settings = Path(out), settings
         self.options = build_options(settings, source, published)
-        self.crash_once = crash_once
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, list[Any]]:
         done: dict[str, list[Any]] = {"shard": [], "articles": [], "words": []}
         for shard_id, files in zip(batch["shard"], batch["files"], strict=True):
-            self._maybe_crash()
             shard = Shard(str(shard_id), tuple(json.loads(files)))
             marker = process_shard(shard, self.out, self.settings, self.options)
             for key in done:
                 done[key].append(marker[key])
         return done
-
-    def _maybe_crash(self) -> None:
-        """Fault injection for the tests: the first worker to get here dies, as a killed node would."""
-        if self.crash_once and not os.path.exists(self.crash_once):
-            Path(self.crash_once).touch()
-            os._exit(1)
 
 
 # -- the job ---------------------------------------------------------------------------------------
@@ -282,7 +273,6 @@ def run(
     source: str | None = None,
     published: str | None = None,
     progress: Progress | None = None,
-    crash_once: str | None = None,
 ) -> RayReport:
     """Both phases over ``paths`` into the directory ``out``; resumes what an earlier run with ``out`` did."""
     progress = progress or NoProgress()
@@ -295,7 +285,7 @@ def run(
     report.resumed = len(shards) - len(todo)
     clock = time.perf_counter()
     if todo:
-        run_shards(todo, out, settings, address, workers, source, published, progress, crash_once)
+        run_shards(todo, out, settings, address, workers, source, published, progress)
     report.analysis_seconds = time.perf_counter() - clock
     markers = [_read_json(out / DONE / f"{s.id}.json") for s in shards]
     for marker in markers:
@@ -319,7 +309,6 @@ def run_shards(
     source: str | None,
     published: str | None,
     progress: Progress,
-    crash_once: str | None,
 ) -> None:
     ray = start_ray(address)
     context = ray.data.DataContext.get_current()
@@ -336,7 +325,6 @@ def run_shards(
             "settings": settings,
             "source": source,
             "published": published,
-            "crash_once": crash_once,
         },
     )  # Ray Data restarts a dead actor and retries its shard elsewhere; a shard's outputs are rewritten whole
     progress.start(len(rows), "analyze (ray)")

@@ -277,7 +277,7 @@ def cluster_pending(
     started = datetime.now(timezone.utc)
     clock = time.perf_counter()
     report = ClusterReport()
-    report.embedded = embed_pending(store, progress)
+    report.embedded = embed_pending(store, progress, threads=settings.embed_threads)
     report.reprints = _find_reprints(store, settings.reprint_threshold)
     params = cluster_params(settings)
     report.clustered = _place_new(store, params, progress)
@@ -303,14 +303,16 @@ def cluster_pending(
 _EMBED_BATCH = 256
 
 
-def embed_pending(store: Store, progress: Progress | None = None) -> int:
-    """Compute and store the features of every analyzed article without them; returns how many."""
+def embed_pending(store: Store, progress: Progress | None = None, *, threads: int = 0) -> int:
+    """Compute and store the features of every analyzed article without them; returns how many.
+
+    ``threads``: the embedder's (``Settings.embed_threads``)."""
     progress = progress or NoProgress()
     pending = store.pending_features()
     progress.start(len(pending) or None, "embed")
     for begin in range(0, len(pending), _EMBED_BATCH):
         chunk = pending[begin : begin + _EMBED_BATCH]
-        store.save_features(features.compute(store.feature_inputs(chunk)))
+        store.save_features(features.compute(store.feature_inputs(chunk), threads))
         progress.advance(len(chunk))
     return len(pending)
 
@@ -462,7 +464,7 @@ def summarize_changed(store: Store, settings: Settings, progress: Progress | Non
     original_of = store.reprints()
     for owner, ids in todo:
         chosen = [a for a in ids if a not in original_of][-_SUMMARY_ARTICLES:] or list(ids[-_SUMMARY_ARTICLES:])
-        units, vectors = _units(store, chosen, original_of, event_of)
+        units, vectors = _units(store, chosen, original_of, event_of, settings.embed_threads)
         text = summarize.summarize(units, vectors, max_words=settings.summary_words)
         entries = timeline.build(store.times_of(list(ids)), store.sentences_of(list(ids)), original_of)
         store.save_summary(owner, current[owner], text, entries)
@@ -471,7 +473,7 @@ def summarize_changed(store: Store, settings: Settings, progress: Progress | Non
 
 
 def _units(
-    store: Store, ids: list[str], original_of: dict[str, str], event_of: dict[str, str]
+    store: Store, ids: list[str], original_of: dict[str, str], event_of: dict[str, str], threads: int = 0
 ) -> tuple[list[summarize.Unit], np.ndarray]:
     """The sentences of ``ids`` with their vectors (computed once, then read from the store).
 
@@ -485,7 +487,7 @@ def _units(
     cached = store.sentence_vectors(ids)
     missing = [key for key in embedded if key not in cached]
     if missing:
-        fresh = embed.embedder().encode([sentences[k].text for k in missing])
+        fresh = embed.embedder(threads).encode([sentences[k].text for k in missing])
         store.save_sentence_vectors([(a, i, v) for (a, i), v in zip(missing, fresh, strict=True)])
         cached.update({k: v for k, v in zip(missing, fresh, strict=True)})
     keys = sorted(sentences, key=lambda k: (meta[k[0]].time, k[0], k[1]))

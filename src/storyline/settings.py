@@ -27,6 +27,7 @@ class Settings:
     default_timezone: str = "UTC"  # applied to publication dates given without an offset
     min_language_chars: int = 40  # shorter texts get language "und"
     analysis_processes: int = 0  # spaCy worker processes; 0 = 2 for large runs, else 1
+    embed_threads: int = 0  # ONNX Runtime threads of the sentence embedder; 0 = 2, or 1 in each Ray actor
     reprint_threshold: float = 0.5  # estimated Jaccard of word 5-shingles for two articles to be copies
     event_threshold: float = 0.62  # score (cosine + entity overlap) an article needs to join an event
     event_gap_days: float = 4.0  # an event takes articles up to this long after its latest one
@@ -51,10 +52,9 @@ class Settings:
     max_body_bytes: int = 2 * 1024 * 1024  # the largest request body accepted (413 above)
 
     def __post_init__(self) -> None:
-        if self.analysis_processes < 0:
-            raise ConfigError(
-                f"setting analysis_processes must be 0 (automatic) or more, got {self.analysis_processes}"
-            )
+        for name in ("analysis_processes", "embed_threads"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"setting {name} must be 0 (automatic) or more, got {getattr(self, name)!r}")
         for name in ("reprint_threshold", "event_threshold", "story_threshold"):
             if not 0.0 < getattr(self, name) <= 2.0:
                 raise ConfigError(f"setting {name} must be in (0, 2], got {getattr(self, name)!r}")

@@ -1,5 +1,5 @@
-"""Live sources: the poll loop that turns new feed items into stored, analyzed articles (the polite,
-guarded fetcher it uses is ``storyline.fetch``; its names are re-exported here).
+"""Live sources: the poll loop that turns new feed items into stored, analyzed articles. It fetches with
+``storyline.fetch.Fetcher`` (the polite, guarded HTTP client) and holds no HTTP code of its own.
 
 State lives in the store (``feeds``, ``feed_items``): a feed's validators and schedule, and every item seen
 with what became of it. An item whose article is stored is never fetched again, even when the process was
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from storyline.errors import InputError
-from storyline.fetch import Fetched, Fetcher, FetchError, is_public, vet_address
+from storyline.fetch import Fetched, Fetcher, FetchError
 from storyline.ingest.article import BuildOptions
 from storyline.ingest.edge import normalize_text
 from storyline.ingest.feeds import entry_document, parse_feed
@@ -26,17 +26,7 @@ from storyline.settings import Settings
 from storyline.store import Store
 from storyline.store.feeds import ItemOutcome, PollResult
 
-__all__ = [
-    "FetchError",
-    "Fetched",
-    "Fetcher",
-    "WatchCycle",
-    "is_public",
-    "poll_feed",
-    "poll_once",
-    "vet_address",
-    "watch",
-]  # fmt: skip
+__all__ = ["WatchCycle", "poll_feed", "poll_once", "watch"]
 log = logging.getLogger(__name__)
 MAX_ITEM_ATTEMPTS = 3  # an item whose page failed this many polls in a row is given up (status 'failed')
 

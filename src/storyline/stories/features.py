@@ -110,12 +110,13 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def compute(
-    items: Sequence[tuple[str, datetime, str | None, str, list[tuple[str, str]]]],
+    items: Sequence[tuple[str, datetime, str | None, str, list[tuple[str, str]]]], threads: int = 0
 ) -> list[Features]:
-    """Features of (article id, time, title, text, [(type, name) of its mentions]) in one batch."""
+    """Features of (article id, time, title, text, [(type, name) of its mentions]) in one batch; ``threads``
+    is the embedder's (``Settings.embed_threads``)."""
     if not items:
         return []
-    vectors = embedder().encode([lead(title, text) for _, _, title, text, _ in items])
+    vectors = embedder(threads).encode([lead(title, text) for _, _, title, text, _ in items])
     found = []
     for (article_id, t, title, text, mentions), vector in zip(items, vectors, strict=True):
         keys, weights = entity_profile(mentions)

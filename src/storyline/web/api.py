@@ -433,7 +433,7 @@ def warm(read: Read) -> None:
 
     cards(read)
     search_index(read)
-    embedder()
+    embedder(read.ws.settings.embed_threads)
 
 
 @router.get("/search", summary="Full-text and semantic search over articles and quotes")

@@ -81,13 +81,14 @@ class SearchIndex:
         self.articles = _Lexical(ws.store.search_articles())
         self.quotes = _Lexical(ws.store.search_quotes())
         self.vector_ids, self.vectors = ws.store.article_vectors()
+        self.threads = ws.settings.embed_threads
 
     def semantic(self, query: str, k: int) -> list[tuple[str, float]]:
         if not self.vector_ids:
             return []
         from storyline.analyze.embed import embedder
 
-        vector = embedder().encode([query])[0]
+        vector = embedder(self.threads).encode([query])[0]
         sims = self.vectors @ np.asarray(vector, dtype=np.float32)
         best = np.argsort(-sims)[:k]
         return [(self.vector_ids[int(i)], float(sims[i])) for i in best if sims[i] >= _MIN_COSINE]
