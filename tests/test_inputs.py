@@ -110,3 +110,37 @@ def test_text_file_fields_come_from_its_header(tmp_path: Path) -> None:
     (doc,) = read_all(path)
     assert isinstance(doc, RawDocument)
     assert (doc.id, doc.source, doc.title, doc.body) == ("cw-1", "Capital Wire", "Headline Here", "Body sentence one.")
+
+
+def test_read_any_reads_parquet_rows_and_skips_bad_rows_and_files(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    rows = [{"id": "p1", "title": "Talks", "text": "Negotiators met."}, {"id": "p2", "title": "No text", "text": None}]
+    pq.write_table(pa.Table.from_pylist(rows), tmp_path / "a.parquet")
+    (tmp_path / "broken.parquet").write_bytes(b"PAR1 not really")
+    (tmp_path / "b.txt").write_text("Title\n\nA body of text.", encoding="utf-8")
+    names = [str(tmp_path / "a.parquet"), str(tmp_path / "broken.parquet"), str(tmp_path / "b.txt")]
+    skips: list[Skip] = []
+    docs = list(inputs.documents(names, LIMITS, skips))
+    assert [d.id for d in docs] == ["p1", None] and docs[0].body == "Negotiators met."
+    assert [(Path(s.origin).name, s.reason) for s in skips] == [
+        ("a.parquet#1", SkipReason.NO_TEXT),
+        ("broken.parquet", SkipReason.UNREADABLE),
+    ]
+
+
+def test_read_any_reads_remote_json_lines_through_fsspec() -> None:
+    fsspec = pytest.importorskip("fsspec")
+    fs = fsspec.filesystem("memory")
+    record = {"id": "r1", "title": "Talks", "text": "Negotiators met again."}
+    fs.pipe("/storyline-test/in/a.jsonl", (json.dumps(record) + "\n{bad\n").encode())
+    fs.pipe("/storyline-test/in/b.txt", b"plain text is not read remotely")
+    try:
+        names = inputs.expand_url("memory://storyline-test/in")
+        assert names == ["memory:///storyline-test/in/a.jsonl", "memory:///storyline-test/in/b.txt"]
+        items = [r.item for name in names for r in inputs.read_any(name, LIMITS)]
+    finally:
+        fs.rm("/storyline-test", recursive=True)
+    assert isinstance(items[0], RawDocument) and items[0].id == "r1"
+    assert isinstance(items[1], Skip) and items[1].origin.endswith("a.jsonl:2")
+    assert isinstance(items[2], Skip) and items[2].reason == SkipReason.UNSUPPORTED

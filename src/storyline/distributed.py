@@ -22,7 +22,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -34,8 +34,7 @@ from storyline.ingest import inputs
 from storyline.ingest.article import BuildOptions
 from storyline.ingest.clean import load_rules
 from storyline.ingest.dates import resolve_timezone
-from storyline.ingest.records import record_to_document
-from storyline.model import RawDocument, Skip, SkipReason
+from storyline.model import Skip, SkipReason
 from storyline.pipeline import (
     NoProgress,
     Progress,
@@ -93,13 +92,13 @@ def plan(paths: Sequence[str]) -> tuple[list[Shard], list[Skip]]:
     for arg in paths:
         if arg == inputs.STDIN:
             skips.append(Skip(arg, SkipReason.UNSUPPORTED, "standard input cannot be sharded; write it to a file"))
-        elif _is_url(arg):
-            files.extend(_expand_url(arg))
+        elif inputs.is_url(arg):
+            files.extend(inputs.expand_url(arg))
         else:
             found, missed = inputs.expand([arg])
             files.extend(found)
             for skip in missed:  # inputs.expand does not know Parquet; this engine reads it
-                (files.append(skip.origin) if skip.origin.endswith(".parquet") else skips.append(skip))
+                (files.append(skip.origin) if skip.origin.endswith(inputs.PARQUET) else skips.append(skip))
     shards: list[Shard] = []
     small: list[str] = []
     for name in dict.fromkeys(files):
@@ -117,79 +116,6 @@ def plan(paths: Sequence[str]) -> tuple[list[Shard], list[Skip]]:
 
 def _shard(files: Sequence[str]) -> Shard:
     return Shard(hashlib.sha1("\n".join(files).encode()).hexdigest()[:16], tuple(files))
-
-
-def _is_url(name: str) -> bool:
-    return "://" in name
-
-
-def _expand_url(url: str) -> list[str]:
-    import fsspec
-
-    fs, _, found = fsspec.get_fs_token_paths(url)
-    protocol = url.split("://", 1)[0]
-    names: list[str] = []
-    for path in found:
-        children = sorted(fs.find(path)) if fs.isdir(path) else [path]
-        names.extend(c if "://" in c else f"{protocol}://{c}" for c in children)
-    return names
-
-
-# -- reading one shard -----------------------------------------------------------------------------
-
-
-def read_documents(names: Sequence[str], limits: inputs.Limits, skips: list[Skip]) -> Iterator[RawDocument]:
-    """The documents of a shard's files; every bad file or record goes to ``skips`` with its reason."""
-    for name in names:
-        try:
-            if name.lower().endswith(".parquet"):
-                yield from _parquet_documents(name, skips)
-            elif _is_url(name):
-                yield from _url_documents(name, limits, skips)
-            else:
-                for read in inputs.read(name, limits):
-                    if isinstance(read.item, Skip):
-                        skips.append(read.item)
-                    else:
-                        yield read.item
-        except InputError as exc:
-            skips.append(Skip(name, SkipReason(exc.reason), str(exc)))
-        except Exception as exc:  # an unreadable remote file or a corrupt Parquet footer skips that file only
-            skips.append(Skip(name, SkipReason.UNREADABLE, f"{type(exc).__name__}: {exc}"))
-
-
-def _url_documents(url: str, limits: inputs.Limits, skips: list[Skip]) -> Iterator[RawDocument]:
-    import fsspec
-
-    if inputs.format_of(url) != "jsonl":
-        raise InputError("remote inputs must be JSON Lines (.jsonl, .jsonl.gz) or Parquet", "unsupported file type")
-    with fsspec.open(url, "rb", compression="infer") as handle:
-        for read in inputs._json_lines_from(handle, url, limits):
-            if isinstance(read.item, Skip):
-                skips.append(read.item)
-            else:
-                yield read.item
-
-
-def _parquet_documents(name: str, skips: list[Skip]) -> Iterator[RawDocument]:
-    import fsspec
-    import pyarrow.parquet as pq
-
-    with fsspec.open(name, "rb") as handle:
-        index = 0
-        for batch in pq.ParquetFile(handle).iter_batches(batch_size=1024):
-            for record in batch.to_pylist():
-                where = f"{name}#{index}"
-                index += 1
-                try:
-                    yield record_to_document(_plain(record), where)
-                except InputError as exc:
-                    skips.append(Skip(where, SkipReason(exc.reason), str(exc)))
-
-
-def _plain(record: dict[str, Any]) -> dict[str, Any]:
-    """Parquet timestamps as ISO strings, as a JSON dump would give them."""
-    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in record.items()}
 
 
 # -- phase 1: one shard ----------------------------------------------------------------------------
@@ -212,7 +138,7 @@ def process_shard(shard: Shard, out: Path, settings: Settings, options: BuildOpt
     limits = inputs.Limits(settings.max_document_bytes, settings.max_file_bytes)
     skips: list[Skip] = []
     with Store(":memory:") as store:
-        ingested = ingest_documents(store, read_documents(shard.files, limits, skips), settings, options)
+        ingested = ingest_documents(store, inputs.documents(shard.files, limits, skips), settings, options)
         analyzed = analyze_pending(store, settings)
         embed_pending(store, threads=settings.embed_threads)
         parquet.dump(store, parquet.ARTICLE_TABLES, out, shard.id)

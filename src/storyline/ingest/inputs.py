@@ -1,4 +1,5 @@
-"""Finding and reading inputs: paths, directories, globs and stdin, decoded safely, one format each.
+"""Finding and reading inputs: paths, directories, globs and stdin, decoded safely, one format each; and, for
+the Ray engine, Parquet files and remote (fsspec URL) inputs.
 
 Every problem with one input becomes a ``Skip`` with its reason; nothing here raises for bad data.
 """
@@ -13,15 +14,15 @@ import os
 import stat
 import sys
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from charset_normalizer import from_bytes
 
 from storyline.errors import InputError
-from storyline.ingest.records import iter_json_document, iter_json_lines
+from storyline.ingest.records import iter_json_document, iter_json_lines, record_to_document
 from storyline.ingest.text import parse_text
 from storyline.model import RawDocument, Skip, SkipReason
 
@@ -31,6 +32,7 @@ FORMATS = {
     ".html": "html", ".htm": "html", ".xhtml": "html",
     ".jsonl": "jsonl", ".ndjson": "jsonl", ".jsonl.gz": "jsonl", ".ndjson.gz": "jsonl", ".json": "json",
 }  # fmt: skip
+PARQUET = ".parquet"  # read by ``read_any`` (the Ray engine's inputs), not by ``read``
 _SNIFF_BYTES = 8192
 
 
@@ -128,6 +130,83 @@ def read(name: str, limits: Limits) -> Iterator[ReadItem]:
         yield ReadItem(Skip(name, SkipReason(exc.reason), str(exc)), input_size(name))
     except OSError as exc:
         yield ReadItem(Skip(name, SkipReason.UNREADABLE, exc.strerror or str(exc)), input_size(name))
+
+
+def is_url(name: str) -> bool:
+    """A remote input (``scheme://...``), read through fsspec."""
+    return "://" in name
+
+
+def expand_url(url: str) -> list[str]:
+    """The files an fsspec URL names (a file, every file under a directory, or a glob's matches), as URLs."""
+    import fsspec
+
+    fs, _, found = fsspec.get_fs_token_paths(url)
+    protocol = url.split("://", 1)[0]
+    names: list[str] = []
+    for path in found:
+        children = sorted(fs.find(path)) if fs.isdir(path) else [path]
+        names.extend(c if "://" in c else f"{protocol}://{c}" for c in children)
+    return names
+
+
+def read_any(name: str, limits: Limits) -> Iterator[ReadItem]:
+    """Read one input of any kind: a local file or '-' (as ``read``), a Parquet file (local or remote; one
+    record per row), or a remote JSON Lines file. A file that fails part-way keeps what was read before."""
+    try:
+        if name.lower().endswith(PARQUET):
+            yield from _read_parquet(name)
+        elif is_url(name):
+            yield from _read_remote_json_lines(name, limits)
+        else:
+            yield from read(name, limits)
+    except InputError as exc:
+        yield ReadItem(Skip(name, SkipReason(exc.reason), str(exc)), 0)
+    except Exception as exc:  # an unreadable remote file or a corrupt Parquet footer skips that file only
+        yield ReadItem(Skip(name, SkipReason.UNREADABLE, f"{type(exc).__name__}: {exc}"), 0)
+
+
+def documents(names: Sequence[str], limits: Limits, skips: list[Skip]) -> Iterator[RawDocument]:
+    """The documents of these inputs (``read_any``), in order; every bad file or record goes to ``skips``."""
+    for name in names:
+        for got in read_any(name, limits):
+            if isinstance(got.item, Skip):
+                skips.append(got.item)
+            else:
+                yield got.item
+
+
+def _read_remote_json_lines(url: str, limits: Limits) -> Iterator[ReadItem]:
+    import fsspec
+
+    if format_of(url) != "jsonl":
+        raise InputError("remote inputs must be JSON Lines (.jsonl, .jsonl.gz) or Parquet", "unsupported file type")
+    with fsspec.open(url, "rb", compression="infer") as handle:
+        yield from _json_lines_from(handle, url, limits)
+
+
+def _read_parquet(name: str) -> Iterator[ReadItem]:
+    try:
+        import fsspec
+        import pyarrow.parquet as pq
+    except ImportError as exc:
+        detail = f"reading Parquet needs {exc.name}: pip install 'storyline[ray]'"
+        raise InputError(detail, "unsupported file type") from exc
+    with fsspec.open(name, "rb") as handle:
+        index = 0
+        for batch in pq.ParquetFile(handle).iter_batches(batch_size=1024):
+            for record in batch.to_pylist():
+                where = f"{name}#{index}"
+                index += 1
+                try:
+                    yield ReadItem(record_to_document(_plain(record), where), 0)
+                except InputError as exc:
+                    yield ReadItem(Skip(where, SkipReason(exc.reason), str(exc)), 0)
+
+
+def _plain(record: dict[str, Any]) -> dict[str, Any]:
+    """Parquet timestamps as ISO strings, as a JSON dump would give them."""
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in record.items()}
 
 
 def _read_stdin(limits: Limits) -> Iterator[ReadItem]:
