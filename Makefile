@@ -10,7 +10,7 @@ CORE   := $(VENV)/.installed-core
 TESTS  := $(VENV)/.installed-test
 DEMO_DB ?= demo.duckdb
 
-.PHONY: demo test check lint bench clean
+.PHONY: demo test test-fast check lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,11 @@ demo: $(CORE)
 ## test: the whole test suite
 test: $(TESTS)
 	$(BIN)/python -m pytest -q
+
+## test-fast: the edit-test loop, under a minute: every test not marked slow (no wheel build, Ray, killed
+## subprocesses, browser, fuzzing, nor the real models over the demo corpus; see tests/conftest.py)
+test-fast: $(TESTS)
+	$(BIN)/python -m pytest -q -m "not slow"
 
 ## check: lint, types and tests (the one command that runs every check)
 check: lint test

@@ -213,6 +213,7 @@ def _store_is_readable(db: Path) -> None:
             assert store.get_article(article.id) is not None
 
 
+@pytest.mark.usefixtures("fake_models")  # the repair is checked, not the analysis
 def test_a_store_broken_by_an_older_version_is_repaired_and_readable(tmp_path: Path) -> None:
     db = tmp_path / "old.duckdb"
     with storyline.open(db) as ws:

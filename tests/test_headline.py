@@ -39,6 +39,7 @@ def test_opening_sentence_without_dateline() -> None:
     assert title_of(None, "") == ""
 
 
+@pytest.mark.usefixtures("fake_models")  # the shape of titles only: no models needed
 def test_titles_of_untitled_records_are_one_short_line(ws: storyline.Workspace) -> None:
     body = (
         "Report: the port reopens after the strike\n\n"

@@ -87,7 +87,9 @@ def digest(tokenizer_json: Path, corpus: str) -> tuple[int, str]:
     return len(sentences), h.hexdigest()
 
 
-@pytest.mark.parametrize("corpus", list(CORPORA))
+@pytest.mark.parametrize(
+    "corpus", [c if c == "demo" else pytest.param(c, marks=pytest.mark.slow) for c in CORPORA]
+)  # the bench corpora are large
 def test_same_token_ids_as_the_original_tokenizer(corpus: str) -> None:
     from storyline.analyze.embed import tokenizer_path
 
