@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from storyline.analyze.embed import DIMENSIONS
+from tests.conftest import ROOT, SLOW_MODULES
 from tests.fakes import FakeEmbedder, fake_nlp
 
 TEXT = (
@@ -35,3 +36,8 @@ def test_fake_embedder_gives_unit_rows_close_for_shared_words() -> None:
     assert not vectors[3].any()
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
     assert np.array_equal(vectors, FakeEmbedder().encode(["talks in Geneva", "Geneva talks resume", "a cat sat", ""]))
+
+
+def test_every_module_conftest_marks_slow_exists() -> None:
+    for module in SLOW_MODULES:
+        assert (ROOT / "tests" / f"{module}.py").is_file(), f"conftest.SLOW_MODULES names a missing {module}"
