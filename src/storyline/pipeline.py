@@ -1,4 +1,4 @@
-"""Runs the stages over a store, in batches, with progress. The one place that orders the work."""
+"""The ingest and analysis steps, in batches, with progress (``storyline.stages`` orders and runs them)."""
 
 from __future__ import annotations
 
@@ -29,28 +29,6 @@ from storyline.model import (
 from storyline.progress import NoProgress, Progress
 from storyline.settings import Settings
 from storyline.store import Store
-from storyline.stories.stage import (  # re-exported while callers move to stories.stage
-    cluster_params,
-    cluster_pending,
-    embed_pending,
-    summarize_changed,
-    timeline_of_entity,
-)
-
-__all__ = [
-    "NoProgress",
-    "Progress",
-    "analyze_pending",
-    "cluster_params",
-    "cluster_pending",
-    "embed_pending",
-    "ingest_documents",
-    "ingest_paths",
-    "link_entities",
-    "summarize_changed",
-    "timeline_of_entity",
-    "update_after_ingest",
-]
 
 log = logging.getLogger(__name__)
 
@@ -194,17 +172,17 @@ def _chunks(items: Iterator[RawDocument], size: int) -> Iterator[list[RawDocumen
         yield chunk
 
 
-def analyze_pending(store: Store, settings: Settings, progress: Progress | None = None) -> AnalyzeReport:
-    """Analyze every article not analyzed yet (or analyzed by an older ANALYSIS_VERSION), then relink names
-    into entities across the corpus.
+def analyze_articles(
+    store: Store, settings: Settings, progress: Progress | None = None, report: AnalyzeReport | None = None
+) -> AnalyzeReport:
+    """Analyze every article not analyzed yet (or analyzed by an older ANALYSIS_VERSION).
 
     Resumable: each batch of results is saved in one transaction with its articles marked done, so a
     rerun after an interruption picks up where the last committed batch ended.
     """
     progress = progress or NoProgress()
-    started = datetime.now(timezone.utc)
     clock = time.perf_counter()
-    report = AnalyzeReport()
+    report = report or AnalyzeReport()
     pending = store.pending_analysis(ANALYSIS_VERSION)  # new articles, and those an older analysis did
     skipped = [
         (i, f"language is {lang or 'unknown'}, analysis is English only") for i, lang, _ in pending if lang != "en"
@@ -234,19 +212,7 @@ def analyze_pending(store: Store, settings: Settings, progress: Progress | None 
             batch = []
     store.save_analyses(batch, ANALYSIS_VERSION)
     report.analyzed += len(batch)
-    report.entities = link_entities(store)
-    report.seconds = time.perf_counter() - clock
-    store.record_run(
-        "analyze", started, {"analyzed": report.analyzed, "skipped": len(report.skipped), "words": report.words}
-    )
-    return report
-
-
-def update_after_ingest(store: Store, settings: Settings, progress: Progress | None = None) -> AnalyzeReport:
-    """Everything that follows an ingest of new articles (feeds call this after each poll): analysis, then
-    the story stage (reprints, events, stories, summaries of what changed)."""
-    report = analyze_pending(store, settings, progress)
-    cluster_pending(store, settings, progress)
+    report.seconds += time.perf_counter() - clock
     return report
 
 

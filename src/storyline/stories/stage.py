@@ -1,71 +1,41 @@
-"""The story stage: features of new articles, reprint groups, events, stories, summaries, timelines."""
+"""The story stage's steps: features of new articles, reprint groups, the online pass, events and stories,
+summaries and timelines. ``storyline.stages`` declares them (name, version, settings) and runs them in order.
+
+Incremental: only new articles are embedded; the online pass replays from the oldest new (or stale)
+placement (see ``stories.cluster``); summaries are rewritten only for events and stories whose members,
+or the summarizer's key, changed.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import time
 from collections.abc import Iterable
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
 
 from storyline.analyze import embed
 from storyline.headline import headline, title_of
-from storyline.model import ClusterReport, TimelineEntry
+from storyline.model import Event, Features, Placement, Story, TimelineEntry
 from storyline.progress import NoProgress, Progress
 from storyline.settings import Settings
 from storyline.store import Store
-from storyline.store.stories import ArticleMeta
+from storyline.store.stories import ArticleMeta, EntityCount
 from storyline.stories import cluster, features, reprints, summarize, timeline
-
-
-def cluster_pending(
-    store: Store, settings: Settings, progress: Progress | None = None, *, summaries: bool = True
-) -> ClusterReport:
-    """The story stage: features of new articles, reprint groups, events, stories, summaries, timelines.
-
-    Incremental: only new articles are embedded; the online pass replays from the oldest new article
-    (see ``stories.cluster``); summaries are rewritten only for events and stories whose members changed.
-    """
-    progress = progress or NoProgress()
-    started = datetime.now(timezone.utc)
-    clock = time.perf_counter()
-    report = ClusterReport()
-    report.embedded = embed_pending(store, progress)
-    report.reprints = _find_reprints(store, settings.reprint_threshold)
-    params = cluster_params(settings)
-    report.clustered = _place_new(store, params, progress)
-    grouping, states = _group_all(store, params)
-    written = _write_stories(store, grouping, states, store.reprints())
-    report.events, report.stories = written
-    if summaries:
-        report.summarized = summarize_changed(store, settings, progress)
-    report.seconds = time.perf_counter() - clock
-    store.record_run(
-        "cluster",
-        started,
-        {
-            "embedded": report.embedded,
-            "clustered": report.clustered,
-            "events": report.events,
-            "stories": report.stories,
-        },
-    )
-    return report
-
 
 _EMBED_BATCH = 256
 
 
-def embed_pending(store: Store, progress: Progress | None = None) -> int:
-    """Compute and store the features of every analyzed article without them; returns how many."""
+def embed_pending(store: Store, progress: Progress | None = None, key: str | None = None) -> int:
+    """Compute and store the features of every analyzed article without them (or, given the features
+    stage's ``key``, with features another version computed); returns how many."""
     progress = progress or NoProgress()
-    pending = store.pending_features()
+    pending = store.pending_features(key)
     progress.start(len(pending) or None, "embed")
     for begin in range(0, len(pending), _EMBED_BATCH):
         chunk = pending[begin : begin + _EMBED_BATCH]
-        store.save_features(features.compute(store.feature_inputs(chunk)))
+        store.save_features(features.compute(store.feature_inputs(chunk)), embed.MODEL_ID, key or "")
         progress.advance(len(chunk))
     return len(pending)
 
@@ -77,7 +47,7 @@ def cluster_params(settings: Settings) -> cluster.Params:
     )
 
 
-def _find_reprints(store: Store, threshold: float) -> int:
+def find_reprints(store: Store, threshold: float) -> int:
     """Look the articles not yet indexed up in the LSH index; regroup what they touch. Returns new copies."""
     new = store.unbanded()
     if not new:
@@ -97,57 +67,90 @@ def _find_reprints(store: Store, threshold: float) -> int:
     return sum(1 for c, _ in copies if c not in existing)
 
 
-def _place_new(store: Store, params: cluster.Params, progress: Progress) -> int:
-    """Run the online pass from the oldest unplaced article on; returns how many articles it placed."""
-    new = store.unassigned()
+def place_new(store: Store, params: cluster.Params, progress: Progress | None = None, key: str | None = None) -> int:
+    """Run the online pass from the oldest unplaced article (or, given the place stage's ``key``, the oldest
+    placed with another key) on; returns how many articles it placed."""
+    progress = progress or NoProgress()
+    new = store.unassigned(key)
     if not new:
         return 0
     cut = min((t, article_id) for article_id, t in new)
     store.rewind(cut)
     since = cut[0] - timedelta(days=params.span_days)
-    earlier = {f.article_id: f for f in store.features("f.t >= ? AND (f.t, f.article_id) < (?, ?)", [since, *cut])}
+    earlier = {f.article_id: f for f in store.features(since=since, before=cut)}
     open_events = _event_states(store.assignments(since=since, before=cut), earlier)
     for raw, first in store.event_starts(list(open_events)).items():
         open_events[raw].first = first
     online = cluster.OnlinePass(params, open_events.values())
-    todo = store.features("(f.t, f.article_id) >= (?, ?)", list(cut))
+    todo = store.features(start=cut)
     progress.start(len(todo), "cluster")
     rows = []
     for f in todo:
         raw, score = online.place(f)
-        rows.append((f.article_id, f.t, raw, score))
+        rows.append(Placement(f.article_id, f.t, raw, score))
         progress.advance(1)
-    store.save_assignments(rows)
+    store.save_assignments(rows, key or "")
     return len(rows)
 
 
-def _event_states(
-    placements: Iterable[tuple[str, datetime, str]], feats: dict[str, features.Features]
-) -> dict[str, cluster.EventState]:
-    """Raw event id -> its state rebuilt from (article id, time, raw event) placements and the features."""
+def place_blocked(
+    store: Store, params: cluster.Params, progress: Progress | None = None, key: str | None = None
+) -> int:
+    """The online pass over every unplaced article at once, with ANN candidate blocking (the Ray engine's
+    place step: ``stories.blocking``); returns how many articles it placed."""
+    from storyline.stories.blocking import BlockedPass
+
+    new = {a for a, _ in store.unassigned(key)}
+    if not new:
+        return 0
+    online = BlockedPass(params)
+    rows = []
+    for f in sorted((f for f in store.features() if f.article_id in new), key=cluster.order_key):
+        raw, score = online.place(f)
+        rows.append(Placement(f.article_id, f.t, raw, score))
+    store.save_assignments(rows, key or "")
+    return len(rows)
+
+
+def _event_states(placements: Iterable[Placement], feats: dict[str, Features]) -> dict[str, cluster.EventState]:
+    """Raw event id -> its state rebuilt from the placements and the features."""
     states: dict[str, cluster.EventState] = {}
-    for article_id, t, raw in placements:
-        f = feats[article_id]
-        states.setdefault(raw, cluster.EventState(raw, t, t, np.zeros_like(f.vector))).add(f)
+    for p in placements:
+        f = feats[p.article_id]
+        states.setdefault(p.raw_event, cluster.EventState(p.raw_event, p.t, p.t, np.zeros_like(f.vector))).add(f)
     return states
 
 
-def _group_all(store: Store, params: cluster.Params) -> tuple[cluster.Grouping, dict[str, cluster.EventState]]:
+def group_all(store: Store, params: cluster.Params) -> tuple[int, int]:
+    """Merge the placed articles' events, link events into stories, store both; returns their numbers."""
     states = _event_states(store.assignments(), {f.article_id: f for f in store.features()})
-    return cluster.group(list(states.values()), params), states
+    return _write_stories(store, cluster.group(list(states.values()), params), states, store.reprints())
+
+
+MAIN_ENTITIES = 8  # entities listed per story
+
+
+def main_entities(counts: Iterable[EntityCount], limit: int = MAIN_ENTITIES) -> dict[str, tuple[str, ...]]:
+    """Story id -> the entities most of its articles mention (people and organizations first on ties, then
+    the most mentioned), at most ``limit``."""
+    ranked: dict[str, list[tuple[tuple[int, int, int, str], str]]] = {}
+    for c in counts:
+        actor = 1 if {"PERSON", "ORG"} & set(c.types) else 0
+        ranked.setdefault(c.group, []).append(((-c.articles, -actor, -c.mentions, c.entity_id), c.entity_id))
+    return {group: tuple(e for _, e in sorted(items)[:limit]) for group, items in ranked.items()}
 
 
 def _write_stories(
     store: Store, grouping: cluster.Grouping, states: dict[str, cluster.EventState], original_of: dict[str, str]
 ) -> tuple[int, int]:
-    """Store events and stories with their titles, sources and independent-source counts."""
+    """Store events and stories with their titles, sources, independent-source counts and main entities."""
     members: dict[str, list[str]] = {}
     for raw, state in states.items():
         members.setdefault(grouping.event_of[raw], []).extend(state.members)
     meta = store.article_meta([a for ids in members.values() for a in ids])
     vectors = {a: v for state in states.values() for a, v in zip(state.members, state.vectors, strict=True)}
-    event_rows: list[tuple[Any, ...]] = []
-    member_rows: list[tuple[str, str]] = []
+    events: list[Event] = []
+    fingerprints: dict[str, str] = {}
     story_members: dict[str, list[str]] = {}
     story_events: dict[str, list[str]] = {}
     main_event: dict[str, tuple[tuple[int, int], str]] = {}  # story -> ((sources, articles), title) of its main event
@@ -158,21 +161,24 @@ def _write_stories(
         story_events.setdefault(story, []).append(event)
         title = _title(ids, meta, vectors, original_of)
         first, last, count, independent, sources, fingerprint = _describe(ids, meta, original_of)
-        event_rows.append((event, story, title, first, last, count, independent, sources, fingerprint))
-        member_rows.extend((a, event) for a in ids)
+        events.append(Event(event, story, title, tuple(ids), first, last, tuple(sources), independent))
+        fingerprints[event] = fingerprint
         weight = (independent, count)  # ties: the earlier event
         if story not in main_event or weight > main_event[story][0]:
             main_event[story] = (weight, title)
-    story_rows: list[tuple[Any, ...]] = []
+    central = main_entities(store.entity_counts(story_members))
+    stories: list[Story] = []
     for story, ids in story_members.items():
         ids = sorted(ids, key=lambda a: (meta[a].time, a))
-        first, last, count, independent, sources, fingerprint = _describe(ids, meta, original_of)
+        first, last, _, independent, sources, fingerprint = _describe(ids, meta, original_of)
         title = main_event[story][1]  # a story is named after its most covered event
-        story_rows.append(
-            (story, title, first, last, len(story_events[story]), count, independent, sources, [], fingerprint)
-        )
-    store.replace_stories(event_rows, member_rows, story_rows)
-    return len(event_rows), len(story_rows)
+        stories.append(
+            Story(story, title, tuple(story_events[story]), tuple(ids), first, last, tuple(sources), independent,
+                  central.get(story, ()))
+        )  # fmt: skip
+        fingerprints[story] = fingerprint
+    store.replace_stories(events, stories, fingerprints)
+    return len(events), len(stories)
 
 
 def _title(
@@ -204,14 +210,15 @@ def _describe(ids: list[str], meta: dict[str, ArticleMeta], original_of: dict[st
 _SUMMARY_ARTICLES = 40  # the articles a summary reads: originals first, then the most recent
 
 
-def summarize_changed(store: Store, settings: Settings, progress: Progress | None = None) -> int:
-    """(Re)write the summary and timeline of every event and story whose members changed."""
+def summarize_changed(store: Store, settings: Settings, progress: Progress | None = None, key: str = "") -> int:
+    """(Re)write the summary and timeline of every event and story whose members changed, or whose summary
+    another summarizer (another summarize stage ``key``: version and settings) wrote."""
     progress = progress or NoProgress()
     done = store.fingerprints()
     events = store.event_rows(texts=False)  # the members are enough here
     event_of = {a: e.id for e in events for a in e.article_ids}
     owners = [(e.id, e.article_ids) for e in events] + [(s.id, s.article_ids) for s in store.story_rows(texts=False)]
-    current = store.owner_fingerprints()
+    current = {owner: f"{fingerprint}:{key}" for owner, fingerprint in store.owner_fingerprints().items()}
     todo = [(owner, ids) for owner, ids in owners if done.get(owner) != current[owner]]
     progress.start(len(todo) or None, "summarize")
     original_of = store.reprints()
