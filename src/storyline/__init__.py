@@ -49,6 +49,7 @@ def __getattr__(name: str) -> Any:
         return getattr(api, name)
     raise AttributeError(f"module 'storyline' has no attribute {name!r}")
 
+
 __all__ = [
     "Action",
     "Actor",
