@@ -164,3 +164,20 @@ def test_articles_analyzed_by_an_older_analysis_are_pending(small: Path, tmp_pat
         analyzed, _ = ws.update()
         assert analyzed.analyzed == 1
         assert not ws.pending()
+
+
+def test_a_changed_reprint_or_story_threshold_is_pending_and_redone(small: Path, tmp_path: Path) -> None:
+    db = _copy(small, tmp_path / "r.duckdb")
+    with storyline.open(db) as ws:
+        bands = ws.store._con.execute("SELECT count(*) FROM lsh_bands").fetchone()
+        assert ws.store.runs("ingest")[-1]["config"]["stages"] == {"ingest": "1"}
+    with storyline.open(db, story_threshold=0.9) as ws:
+        assert ws.pending()
+        assert ws.cluster().clustered == 0  # the online pass is not replayed for a story threshold
+        assert not ws.pending()
+    with storyline.open(db, story_threshold=0.9, reprint_threshold=0.8) as ws:
+        assert ws.pending()
+        ws.cluster()
+        assert not ws.pending()
+        rebuilt = ws.store._con.execute("SELECT count(*) FROM lsh_bands").fetchone()
+        assert rebuilt != bands  # indexed again with the bands of the new threshold

@@ -76,6 +76,8 @@ def _store_documents(
     options: BuildOptions,
     report: IngestReport,
 ) -> IngestReport:
+    from storyline import stages  # the table imports this module's steps
+
     started = datetime.now(timezone.utc)
     for raw_chunk in _chunks(documents, settings.batch_size):
         chunk = _at_the_edge(raw_chunk, report)
@@ -116,6 +118,7 @@ def _store_documents(
             "skipped": len(report.skipped),
             "warnings": len(report.warnings),
         },
+        stages.config(("ingest",), settings),
     )
     return report
 

@@ -92,12 +92,22 @@ def config(names: Sequence[str], settings: Settings) -> dict[str, Any]:
     return {
         "stages": {s.name: s.version for s in ran},
         "settings": {n: _plain(getattr(settings, n)) for s in ran for n in s.settings},
+        "keys": {s.name: key(s.name, settings) for s in ran},
     }
+
+
+_RUN_KEYED = ("reprints", "group")  # stages whose key is kept in the last run's config, not in their rows
+
+
+def _stale_since_last_run(store: Store, settings: Settings) -> list[str]:
+    """The stages of ``_RUN_KEYED`` whose key differs from the one the last story-stage run recorded."""
+    last = (store.last_run_config("cluster") or {}).get("keys", {})
+    return [n for n in _RUN_KEYED if n in last and last[n] != key(n, settings)]
 
 
 def pending(store: Store, settings: Settings) -> bool:
     """Whether any stage has work left in the store (new articles, stale results)."""
-    return store.pending_work(keys(settings))
+    return store.pending_work(keys(settings)) or bool(_stale_since_last_run(store, settings))
 
 
 @dataclass
@@ -124,6 +134,8 @@ def _features(store: Store, settings: Settings, progress: Progress, reports: Rep
 
 
 def _reprints(store: Store, settings: Settings, progress: Progress, reports: Reports) -> None:
+    if "reprints" in _stale_since_last_run(store, settings):  # another threshold: index everything again
+        store.clear_reprints()
     reports.stories.reprints = story.find_reprints(store, settings.reprint_threshold)
 
 

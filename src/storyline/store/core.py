@@ -243,6 +243,13 @@ class Store(ActionTables, AnalysisTables, StoryTables, StoryReads, FeedTables, S
             [stage, started_at, _now(), json.dumps(stats), json.dumps(config) if config is not None else None],
         )
 
+    def last_run_config(self, stage: str) -> dict[str, Any] | None:
+        """The ``config`` the latest run of ``stage`` recorded (None: no run recorded one)."""
+        row = self._con.execute(
+            "SELECT config FROM runs WHERE stage = ? AND config IS NOT NULL ORDER BY id DESC LIMIT 1", [stage]
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
     def runs(self, stage: str | None = None) -> list[dict[str, Any]]:
         """Recorded runs, oldest first (of one stage, if given): stage, started_at, finished_at, stats, config."""
         rows = self._con.execute(

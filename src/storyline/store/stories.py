@@ -220,6 +220,12 @@ class StoryTables:
             for a, us, sig in zip(cols["article_id"], cols["us"], cols["signature"], strict=True)
         }
 
+    def clear_reprints(self) -> None:
+        """Forget the reprint index and every reprint link (the next pass indexes every article again)."""
+        with self._transaction():
+            self._con.execute("DELETE FROM lsh_bands")
+            self._con.execute("DELETE FROM reprints")
+
     def update_reprints(self, rows: Sequence[tuple[str, str, float]], members: Sequence[str]) -> None:
         """Replace the links of the groups ``members`` belong to by ``rows`` (copy, original, similarity)."""
         with self._transaction():
