@@ -138,8 +138,7 @@ class Workspace:
     ) -> tuple[IngestReport, AnalyzeReport, ClusterReport]:
         """Ingest ``paths``, analyze what is new, update events and stories: the main job in one call."""
         ingested = self.ingest(*paths, source=source, published=published, progress=progress)
-        analyzed = self.analyze(progress)
-        return ingested, analyzed, self.cluster(progress)
+        return (ingested, *self.update(progress))
 
     def cluster(self, progress: Progress | None = None, *, summaries: bool = True) -> ClusterReport:
         """Place analyzed articles not yet placed into reprint groups, events and stories; summarize what changed."""
@@ -150,6 +149,12 @@ class Workspace:
         story stage (what follows an ingest: feeds and the web writer call this)."""
         reports = stages.update(self.store, self.settings, progress)
         return reports.analysis, reports.stories
+
+    def load_ray(self, directory: str | Path) -> dict[str, int]:
+        """Add the output directory of a Ray run (``storyline run --engine ray --out DIR``) to this store."""
+        from storyline import distributed
+
+        return distributed.load(self.store, directory, self.settings)
 
     def pending(self) -> bool:
         """Whether any stage has work left (new articles, or results of an older version or other settings)."""
