@@ -78,7 +78,7 @@ def write_corpus(directory: Path, count: int, shards: int) -> tuple[list[str], i
 def analysis_phase(paths: list[str], out: Path, workers: int) -> dict[str, Any]:
     """Phase 1 of the Ray engine with ``workers`` actors; wall time, articles and words from the markers."""
     from storyline import distributed
-    from storyline.pipeline import NoProgress
+    from storyline.progress import NoProgress
     from storyline.settings import Settings
 
     shards, _ = distributed.plan(paths)

@@ -207,7 +207,7 @@ def textrank(d: Docset) -> str:
 
 
 def _usable(d: Docset) -> tuple[list[Unit], np.ndarray]:
-    """The sentences with the vectors the story stage gives them (pipeline._units): only sentences a summary
+    """The sentences with the vectors the story stage gives them (stories.stage._units): only sentences a summary
     can use are embedded; the others count for their words, with a zero vector."""
     keep = np.array([usable(u.text) for u in d.units])
     if not keep.any():

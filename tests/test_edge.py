@@ -223,6 +223,10 @@ def test_a_store_broken_by_an_older_version_is_repaired_and_readable(tmp_path: P
     con.execute("DROP TABLE IF EXISTS actions")  # what migration 8 added
     con.execute("DROP INDEX times_type")  # what migration 7 added
     con.execute("ALTER TABLE times DROP COLUMN type")
+    con.execute("DROP INDEX assignments_t")  # what migration 9 added (an indexed table's column stays otherwise)
+    for table, column in (("article_features", "stage"), ("assignments", "stage"), ("runs", "config")):
+        con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    con.execute("CREATE INDEX assignments_t ON assignments (t)")
     con.close()
     _insert_raw(db, "year-one", datetime.fromisoformat("0001-01-01T00:00:00+14:00"), 14 * 3600)
     _insert_raw(db, "year-9999", datetime.fromisoformat("9999-12-31T23:59:59-12:00"), -12 * 3600)

@@ -187,14 +187,14 @@ def test_readers_stay_right_while_a_writer_posts(demo_ws: storyline.Workspace, t
     assert set(verdicts) - gone == {"right"}, verdicts
     assert len(posted) == 6
     with storyline.open(db, read_only=True) as ws:
-        assert not ws.store.pending_work() and ws.count() == demo_ws.count() + 6
+        assert not ws.pending() and ws.count() == demo_ws.count() + 6
 
 
 def test_pending_work_is_done_at_start_by_any_post_and_by_run(tmp_path: Path) -> None:
     db = tmp_path / "p.duckdb"
     with storyline.open(db) as ws:  # stored, never analyzed: as a server killed after the ingest leaves them
         ws.ingest_records([{"id": f"p{n}", "title": f"Talks {n}", "text": story(n)} for n in range(3)])
-        assert ws.store.pending_work()
+        assert ws.pending()
     app = create_app(Settings.load(db=db, token=TOKEN))
     service = app.state.service
     service.writer.pause = 0
@@ -203,7 +203,7 @@ def test_pending_work_is_done_at_start_by_any_post_and_by_run(tmp_path: Path) ->
         assert all(c.get(f"/api/articles/p{n}").json()["story_id"] for n in range(3))
         # another process stores an article and dies before analyzing it (here: straight into the store) ...
         service.ws.ingest_records([{"id": "q1", "title": "Talks again", "text": story(7)}])
-        assert service.ws.store.pending_work()
+        assert service.ws.pending()
         # ... and the next POST, even one that stores nothing new, gets it done
         again = c.post("/api/articles", json={"id": "p0", "title": "Talks 0", "text": story(0)}, headers=AUTH)
         assert again.status_code == 200 and again.json()["duplicates"] == ["p0"]
@@ -211,12 +211,12 @@ def test_pending_work_is_done_at_start_by_any_post_and_by_run(tmp_path: Path) ->
         assert service.writer.wait(300)
         assert c.get("/api/articles/q1").json()["story_id"]
     with storyline.open(db) as ws:
-        assert not ws.store.pending_work()
+        assert not ws.pending()
         ws.ingest_records([{"id": "r1", "title": "Talks once more", "text": story(9)}])
-        assert ws.store.pending_work()
+        assert ws.pending()
         ws.analyze()
         ws.cluster()  # what `storyline run` does after its ingest, whatever left the work pending
-        assert not ws.store.pending_work()
+        assert not ws.pending()
         assert ws.store.stories_of_articles(["r1"]).get("r1")
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from storyline.api import Workspace, open
+from typing import TYPE_CHECKING, Any
+
 from storyline.errors import (
     ConfigError,
     InputError,
@@ -34,6 +35,20 @@ from storyline.model import (
     TimexType,
 )
 from storyline.settings import Settings
+
+if TYPE_CHECKING:
+    from storyline.api import Workspace, open
+
+
+def __getattr__(name: str) -> Any:
+    """``Workspace`` and ``open`` load the library (and its models' code) when first used, so that importing
+    a light part of it (``storyline.store``, ``storyline.model``) does not."""
+    if name in ("Workspace", "open"):
+        from storyline import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'storyline' has no attribute {name!r}")
+
 
 __all__ = [
     "Action",

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from storyline import stages
+from storyline.analyze.actions import lexicon
 from storyline.errors import InputError, NotFoundError
 from storyline.export import export as export_store
 from storyline.export import export_actions
@@ -37,18 +40,13 @@ from storyline.model import (
     Timeline,
     TimexType,
 )
-from storyline.pipeline import (
-    Progress,
-    analyze_pending,
-    cluster_pending,
-    ingest_documents,
-    ingest_paths,
-    timeline_of_entity,
-)
+from storyline.pipeline import ingest_documents, ingest_paths
+from storyline.progress import Progress
 from storyline.settings import Settings
 from storyline.store import ArticleFilter, Store
 from storyline.store.actions import ActionFilter
 from storyline.store.analysis import QuoteFilter
+from storyline.stories.stage import timeline_of_entity
 from storyline.watch import WatchCycle
 from storyline.watch import watch as watch_feeds
 
@@ -74,6 +72,12 @@ class Workspace:
         view = object.__new__(Workspace)
         view.settings, view.store, view._rules = self.settings, self.store.cursor(), self._rules
         return view
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Workspace]:
+        """Read in one transaction: every call inside sees the same committed state of the store."""
+        with self.store.snapshot():
+            yield self
 
     def __enter__(self) -> Workspace:
         return self
@@ -123,7 +127,7 @@ class Workspace:
 
     def analyze(self, progress: Progress | None = None) -> AnalyzeReport:
         """Analyze every article not analyzed yet (entities, titles, quotes, dates); relink entities."""
-        return analyze_pending(self.store, self.settings, progress)
+        return stages.analyze(self.store, self.settings, progress)
 
     def run(
         self,
@@ -134,32 +138,45 @@ class Workspace:
     ) -> tuple[IngestReport, AnalyzeReport, ClusterReport]:
         """Ingest ``paths``, analyze what is new, update events and stories: the main job in one call."""
         ingested = self.ingest(*paths, source=source, published=published, progress=progress)
-        analyzed = self.analyze(progress)
-        return ingested, analyzed, self.cluster(progress)
+        return (ingested, *self.update(progress))
 
     def cluster(self, progress: Progress | None = None, *, summaries: bool = True) -> ClusterReport:
         """Place analyzed articles not yet placed into reprint groups, events and stories; summarize what changed."""
-        return cluster_pending(self.store, self.settings, progress, summaries=summaries)
+        return stages.cluster(self.store, self.settings, progress, summaries=summaries)
+
+    def update(self, progress: Progress | None = None) -> tuple[AnalyzeReport, ClusterReport]:
+        """Run every stage with pending work, in order: analysis of new (or stale) articles, entities, then the
+        story stage (what follows an ingest: feeds and the web writer call this)."""
+        reports = stages.update(self.store, self.settings, progress)
+        return reports.analysis, reports.stories
+
+    def load_ray(self, directory: str | Path) -> dict[str, int]:
+        """Add the output directory of a Ray run (``storyline run --engine ray --out DIR``) to this store."""
+        from storyline import distributed
+
+        return distributed.load(self.store, directory, self.settings)
+
+    def pending(self) -> bool:
+        """Whether any stage has work left (new articles, or results of an older version or other settings)."""
+        return stages.pending(self.store, self.settings)
 
     def stories(self, *, limit: int | None = 50, offset: int = 0, entity: str | None = None) -> list[Story]:
         """Stories, most recently updated first; ``entity`` (a name, alias or id) keeps those it is central to."""
-        where, params = "", []
-        if entity is not None:
-            where, params = "list_contains(s.entities, ?)", [self.entity(entity).id]
-        return self.store.story_rows(where, params, limit=limit, offset=offset)
+        central = self.entity(entity).id if entity is not None else None
+        return self.store.story_rows(entity=central, limit=limit, offset=offset)
 
     def story(self, story_id: str) -> Story:
-        found = self.store.story_rows("s.id = ?", [story_id])
+        found = self.store.story_rows(ids=[story_id])
         if not found:
             raise NotFoundError(f"no story {story_id!r}; list them with: storyline stories")
         return found[0]
 
     def events(self, *, story_id: str | None = None) -> list[Event]:
         """Events in time order, all or those of one story."""
-        return self.store.event_rows("e.story_id = ?", [story_id]) if story_id else self.store.event_rows()
+        return self.store.event_rows(story_id=story_id) if story_id else self.store.event_rows()
 
     def event(self, event_id: str) -> Event:
-        found = self.store.event_rows("e.id = ?", [event_id])
+        found = self.store.event_rows(ids=[event_id])
         if not found:
             raise NotFoundError(f"no event {event_id!r}; list stories with: storyline stories")
         return found[0]
@@ -273,7 +290,7 @@ class Workspace:
         """Records of one happening (same source, target, type, date) merged across each event's articles,
         with every sentence that states it and the number of independent sources (reprints count once)."""
         return self.store.merged_actions(
-            self._action_filter(actor, target, type, since, until, story, event, None, None, 0)
+            self._action_filter(actor, target, type, since, until, story, event, None, None, 0), lexicon().symmetric
         )
 
     def export_actions(self, path: str | Path, format: str = "jsonl", **filters: Any) -> int:

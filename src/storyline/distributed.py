@@ -2,14 +2,16 @@
 
 Phase 1 (Ray Data): the inputs are cut into shards (a JSON Lines or Parquet file each, or a run of small
 files); an actor pool, each actor holding the spaCy pipeline and the embedding model loaded once, runs every
-shard through the embedded stages in an in-memory store — ``ingest_documents``, ``analyze_pending``,
-``features.compute`` — and writes that store's per-article tables as ``OUT/<table>/<shard>.parquet``,
-then ``OUT/_done/<shard>.json`` last. A rerun with the same ``--out`` skips shards whose marker exists.
+shard through the stages of ``storyline.stages`` that work on each article alone (ingest, then those of
+scope "article": analysis and features) in an in-memory store, and writes that store's per-article tables
+as ``OUT/<table>/<shard>.parquet``, then ``OUT/_done/<shard>.json`` last. A rerun with the same ``--out``
+skips shards whose marker exists.
 
 Phase 2 (the driver): the parts are loaded into a working store in input order (an article id several
 shards hold keeps its first copy), names are linked into entities across the corpus, the online pass with
 ANN candidate blocking (``stories.blocking``) places the articles in time order, and the story stage does
-the rest (reprints, merges, stories, summaries, timelines); its tables are written as
+the rest (reprints, merges, stories, summaries, timelines): the table's "corpus" stages, with the place
+step replaced by its blocked variant; its tables are written as
 ``OUT/<table>/all.parquet``. ``load`` turns such a directory into a store.
 
 Ray is imported only here, and only when a Ray run starts: the embedded path never needs it.
@@ -29,26 +31,20 @@ from typing import Any
 
 import numpy as np
 
+from storyline import stages
 from storyline.errors import ConfigError, InputError
 from storyline.ingest import inputs
 from storyline.ingest.article import BuildOptions
 from storyline.ingest.clean import load_rules
 from storyline.ingest.dates import resolve_timezone
 from storyline.model import Skip, SkipReason
-from storyline.pipeline import (
-    NoProgress,
-    Progress,
-    analyze_pending,
-    cluster_params,
-    cluster_pending,
-    embed_pending,
-    ingest_documents,
-    link_entities,
-)
+from storyline.pipeline import ingest_documents
+from storyline.progress import NoProgress, Progress
 from storyline.settings import Settings
 from storyline.store import Store, parquet
-from storyline.stories import cluster, features
 
+SHARD_STAGES = tuple(s.name for s in stages.STAGES if s.scope == "article")  # run by the actors
+DRIVER_STAGES = tuple(s.name for s in stages.STAGES if s.scope == "corpus")  # run by the driver
 MANIFEST = "_manifest.json"
 DONE = "_done"
 STORIES_PART = "all"
@@ -139,8 +135,7 @@ def process_shard(shard: Shard, out: Path, settings: Settings, options: BuildOpt
     skips: list[Skip] = []
     with Store(":memory:") as store:
         ingested = ingest_documents(store, inputs.documents(shard.files, limits, skips), settings, options)
-        analyzed = analyze_pending(store, settings)
-        embed_pending(store, threads=settings.embed_threads)
+        analyzed = stages.run(store, settings, SHARD_STAGES).analysis
         parquet.dump(store, parquet.ARTICLE_TABLES, out, shard.id)
         articles = parquet.article_count(store)
     marker = {
@@ -286,9 +281,8 @@ def finish(out: Path, parts: Sequence[str], settings: Settings, progress: Progre
     work.unlink(missing_ok=True)
     with Store(work) as store:
         articles = parquet.load_parts(store, out, parts)
-        entities = link_entities(store)
-        store.save_assignments(place(store.features(), cluster_params(settings)))
-        clustered = cluster_pending(store, settings, progress)
+        reports = stages.run(store, settings, DRIVER_STAGES, progress, steps={"place": stages.place_blocked})
+        entities, clustered = reports.analysis.entities, reports.stories
         parquet.dump(store, parquet.STORY_TABLES, out, STORIES_PART)
     work.unlink()
     counts = {
@@ -300,18 +294,6 @@ def finish(out: Path, parts: Sequence[str], settings: Settings, progress: Progre
     }
     _write_json(marker, {"parts": key, "counts": counts})
     return counts
-
-
-def place(feats: Sequence[features.Features], params: cluster.Params) -> list[tuple[str, Any, str, float]]:
-    """The online pass over features in time order, with ANN blocking: (article id, t, raw event, score)."""
-    from storyline.stories.blocking import BlockedPass
-
-    online = BlockedPass(params)
-    rows = []
-    for f in sorted(feats, key=cluster.order_key):
-        raw, score = online.place(f)
-        rows.append((f.article_id, f.t, raw, score))
-    return rows
 
 
 def load(store: Store, directory: str | Path, settings: Settings) -> dict[str, int]:
@@ -331,8 +313,7 @@ def load(store: Store, directory: str | Path, settings: Settings) -> dict[str, i
         parquet.replace_story_tables(store, directory, STORIES_PART)
         rows = store.story_rows(texts=False)
         return {"articles": added, "stories": len(rows), "recomputed": 0}
-    link_entities(store)
-    clustered = cluster_pending(store, settings)
+    clustered = stages.run(store, settings, DRIVER_STAGES).stories
     return {"articles": added, "stories": clustered.stories, "recomputed": 1}
 
 

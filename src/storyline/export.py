@@ -25,6 +25,7 @@ from storyline.model import (
     TimelineEntry,
 )
 from storyline.store import ArticleFilter, Store
+from storyline.store.parquet import jsonl_to_parquet
 
 EXPORT_FORMATS = ("json", "jsonl", "parquet", "csv")
 EXPORT_SCHEMA_VERSION = 1
@@ -165,19 +166,7 @@ def export_actions(actions: Sequence[Action], texts: dict[tuple[str, int], str],
         if fmt == "jsonl":
             os.replace(lines, path)
             return len(actions)
-        import duckdb
-
-        columns = "{" + ", ".join(f"'{name}': '{kind}'" for name, kind in ACTION_COLUMNS.items()) + "}"
-        con = duckdb.connect()
-        try:
-            source = str(lines).replace("'", "''")
-            target = str(partial).replace("'", "''")
-            con.execute(
-                f"COPY (SELECT * FROM read_json('{source}', format = 'newline_delimited', columns = {columns})) "
-                f"TO '{target}' (FORMAT parquet)"
-            )
-        finally:
-            con.close()
+        jsonl_to_parquet(lines, partial, ACTION_COLUMNS)
         os.replace(partial, path)
     finally:
         partial.unlink(missing_ok=True)

@@ -11,6 +11,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+import numpy as np
+
 PARAGRAPH_SEPARATOR = "\n\n"
 
 
@@ -490,6 +492,46 @@ class TimelineEntry:
     granularity: Granularity
     text: str
     citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class Features:
+    """What the story stage knows of one article: a vector, its entity keys, its topic words, a MinHash, a time
+    (computed by ``storyline.stories.features``)."""
+
+    article_id: str
+    t: datetime
+    vector: np.ndarray
+    keys: tuple[str, ...]
+    weights: tuple[float, ...]
+    signature: np.ndarray  # uint32 MinHash values
+    terms: np.ndarray  # uint32 hashes of the article's most frequent content words
+    term_weights: np.ndarray  # float32, 1 + log count of each
+
+    @property
+    def profile(self) -> dict[str, float]:
+        return dict(zip(self.keys, self.weights, strict=True))
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where the online pass put one article: its raw event (before merges) and the score it joined with."""
+
+    article_id: str
+    t: datetime
+    raw_event: str
+    score: float
+
+
+@dataclass(frozen=True)
+class FeatureInput:
+    """What features are computed from: an article's time, title, text and (type, name) mentions."""
+
+    article_id: str
+    t: datetime
+    title: str | None
+    text: str
+    mentions: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)

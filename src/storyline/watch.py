@@ -15,13 +15,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
+from storyline import stages
 from storyline.errors import InputError
 from storyline.fetch import Fetched, Fetcher, FetchError
 from storyline.ingest.article import BuildOptions
 from storyline.ingest.edge import normalize_text
 from storyline.ingest.feeds import entry_document, parse_feed
 from storyline.model import AnalyzeReport, FeedEntry, FeedPoll, RawDocument, Skip, SkipReason
-from storyline.pipeline import ingest_documents, update_after_ingest
+from storyline.pipeline import ingest_documents
 from storyline.settings import Settings
 from storyline.store import Store
 from storyline.store.feeds import ItemOutcome, PollResult
@@ -170,8 +171,8 @@ def poll_once(
         cycle.polls.append(poll)
         if on_poll:
             on_poll(poll)
-    if analyze and store.pending_analysis():  # also what a killed run stored but did not analyze
-        cycle.analysis = update_after_ingest(store, settings)
+    if analyze and stages.pending(store, settings):  # also what a killed run stored but did not analyze
+        cycle.analysis = stages.update(store, settings).analysis
     return cycle
 
 

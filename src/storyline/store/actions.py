@@ -9,7 +9,6 @@ from typing import Any
 
 import duckdb
 
-from storyline.analyze.actions import lexicon
 from storyline.model import Action, ActionSentence, Actor, MergedAction
 
 _COLUMNS = (
@@ -106,9 +105,12 @@ class ActionTables:
         ).fetchall()
         return [_action(r) for r in rows]
 
-    def merged_actions(self, flt: ActionFilter | None = None) -> list[MergedAction]:
+    def merged_actions(
+        self, flt: ActionFilter | None = None, symmetric: frozenset[str] = frozenset()
+    ) -> list[MergedAction]:
         """Records of one happening (same source, target, type and date) merged across each event's
-        articles; records of articles in no event merge within their article only."""
+        articles; records of articles in no event merge within their article only. ``symmetric``: the
+        types whose actors' order does not matter (the lexicon's)."""
         actions = self.actions(replace(flt or ActionFilter(), limit=None, offset=0))
         if not actions:
             return []
@@ -128,17 +130,17 @@ class ActionTables:
                 "SELECT article_id, idx, text FROM sentences WHERE article_id IN (SELECT unnest(?))", [ids]
             ).fetchall()
         }
-        return merge_actions(actions, meta, texts)
+        return merge_actions(actions, meta, texts, symmetric)
 
 
 def merge_actions(
     actions: Sequence[Action],
     meta: dict[str, tuple[str | None, str | None, str | None, str | None]],
     texts: dict[tuple[str, int], str],
+    symmetric: frozenset[str] = frozenset(),
 ) -> list[MergedAction]:
     """Group records by (event, source, target, type, date); ``meta`` maps an article id to (outlet,
     original id if a reprint, event id, story id). Symmetric types ignore the actors' order."""
-    symmetric = lexicon().symmetric
     groups: dict[tuple[str, ...], list[Action]] = {}
     for a in actions:
         _, _, event, _ = meta.get(a.article_id, (None, None, None, None))

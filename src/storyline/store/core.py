@@ -228,11 +228,33 @@ class Store(ActionTables, AnalysisTables, StoryTables, StoryReads, FeedTables, S
 
     # -- runs and export -------------------------------------------------------------------------
 
-    def record_run(self, stage: str, started_at: datetime, stats: dict[str, Any]) -> None:
+    def record_run(
+        self, stage: str, started_at: datetime, stats: dict[str, Any], config: dict[str, Any] | None = None
+    ) -> None:
+        """Record one run: its counts, and ``config``: the stage versions and settings it ran with."""
         self._con.execute(
-            "INSERT INTO runs (stage, started_at, finished_at, stats) VALUES (?, ?, ?, ?)",
-            [stage, started_at, _now(), json.dumps(stats)],
+            "INSERT INTO runs (stage, started_at, finished_at, stats, config) VALUES (?, ?, ?, ?, ?)",
+            [stage, started_at, _now(), json.dumps(stats), json.dumps(config) if config is not None else None],
         )
+
+    def last_run_config(self, stage: str) -> dict[str, Any] | None:
+        """The ``config`` the latest run of ``stage`` recorded (None: no run recorded one)."""
+        row = self._con.execute(
+            "SELECT config FROM runs WHERE stage = ? AND config IS NOT NULL ORDER BY id DESC LIMIT 1", [stage]
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def runs(self, stage: str | None = None) -> list[dict[str, Any]]:
+        """Recorded runs, oldest first (of one stage, if given): stage, started_at, finished_at, stats, config."""
+        rows = self._con.execute(
+            "SELECT stage, started_at, finished_at, stats, config FROM runs WHERE ? IS NULL OR stage = ? ORDER BY id",
+            [stage, stage],
+        ).fetchall()
+        return [
+            {"stage": r[0], "started_at": r[1], "finished_at": r[2], "stats": json.loads(r[3]) if r[3] else None,
+             "config": json.loads(r[4]) if r[4] else None}
+            for r in rows
+        ]  # fmt: skip
 
     def copy_articles(self, path: Path, fmt: str, flt: ArticleFilter | None = None) -> None:
         """Write articles to a Parquet or CSV file with DuckDB's own writer."""

@@ -8,7 +8,7 @@ article id that several parts hold, so the result is the same whichever part a r
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from storyline.store.core import Store
@@ -92,3 +92,18 @@ def article_count(store: Store) -> int:
 
 def _sql(path: Path) -> str:
     return str(path).replace("'", "''")
+
+
+def jsonl_to_parquet(source: Path, target: Path, columns: Mapping[str, str]) -> None:
+    """Convert a JSON Lines file to Parquet with these (name -> DuckDB type) columns, outside any store."""
+    import duckdb
+
+    spec = "{" + ", ".join(f"'{name}': '{kind}'" for name, kind in columns.items()) + "}"
+    con = duckdb.connect()
+    try:
+        con.execute(
+            f"COPY (SELECT * FROM read_json('{_sql(source)}', format = 'newline_delimited', columns = {spec})) "
+            f"TO '{_sql(target)}' (FORMAT parquet)"
+        )
+    finally:
+        con.close()

@@ -345,4 +345,18 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX actions_article ON actions (article_id);
         """,
     ),
+    Migration(
+        9,
+        "stage keys",
+        """
+        -- each stored result carries the key of the stage (version, settings) that computed it, so a changed
+        -- stage or setting recomputes what it affects (storyline.stages); runs record the versions and settings
+        ALTER TABLE article_features ADD COLUMN stage TEXT;
+        ALTER TABLE assignments ADD COLUMN stage TEXT;
+        ALTER TABLE runs ADD COLUMN config JSON;
+        -- features stored before keys existed were computed by version 1 of the features stage with this
+        -- model: they keep their key (no re-embedding); placements and summaries are redone once
+        UPDATE article_features SET stage = 'features/1/' || model WHERE model = 'all-MiniLM-L6-v2-onnx-int8';
+        """,
+    ),
 )

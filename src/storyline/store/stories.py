@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -14,7 +14,10 @@ import numpy as np
 from storyline.model import (
     Citation,
     Event,
+    FeatureInput,
+    Features,
     Granularity,
+    Placement,
     Sentence,
     Story,
     SummarySentence,
@@ -22,43 +25,47 @@ from storyline.model import (
     TimelineEntry,
     TimexType,
 )
-from storyline.stories.features import MODEL_ID, Features
 
-MAIN_ENTITIES = 8  # entities listed per story
-# The entities most of a story's articles mention (people and organizations first on ties), per story.
-_MAIN_ENTITIES = """
-UPDATE stories SET entities = ranked.ids FROM (
-    WITH counts AS (
-        SELECT e.story_id, n.entity_id, count(DISTINCT m.article_id) AS articles,
-               max(CASE WHEN m.type IN ('PERSON', 'ORG') THEN 1 ELSE 0 END) AS actor, count(*) AS mentions
-        FROM event_articles x
-        JOIN events e ON e.id = x.event_id
-        JOIN mentions m ON m.article_id = x.article_id
-        JOIN entity_names n ON n.type = m.type AND n.name = m.name
-        GROUP BY 1, 2
-    ), ordered AS (
-        SELECT *, row_number() OVER (
-            PARTITION BY story_id ORDER BY articles DESC, actor DESC, mentions DESC, entity_id
-        ) AS rank
-        FROM counts
-    )
-    SELECT story_id, list(entity_id ORDER BY rank) AS ids FROM ordered WHERE rank <= ? GROUP BY story_id
-) ranked
-WHERE stories.id = ranked.story_id
-"""
+
+@dataclass(frozen=True)
+class StageKeys:
+    """What the results of each stage must have been computed with to be current: the analysis version and
+    the keys (stage version and settings, hashed by ``storyline.stages``) that features, placements and
+    summaries are stored with."""
+
+    analysis: int
+    features: str
+    placement: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class EntityCount:
+    """How one group of articles (a story) mentions one entity: in how many articles, how many times, as
+    which types of name."""
+
+    group: str
+    entity_id: str
+    articles: int
+    mentions: int
+    types: tuple[str, ...]
+
 
 _PENDING = """
-SELECT EXISTS (SELECT 1 FROM articles a ANTI JOIN (SELECT article_id FROM analyses WHERE status <> 'failed') x
+SELECT EXISTS (SELECT 1 FROM articles a
+               ANTI JOIN (SELECT article_id FROM analyses WHERE status <> 'failed' AND version >= $analysis) x
                ON x.article_id = a.id)
     OR EXISTS (SELECT 1 FROM analyses s LEFT JOIN article_features f ON f.article_id = s.article_id
-               WHERE s.status = 'done' AND (f.article_id IS NULL OR f.terms IS NULL))
+               WHERE s.status = 'done'
+                 AND (f.article_id IS NULL OR f.terms IS NULL OR f.stage IS DISTINCT FROM $features))
     OR EXISTS (SELECT 1 FROM article_features ANTI JOIN (SELECT DISTINCT article_id FROM lsh_bands) b
                USING (article_id))
     OR EXISTS (SELECT 1 FROM article_features ANTI JOIN assignments USING (article_id))
+    OR EXISTS (SELECT 1 FROM assignments WHERE stage IS DISTINCT FROM $placement)
     OR EXISTS (SELECT 1 FROM assignments ANTI JOIN event_articles USING (article_id))
     OR EXISTS (SELECT 1 FROM (SELECT id, fingerprint FROM events UNION ALL SELECT id, fingerprint FROM stories) o
                ANTI JOIN (SELECT DISTINCT owner, fingerprint FROM summaries) s
-               ON s.owner = o.id AND s.fingerprint = o.fingerprint)
+               ON s.owner = o.id AND s.fingerprint = o.fingerprint || ':' || $summary)
 """
 
 
@@ -71,26 +78,33 @@ class StoryTables:
 
     _insert: Callable[[str, list[tuple[Any, ...]]], None]  # AnalysisTables._insert
 
-    def pending_work(self) -> bool:
-        """Whether any stage has work left: articles not analyzed (or failed), analyzed without features,
-        not in the reprint index, not placed, placed outside every event, or an event or story whose summary
-        was written for other members. A run (or ``update_after_ingest``) does it all."""
-        row = self._con.execute(_PENDING).fetchone()
+    def pending_work(self, keys: StageKeys) -> bool:
+        """Whether any stage has work left: articles not analyzed (or failed, or analyzed by an older version),
+        analyzed without current features, not in the reprint index, not placed (or placed with other
+        settings), placed outside every event, or an event or story whose summary was written for other
+        members or by another summarizer. ``Workspace.update`` does it all."""
+        row = self._con.execute(
+            _PENDING,
+            {"analysis": keys.analysis, "features": keys.features, "placement": keys.placement,
+             "summary": keys.summary},
+        ).fetchone()  # fmt: skip
         return bool(row and row[0])
 
     # -- features ----------------------------------------------------------------------------------
 
-    def pending_features(self) -> list[str]:
-        """Ids of analyzed articles without features (or without schema 5's topic terms), in clustering order."""
+    def pending_features(self, key: str | None = None) -> list[str]:
+        """Ids of analyzed articles without features (or without schema 5's topic terms, or, given ``key``,
+        computed with another key), in clustering order."""
         rows = self._con.execute(
             "SELECT a.id FROM articles a JOIN analyses s ON s.article_id = a.id AND s.status = 'done' "
             "LEFT JOIN article_features f ON f.article_id = a.id WHERE f.article_id IS NULL OR f.terms IS NULL "
-            "ORDER BY coalesce(a.published, a.ingested_at), a.id"
+            "OR (? IS NOT NULL AND f.stage IS DISTINCT FROM ?) ORDER BY coalesce(a.published, a.ingested_at), a.id",
+            [key, key],
         ).fetchall()
         return [r[0] for r in rows]
 
-    def feature_inputs(self, ids: Sequence[str]) -> list[tuple[str, datetime, str | None, str, list[tuple[str, str]]]]:
-        """(id, clustering time, title, text, [(type, name) mentions]) of these articles."""
+    def feature_inputs(self, ids: Sequence[str]) -> list[FeatureInput]:
+        """What the features of these articles are computed from."""
         rows = self._con.execute(
             "SELECT a.id, coalesce(a.published, a.ingested_at), a.title, a.text, "
             "coalesce((SELECT list(struct_pack(t := m.type, n := m.name) ORDER BY m.start_char) "
@@ -98,20 +112,22 @@ class StoryTables:
             "FROM articles a WHERE a.id IN (SELECT unnest(?)) ORDER BY a.id",
             [list(ids)],
         ).fetchall()
-        return [(r[0], r[1], r[2], r[3], [(m["t"], m["n"]) for m in r[4]]) for r in rows]
+        return [FeatureInput(r[0], r[1], r[2], r[3], tuple((m["t"], m["n"]) for m in r[4])) for r in rows]
 
-    def save_features(self, features: Sequence[Features]) -> None:
+    def save_features(self, features: Sequence[Features], model: str, key: str = "") -> None:
+        """Store features computed by embedding ``model``, with the key of the stage that computed them."""
         rows = [
             (
                 f.article_id,
                 f.t,
-                MODEL_ID,
+                model,
                 f.vector.tolist(),
                 list(f.keys),
                 list(f.weights),
                 f.signature.tolist(),
                 f.terms.tolist(),
                 f.term_weights.tolist(),
+                key,
             )
             for f in features
         ]
@@ -122,16 +138,24 @@ class StoryTables:
             )
             self._insert("article_features", rows)
 
-    def features(self, where: str = "", params: Sequence[Any] = ()) -> list[Features]:
-        """Stored features (``where`` is a condition on table alias ``f``), in clustering order.
+    def features(
+        self,
+        *,
+        since: datetime | None = None,
+        before: tuple[datetime, str] | None = None,
+        start: tuple[datetime, str] | None = None,
+    ) -> list[Features]:
+        """Stored features in clustering order: at or after time ``since``, strictly before the (time, id)
+        ``before``, at or after the (time, id) ``start`` (each optional).
 
         Read column-wise with ``fetchnumpy``: 20x faster than row tuples for the vector column.
         """
+        where, params = _order_bounds("t", since, before, start)
         cols = self._con.execute(
-            f"SELECT article_id, epoch_us(t) AS us, vector, keys, weights, signature, "
-            f"coalesce(terms, []) AS terms, coalesce(term_weights, []) AS term_weights FROM article_features f "
-            f"{'WHERE ' + where if where else ''} ORDER BY t, article_id",
-            list(params),
+            "SELECT article_id, epoch_us(t) AS us, vector, keys, weights, signature, "
+            "coalesce(terms, []) AS terms, coalesce(term_weights, []) AS term_weights FROM article_features "
+            f"{where} ORDER BY t, article_id",
+            params,
         ).fetchnumpy()
         return [
             Features(
@@ -196,6 +220,12 @@ class StoryTables:
             for a, us, sig in zip(cols["article_id"], cols["us"], cols["signature"], strict=True)
         }
 
+    def clear_reprints(self) -> None:
+        """Forget the reprint index and every reprint link (the next pass indexes every article again)."""
+        with self._transaction():
+            self._con.execute("DELETE FROM lsh_bands")
+            self._con.execute("DELETE FROM reprints")
+
     def update_reprints(self, rows: Sequence[tuple[str, str, float]], members: Sequence[str]) -> None:
         """Replace the links of the groups ``members`` belong to by ``rows`` (copy, original, similarity)."""
         with self._transaction():
@@ -207,26 +237,22 @@ class StoryTables:
 
     # -- the online pass ---------------------------------------------------------------------------
 
-    def unassigned(self) -> list[tuple[str, datetime]]:
+    def unassigned(self, key: str | None = None) -> list[tuple[str, datetime]]:
+        """(id, time) of articles with features but no placement (or, given ``key``, one made with another)."""
         rows = self._con.execute(
-            "SELECT article_id, t FROM article_features ANTI JOIN assignments USING (article_id) ORDER BY t, article_id"
+            "SELECT f.article_id, f.t FROM article_features f LEFT JOIN assignments x USING (article_id) "
+            "WHERE x.article_id IS NULL OR (? IS NOT NULL AND x.stage IS DISTINCT FROM ?) ORDER BY f.t, f.article_id",
+            [key, key],
         ).fetchall()
         return [(r[0], r[1]) for r in rows]
 
-    def assignments(self, since: datetime | None = None, before: tuple[datetime, str] | None = None) -> list[Any]:
-        """(article id, t, raw event) placed at or after ``since`` and strictly before ``before``."""
-        conditions: list[str] = []
-        params: list[Any] = []
-        if since is not None:
-            conditions.append("t >= ?")
-            params.append(since)
-        if before is not None:
-            conditions.append("(t, article_id) < (?, ?)")
-            params.extend(before)
-        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
-        return self._con.execute(
-            f"SELECT article_id, t, raw_event FROM assignments {where} ORDER BY t, article_id", params
+    def assignments(self, since: datetime | None = None, before: tuple[datetime, str] | None = None) -> list[Placement]:
+        """Placements at or after ``since`` and strictly before the (time, id) ``before``, in time order."""
+        where, params = _order_bounds("t", since, before, None)
+        rows = self._con.execute(
+            f"SELECT article_id, t, raw_event, score FROM assignments {where} ORDER BY t, article_id", params
         ).fetchall()
+        return [Placement(r[0], r[1], r[2], r[3]) for r in rows]
 
     def event_starts(self, raw_events: Sequence[str]) -> dict[str, datetime]:
         rows = self._con.execute(
@@ -239,28 +265,43 @@ class StoryTables:
         """Forget the placement of every article at or after ``cut`` (they are placed again)."""
         self._con.execute("DELETE FROM assignments WHERE (t, article_id) >= (?, ?)", list(cut))
 
-    def save_assignments(self, rows: Sequence[tuple[str, datetime, str, float]]) -> None:
+    def save_assignments(self, placements: Sequence[Placement], key: str = "") -> None:
+        """Store placements made by the online pass, with the key of the stage (and settings) that made them."""
         with self._transaction():
-            self._insert("assignments", list(rows))
+            self._con.execute(
+                "DELETE FROM assignments WHERE article_id IN (SELECT unnest(?))", [[p.article_id for p in placements]]
+            )
+            self._insert("assignments", [(p.article_id, p.t, p.raw_event, p.score, key) for p in placements])
 
     # -- events and stories ------------------------------------------------------------------------
 
     def replace_stories(
-        self, events: Sequence[tuple[Any, ...]], members: Sequence[tuple[str, str]], stories: Sequence[tuple[Any, ...]]
+        self, events: Sequence[Event], stories: Sequence[Story], fingerprints: Mapping[str, str]
     ) -> None:
+        """Replace every event and story (their summaries are not written here: see ``save_summary``);
+        ``fingerprints`` holds each one's fingerprint of its members. Summaries of owners gone are dropped."""
+        event_rows = [
+            (e.id, e.story_id, e.title, e.first, e.last, len(e.article_ids), e.independent, list(e.sources),
+             fingerprints[e.id])
+            for e in events
+        ]  # fmt: skip
+        story_rows = [
+            (s.id, s.title, s.first, s.last, len(s.event_ids), len(s.article_ids), s.independent, list(s.sources),
+             list(s.entities), fingerprints[s.id])
+            for s in stories
+        ]  # fmt: skip
         with self._transaction():
             for table in ("events", "event_articles", "stories"):
                 self._con.execute(f"DELETE FROM {table}")
-            self._insert("events", list(events))
-            self._insert("event_articles", list(members))
-            self._insert("stories", list(stories))
-            self._con.execute(_MAIN_ENTITIES, [MAIN_ENTITIES])
-            live = [e[0] for e in events] + [s[0] for s in stories]
+            self._insert("events", event_rows)
+            self._insert("event_articles", [(a, e.id) for e in events for a in e.article_ids])
+            self._insert("stories", story_rows)
+            live = [e.id for e in events] + [s.id for s in stories]
             for table in ("summaries", "timelines"):
                 self._con.execute(f"DELETE FROM {table} WHERE owner NOT IN (SELECT unnest(?))", [live])
 
     def fingerprints(self) -> dict[str, str]:
-        """Owner id -> fingerprint of the members its summary was written for."""
+        """Owner id -> the fingerprint its summary was written for (see ``save_summary``)."""
         rows = self._con.execute("SELECT DISTINCT owner, fingerprint FROM summaries").fetchall()
         return {r[0]: r[1] for r in rows}
 
@@ -282,14 +323,38 @@ class StoryTables:
                 ],
             )
 
-    def event_rows(self, where: str = "", params: Sequence[Any] = (), *, texts: bool = True) -> list[Event]:
-        """Events (``where`` on alias ``e``) in time order; ``texts=False`` leaves summaries and timelines empty."""
+    def entity_counts(self, groups: Mapping[str, Sequence[str]]) -> list[EntityCount]:
+        """How each group of articles (group id -> article ids) mentions each linked entity."""
+        pairs = [(g, a) for g, ids in groups.items() for a in ids]
+        rows = self._con.execute(
+            "SELECT g.grp, n.entity_id, count(DISTINCT m.article_id), count(*), list(DISTINCT m.type ORDER BY m.type) "
+            "FROM (SELECT unnest(?) AS grp, unnest(?) AS article_id) g "
+            "JOIN mentions m ON m.article_id = g.article_id "
+            "JOIN entity_names n ON n.type = m.type AND n.name = m.name GROUP BY 1, 2",
+            [[g for g, _ in pairs], [a for _, a in pairs]],
+        ).fetchall()
+        return [EntityCount(r[0], r[1], int(r[2]), int(r[3]), tuple(r[4])) for r in rows]
+
+    def event_rows(
+        self, *, ids: Sequence[str] | None = None, story_id: str | None = None, texts: bool = True
+    ) -> list[Event]:
+        """Events (all, or those with these ids, or of one story) in time order; ``texts=False`` leaves
+        summaries and timelines empty."""
+        conditions: list[str] = []
+        params: list[Any] = []
+        if ids is not None:
+            conditions.append("e.id IN (SELECT unnest(?))")
+            params.append(list(ids))
+        if story_id is not None:
+            conditions.append("e.story_id = ?")
+            params.append(story_id)
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         rows = self._con.execute(
             "SELECT e.id, e.story_id, e.title, e.first, e.last, e.sources, e.independent, "
             "(SELECT list(x.article_id ORDER BY coalesce(a.published, a.ingested_at), a.id) "
             " FROM event_articles x JOIN articles a ON a.id = x.article_id WHERE x.event_id = e.id) "
-            f"FROM events e {'WHERE ' + where if where else ''} ORDER BY e.first, e.id",
-            list(params),
+            f"FROM events e {where} ORDER BY e.first, e.id",
+            params,
         ).fetchall()
         found = self._texts([r[0] for r in rows]) if texts else {}
         return [
@@ -299,22 +364,31 @@ class StoryTables:
 
     def story_rows(
         self,
-        where: str = "",
-        params: Sequence[Any] = (),
-        order: str = "s.last DESC, s.id",
+        *,
+        ids: Sequence[str] | None = None,
+        entity: str | None = None,
         limit: int | None = None,
         offset: int = 0,
-        *,
         texts: bool = True,
     ) -> list[Story]:
-        """Stories (``where`` on alias ``s``); ``texts=False`` leaves summaries and timelines empty."""
+        """Stories, most recently updated first: all, those with these ids, or those whose main entities
+        include the entity id ``entity``; ``texts=False`` leaves summaries and timelines empty."""
+        conditions: list[str] = []
+        params: list[Any] = []
+        if ids is not None:
+            conditions.append("s.id IN (SELECT unnest(?))")
+            params.append(list(ids))
+        if entity is not None:
+            conditions.append("list_contains(s.entities, ?)")
+            params.append(entity)
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         rows = self._con.execute(
             "SELECT s.id, s.title, s.first, s.last, s.sources, s.independent, s.entities, "
             "(SELECT list(e.id ORDER BY e.first, e.id) FROM events e WHERE e.story_id = s.id), "
             "(SELECT list(x.article_id ORDER BY coalesce(a.published, a.ingested_at), a.id) FROM events e "
             " JOIN event_articles x ON x.event_id = e.id JOIN articles a ON a.id = x.article_id "
             " WHERE e.story_id = s.id) "
-            f"FROM stories s {'WHERE ' + where if where else ''} ORDER BY {order} LIMIT ? OFFSET ?",
+            f"FROM stories s {where} ORDER BY s.last DESC, s.id LIMIT ? OFFSET ?",
             [*params, limit, offset],
         ).fetchall()
         found = self._texts([r[0] for r in rows]) if texts else {}
@@ -361,6 +435,24 @@ class StoryTables:
     def save_sentence_vectors(self, rows: Sequence[tuple[str, int, np.ndarray]]) -> None:
         with self._transaction():
             self._insert("sentence_vectors", [(a, i, v.tolist()) for a, i, v in rows])
+
+
+def _order_bounds(
+    column: str, since: datetime | None, before: tuple[datetime, str] | None, start: tuple[datetime, str] | None
+) -> tuple[str, list[Any]]:
+    """A WHERE clause on (``column``, article_id): at or after ``since``, before ``before``, from ``start``."""
+    conditions: list[str] = []
+    params: list[Any] = []
+    if since is not None:
+        conditions.append(f"{column} >= ?")
+        params.append(since)
+    if before is not None:
+        conditions.append(f"({column}, article_id) < (?, ?)")
+        params.extend(before)
+    if start is not None:
+        conditions.append(f"({column}, article_id) >= (?, ?)")
+        params.extend(start)
+    return (f"WHERE {' AND '.join(conditions)}" if conditions else ""), params
 
 
 def _utc(microseconds: Any) -> datetime:

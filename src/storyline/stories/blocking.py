@@ -14,8 +14,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from storyline.model import Features
 from storyline.stories.cluster import EventState, OnlinePass, Params
-from storyline.stories.features import Features
 
 
 class BlockedPass(OnlinePass):

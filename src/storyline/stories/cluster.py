@@ -29,18 +29,21 @@ from scipy import sparse
 from scipy.cluster import hierarchy
 from scipy.spatial.distance import squareform
 
-from storyline.stories.features import Features
+from storyline.model import Features
+from storyline.settings import Settings
 from storyline.unionfind import UnionFind
 
 
 @dataclass(frozen=True)
 class Params:
-    join: float = 0.62  # cosine + entity_weight * overlap needed to join an event
+    """The clustering parameters; those a user sets default to the Settings' defaults (one place)."""
+
+    join: float = Settings.event_threshold  # cosine + entity_weight * overlap needed to join an event
     entity_weight: float = 0.35
-    gap_days: float = 4.0  # an event takes articles up to this long after its latest one
+    gap_days: float = Settings.event_gap_days  # an event takes articles up to this long after its latest one
     span_days: float = 12.0  # ... and up to this long after its first one
     merge: float = 0.72  # score two overlapping events need to merge
-    story: float = 0.65  # average score (cosine + entity_weight * actors + topic_weight * topic) of a story
+    story: float = Settings.story_threshold  # average score (cosine + entity_weight * actors + topic_weight * topic)
     story_keys: int = 8  # main actors of an event: its top entity keys
     topic_weight: float = 0.5  # weight of the TF-IDF cosine of two events' topic words in a story's score
 

@@ -11,8 +11,6 @@ import re
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
 
 import numpy as np
 from datasketch import MinHash
@@ -21,6 +19,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from storyline.analyze.canonical import place_key
 from storyline.analyze.embed import MODEL_ID, embedder
 from storyline.analyze.entities import fold
+from storyline.model import FeatureInput, Features
 
 NUM_PERM = 64
 SHINGLE = 5  # words per shingle
@@ -33,22 +32,6 @@ _SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
 _MASK32 = np.uint64(0xFFFFFFFF)
 # A seeded MinHash whose permutations every signature shares.
 _PROTOTYPE = MinHash(num_perm=NUM_PERM, seed=7, hashfunc=int, scheme="affine32")
-
-
-@dataclass(frozen=True)
-class Features:
-    article_id: str
-    t: datetime
-    vector: np.ndarray
-    keys: tuple[str, ...]
-    weights: tuple[float, ...]
-    signature: np.ndarray  # uint32, NUM_PERM values
-    terms: np.ndarray  # uint32 hashes of the article's most frequent content words (``topic_terms``)
-    term_weights: np.ndarray  # float32, 1 + log count of each
-
-    @property
-    def profile(self) -> dict[str, float]:
-        return dict(zip(self.keys, self.weights, strict=True))
 
 
 def entity_key(type_: str, name: str) -> str:
@@ -109,18 +92,17 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.mean(a == b))
 
 
-def compute(
-    items: Sequence[tuple[str, datetime, str | None, str, list[tuple[str, str]]]], threads: int = 0
-) -> list[Features]:
-    """Features of (article id, time, title, text, [(type, name) of its mentions]) in one batch; ``threads``
-    is the embedder's (``Settings.embed_threads``)."""
+def compute(items: Sequence[FeatureInput], threads: int = 0) -> list[Features]:
+    """Features of these articles (time, title, text and mentions read from the store) in one batch;
+    ``threads`` is the embedder's (``Settings.embed_threads``)."""
     if not items:
         return []
-    vectors = embedder(threads).encode([lead(title, text) for _, _, title, text, _ in items])
+    vectors = embedder(threads).encode([lead(i.title, i.text) for i in items])
     found = []
-    for (article_id, t, title, text, mentions), vector in zip(items, vectors, strict=True):
-        keys, weights = entity_profile(mentions)
-        found.append(Features(article_id, t, vector, keys, weights, signature(text), *topic_terms(title, text)))
+    for i, vector in zip(items, vectors, strict=True):
+        keys, weights = entity_profile(i.mentions)
+        terms = topic_terms(i.title, i.text)
+        found.append(Features(i.article_id, i.t, vector, keys, weights, signature(i.text), *terms))
     return found
 
 

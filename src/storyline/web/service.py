@@ -24,7 +24,6 @@ from typing import Any, TypeVar
 
 from storyline.api import Workspace
 from storyline.model import IngestReport
-from storyline.pipeline import update_after_ingest
 from storyline.settings import Settings
 
 T = TypeVar("T")
@@ -112,10 +111,10 @@ class Service:
         generation = self.generation  # read before the snapshot begins: cached values are never older than it
         view = self.cursor()
         try:
-            with view.store.snapshot():
+            with view.snapshot():
                 yield Read(self, view, generation)
         finally:
-            view.store.close()
+            view.close()
 
     def cached(self, generation: int, key: Any, compute: Callable[[], T]) -> T:
         """A value computed once per store generation (concurrent callers wait for the one computing it)."""
@@ -177,7 +176,7 @@ class Service:
             return  # its cursor is still in use: the process exit ends it, DuckDB keeps the last commit
         if self._ingester is not None:
             with self._ingest_lock:
-                self._ingester.store.close()
+                self._ingester.close()
         if self._owned:
             self.ws.close()
 
@@ -195,7 +194,7 @@ PAUSE = 5.0  # seconds between two rounds of the writer: the POSTs of the meanti
 
 
 class Writer:
-    """The one thread that analyzes and places stored articles (``update_after_ingest``), on its own cursor.
+    """The one thread that analyzes and places stored articles (``Workspace.update``), on its own cursor.
 
     Woken by every POST and once at start; each round takes everything pending in the store, and rounds
     are at least ``PAUSE`` apart, so POSTs that arrive meanwhile make one batch (and one invalidation of
@@ -251,15 +250,15 @@ class Writer:
                         self._idle.notify_all()
                 self._stop.wait(self.pause)
         finally:
-            ws.store.close()
+            ws.close()
             with self._idle:
                 self._busy = False
                 self._idle.notify_all()
 
     def _round(self, ws: Workspace) -> None:
         try:
-            if ws.store.pending_work():
-                update_after_ingest(ws.store, ws.settings)
+            if ws.pending():
+                ws.update()
                 self.service.changed(warm=True)
             self.rounds += 1
         except Exception:  # the work stays pending in the store; the next wake retries it
