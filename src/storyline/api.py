@@ -423,15 +423,15 @@ class Workspace:
             store.copy_articles(partial, format, flt)
             return store.count_articles(flt)
 
-        sections: list[tuple[str, Iterable[dict[str, Any]]]] = [
-            ("entities", (e.to_dict() for e in store.entities(limit=None))),
-            ("quotes", (q.to_dict() for q in store.quotes())),
-            ("times", (t.to_dict() for t in store.times())),
-            ("actions", (a.to_dict() for a in store.actions())),
-            ("events", (e.to_dict() for e in store.event_rows())),
-            ("stories", (s.to_dict() for s in store.story_rows())),
-        ]
-        return export_store(Path(path), format, self._paged(flt), sections, copy)
+        def sections() -> Iterator[tuple[str, Iterable[dict[str, Any]]]]:  # read only by a JSON document
+            yield "entities", (e.to_dict() for e in store.entities(limit=None))
+            yield "quotes", (q.to_dict() for q in store.quotes())
+            yield "times", (t.to_dict() for t in store.times())
+            yield "actions", (a.to_dict() for a in store.actions())
+            yield "events", (e.to_dict() for e in store.event_rows())
+            yield "stories", (s.to_dict() for s in store.story_rows())
+
+        return export_store(Path(path), format, self._paged(flt), sections(), copy)
 
     def _paged(self, flt: ArticleFilter, size: int = 1000) -> Iterator[Article]:
         """The articles ``flt`` selects, read a page at a time."""
