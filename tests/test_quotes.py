@@ -345,7 +345,7 @@ def test_demo_gold_speaker_floors(nlp: Language, tmp_path: Path) -> None:
 
 def test_speaker_groups_do_not_split_by_case() -> None:
     from storyline.model import Story
-    from storyline.storyview import StoryView
+    from storyline.views import StoryView
 
     said = [("officials", 0), ("Officials", 40), ("he", 80), ("He", 120)]
     quotes = tuple(

@@ -11,10 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 import storyline
+from storyline.search import snippet
 from storyline.settings import Settings
 from storyline.web import create_app
 from storyline.web.pages import safe_url
-from storyline.web.search import snippet
 from storyline.web.service import Writer
 from storyline.web.views import highlight
 

@@ -6,9 +6,10 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from storyline import stages
 from storyline.analyze.actions import lexicon
@@ -46,9 +47,31 @@ from storyline.settings import Settings
 from storyline.store import ArticleFilter, Store
 from storyline.store.actions import ActionFilter
 from storyline.store.analysis import QuoteFilter
+from storyline.store.parquet import jsonl_to_parquet
 from storyline.stories.stage import timeline_of_entity
+from storyline.views import (
+    SORTS,
+    ArticleView,
+    EntityView,
+    EventView,
+    StoryCard,
+    StoryView,
+    article_view,
+    entity_view,
+    event_view,
+    filter_cards,
+    story_cards,
+    story_view,
+)
 from storyline.watch import WatchCycle
 from storyline.watch import watch as watch_feeds
+
+if TYPE_CHECKING:
+    from storyline.search import SearchIndex
+    from storyline.views import SearchResults
+
+T = TypeVar("T")
+Cache = Callable[[Any, Callable[[], Any]], Any]  # (key, compute) -> the value, computed once per generation
 
 ACTION_TYPES = (
     "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
@@ -63,6 +86,8 @@ class Workspace:
         self.settings = settings
         self.store = Store(settings.db, read_only=read_only)
         self._rules: CleaningRules | None = None
+        self._cache: Cache | None = None  # a caller's cache (the web's, per store generation); see use_cache
+        self._memo: dict[Any, Any] = {}  # else: values kept while the store's fingerprint stays the same
 
     def close(self) -> None:
         self.store.close()
@@ -71,6 +96,7 @@ class Workspace:
         """This workspace on its own cursor of the same store, to read from another thread."""
         view = object.__new__(Workspace)
         view.settings, view.store, view._rules = self.settings, self.store.cursor(), self._rules
+        view._cache, view._memo = None, self._memo
         return view
 
     @contextmanager
@@ -251,10 +277,32 @@ class Workspace:
         kind: str | None = None,
         limit: int | None = None,
         offset: int = 0,
+        source: str | None = None,
+        since: datetime | str | None = None,
+        until: datetime | str | None = None,
     ) -> list[Quote]:
-        """Quotes, by article; ``speaker`` is an entity name, alias or id."""
+        """Quotes, by article; ``speaker`` is an entity name, alias or id; ``source`` (an outlet) and
+        ``since``/``until`` (publication dates) filter their articles."""
         speaker_id = self.entity(speaker).id if speaker else None
-        return self.store.quotes(QuoteFilter(speaker_id, article_id, kind, limit, offset))
+        if source is None and since is None and until is None:
+            return self.store.quotes(QuoteFilter(speaker_id, article_id, kind, limit, offset))
+        every = self.store.quotes(QuoteFilter(speaker_id, article_id, kind, None, 0))
+        kept = self._kept(list({q.article_id for q in every}), source, since, until)
+        found = [q for q in every if q.article_id in kept]
+        return found[offset : None if limit is None else offset + limit]
+
+    def _kept(
+        self, ids: list[str], source: str | None, since: datetime | str | None, until: datetime | str | None
+    ) -> set[str]:
+        """Of these articles, those from ``source`` published within ``since``..``until``."""
+        flt = self._filter(source, since, until)
+        return {
+            a
+            for a, m in self.store.article_meta(ids).items()
+            if (source is None or m.source == source)
+            and (flt.since is None or (m.published is not None and m.published >= flt.since))
+            and (flt.until is None or (m.published is not None and m.published <= flt.until))
+        }
 
     def actions(
         self,
@@ -301,7 +349,7 @@ class Workspace:
         events = {
             aid: (e.id, e.story_id) for e in self.store.event_rows(texts=False) for aid in e.article_ids if aid in ids
         }
-        return export_actions(found, texts, events, Path(path), format)
+        return export_actions(found, texts, events, Path(path), format, jsonl_to_parquet)
 
     def _action_filter(
         self,
@@ -357,9 +405,17 @@ class Workspace:
         language: str | None = None,
         limit: int | None = None,
         offset: int = 0,
+        entity: str | None = None,
     ) -> list[Article]:
-        """Stored articles, oldest first, filtered by source, publication date range and language."""
-        return self.store.articles(self._filter(source, since, until, language, limit, offset))
+        """Stored articles, oldest first, filtered by source, publication date range, language and an
+        ``entity`` (name, alias or id) they name."""
+        if entity is None:
+            return self.store.articles(self._filter(source, since, until, language, limit, offset))
+        ids = list(self.entity(entity).article_ids)
+        kept = self._kept(ids, source, since, until)
+        found = [a for a in self.store.articles_by_ids(ids) if a.id in kept and language in (None, a.language)]
+        found.sort(key=lambda a: (a.published is None, a.published or datetime.max, a.id))
+        return found[offset : None if limit is None else offset + limit]
 
     def count(self, **filters: Any) -> int:
         return self.store.count_articles(self._filter(**filters)) if filters else self.store.count_articles()
@@ -378,7 +434,108 @@ class Workspace:
 
     def export(self, path: str | Path, format: str = "json", **filters: Any) -> int:
         """Write articles (and, as later stages land, everything else) to a file; returns the count."""
-        return export_store(self.store, Path(path), format, self._filter(**filters))
+        flt = self._filter(**filters)
+        store = self.store
+
+        def copy(partial: Path) -> int:
+            store.copy_articles(partial, format, flt)
+            return store.count_articles(flt)
+
+        def sections() -> Iterator[tuple[str, Iterable[dict[str, Any]]]]:  # read only by a JSON document
+            yield "entities", (e.to_dict() for e in store.entities(limit=None))
+            yield "quotes", (q.to_dict() for q in store.quotes())
+            yield "times", (t.to_dict() for t in store.times())
+            yield "actions", (a.to_dict() for a in store.actions())
+            yield "events", (e.to_dict() for e in store.event_rows())
+            yield "stories", (s.to_dict() for s in store.story_rows())
+
+        return export_store(Path(path), format, self._paged(flt), sections(), copy)
+
+    def _paged(self, flt: ArticleFilter, size: int = 1000) -> Iterator[Article]:
+        """The articles ``flt`` selects, read a page at a time."""
+        remaining, offset = flt.limit, flt.offset
+        while remaining is None or remaining > 0:
+            want = size if remaining is None else min(size, remaining)
+            page = self.store.articles(replace(flt, limit=want, offset=offset))
+            yield from page
+            if len(page) < want:
+                return
+            offset += want
+            remaining = None if remaining is None else remaining - want
+
+    # -- views: one per thing a user looks at, each with one to_dict() (docs/schema.md, "Views") -----------
+
+    def story_view(self, story_id: str) -> StoryView:
+        """A story with its articles numbered for citations, entities and their titles, quotes, the cited
+        sentences in context and its merged action records; NotFoundError for an unknown id."""
+        return story_view(self, story_id)
+
+    def event_view(self, event_id: str) -> EventView:
+        """An event with its articles, the text of its cited sentences and its merged action records."""
+        return event_view(self, event_id)
+
+    def entity_view(self, name_or_id: str) -> EntityView:
+        """An entity (id, name or alias) with its articles, quotes, timeline, stories, the entities named
+        beside it and its actions as source and as target."""
+        return entity_view(self, name_or_id)
+
+    def article_view(self, article_id: str) -> ArticleView:
+        """An article with its analysis: removed lines, names, quotes, dates, sentences, actions, story."""
+        return article_view(self, article_id)
+
+    def story_cards(
+        self,
+        *,
+        entity: str | None = None,
+        source: str | None = None,
+        since: datetime | str | None = None,
+        until: datetime | str | None = None,
+        sort: str = "updated",
+    ) -> list[StoryCard]:
+        """Stories as lists show them, filtered (``entity``: a name, alias or id central to the story;
+        ``source``: an outlet; ``since``/``until``: stories overlapping the range) and sorted by ``sort``
+        (updated, articles, sources or first)."""
+        if sort not in SORTS:
+            raise InputError(f"unknown sort {sort!r}; one of: {', '.join(SORTS)}")
+        tz = resolve_timezone(self.settings.default_timezone)
+        entity_id = self.entity(entity).id if entity else None
+        cards = self._cached("cards", lambda: story_cards(self))
+        low = parse_published(since, tz) if since is not None else None
+        high = parse_published(until, tz) if until is not None else None
+        return filter_cards(cards, source=source, entity_id=entity_id, since=low, until=high, sort=sort)
+
+    def sources(self) -> list[str]:
+        """Every outlet named by a stored article, alphabetically."""
+        return list(self._cached("sources", self.store.sources))
+
+    def search(self, query: str, limit: int = 20) -> SearchResults:
+        """Articles ranked by words (BM25) and by meaning (article vectors), fused; quotes by words. The index
+        is built on first use and kept until the store changes (an empty query only builds it)."""
+        return self._search_index().search(self.store, query, limit)
+
+    def _search_index(self) -> SearchIndex:
+        from storyline.search import SearchIndex
+
+        return self._cached("search", lambda: SearchIndex(self.store, self.settings.embed_threads))
+
+    def use_cache(self, cache: Cache | None) -> None:
+        """Keep what is slow to compute (story cards, the search index) in ``cache(key, compute)``, which
+        computes each key once per store generation (the web app's); None: the workspace's own, checked
+        against a fingerprint of the store."""
+        self._cache = cache
+
+    def _cached(self, key: str, compute: Callable[[], T]) -> T:
+        if self._cache is not None:
+            found: T = self._cache(key, compute)
+            return found
+        state = (key, self.store.search_state())
+        value: T | None = self._memo.get(state)
+        if value is None:
+            value = compute()
+            for old in [k for k in list(self._memo) if k[0] == key and k != state]:
+                self._memo.pop(old, None)
+            self._memo[state] = value
+        return value
 
     def _filter(
         self,

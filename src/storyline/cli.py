@@ -28,7 +28,6 @@ from storyline.export import (
     entity_to_dict,
     quote_to_dict,
     story_to_dict,
-    timeline_to_list,
 )
 from storyline.ingest.feeds import parse_opml
 from storyline.model import AnalyzeReport, ClusterReport, Entity, FeedPoll, IngestReport, Quote
@@ -461,13 +460,7 @@ def timeline(
     except StorylineError as exc:
         raise _fail(exc) from exc
     if as_json:
-        record = {
-            "id": found.owner,
-            "title": found.title,
-            "timeline": timeline_to_list(found.entries),
-            "volume": [{"date": d, "articles": n} for d, n in found.volume],
-        }
-        _print_json(record, indent=2)
+        _print_json(found.to_dict(), indent=2)
         return
     out.print(f"[bold]{escape(found.title)}[/] [dim]{found.owner}[/]")
     for entry in found.entries:
@@ -518,16 +511,15 @@ def entity(
     """One entity: its aliases, titles (with their sources), articles and quotes."""
     try:
         with _open(read_only=True) as ws:
-            found = ws.entity(name)
-            quotes = ws.quotes(speaker=found.id)
-            titles = {a.id: a.title for a in ws.store.articles_by_ids(list(found.article_ids))}
+            view = ws.entity_view(name)
+            quotes = ws.quotes(speaker=view.entity.id)
+            titles = {a.id: a.title for a in ws.articles(entity=view.entity.id)}
     except StorylineError as exc:
         raise _fail(exc) from exc
     if as_json:
-        record = entity_to_dict(found) | {"quotes": [quote_to_dict(q) for q in quotes]}
-        _print_json(record, indent=2)
+        _print_json(view.to_dict(), indent=2)
         return
-    _print_entity(found, quotes, titles)
+    _print_entity(view.entity, quotes, titles)
 
 
 def _print_entity(found: Entity, quotes: list[Quote], titles: dict[str, str | None]) -> None:

@@ -16,6 +16,10 @@ import numpy as np
 PARAGRAPH_SEPARATOR = "\n\n"
 
 
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
 @dataclass(frozen=True)
 class RemovedLine:
     """One line that cleaning removed from an article, with the rule that removed it."""
@@ -85,6 +89,32 @@ class Article:
     @property
     def is_english(self) -> bool:
         return self.language == "en"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The exported shape of an article (docs/schema.md)."""
+        return {
+            "id": self.id,
+            "source": self.source,
+            "title": self.title,
+            "dek": self.dek,
+            "author": self.author,
+            "published": _iso(self.published),
+            "url": self.url,
+            "language": self.language,
+            "text": self.text,
+            "origin": self.origin,
+            "format": self.format,
+            "ingested_at": _iso(self.ingested_at),
+            "metadata": self.metadata,
+        }
+
+    def brief(self) -> dict[str, Any]:
+        """The article without its text, origin, format and metadata, with its length in words: for lists."""
+        found = self.to_dict()
+        for key in ("text", "metadata", "origin", "format"):
+            found.pop(key)
+        found["words"] = len(self.text.split())
+        return found
 
 
 class SkipReason(StrEnum):
@@ -196,6 +226,19 @@ class Entity:
     article_ids: tuple[str, ...] = ()
     mentions: int = 0
 
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "type": self.type,
+            "aliases": list(self.aliases),
+            "titles": [
+                {"title": t.title, "article_id": t.article_id, "start": t.start, "end": t.end} for t in self.titles
+            ],
+            "article_ids": list(self.article_ids),
+            "mentions": self.mentions,
+        }
+
 
 class QuoteKind(StrEnum):
     DIRECT = "direct"
@@ -224,6 +267,19 @@ class Quote:
     speaker_end: int | None = None
     speaker_entity_id: str | None = None
     id: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "article_id": self.article_id,
+            "text": self.text,
+            "kind": str(self.kind),
+            "cue": self.cue,
+            "speaker": self.speaker,
+            "speaker_entity_id": self.speaker_entity_id,
+            "start": self.start,
+            "end": self.end,
+        }
 
 
 class Granularity(StrEnum):
@@ -267,6 +323,17 @@ class TimeExpression:
     value: str | None
     granularity: Granularity | None
     type: TimexType = TimexType.DATE
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "article_id": self.article_id,
+            "text": self.text,
+            "value": self.value,
+            "granularity": str(self.granularity) if self.granularity else None,
+            "type": str(self.type),
+            "start": self.start,
+            "end": self.end,
+        }
 
 
 @dataclass(frozen=True)
@@ -470,6 +537,9 @@ class Citation:
     article_id: str
     sentence: int  # the sentence's ``idx`` in the article (table ``sentences``)
 
+    def to_dict(self) -> dict[str, Any]:
+        return {"article_id": self.article_id, "sentence": self.sentence}
+
 
 @dataclass(frozen=True)
 class SummarySentence:
@@ -483,6 +553,9 @@ class SummarySentence:
     citations: tuple[Citation, ...]
     kind: str = "statement"
 
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "kind": self.kind, "citations": [c.to_dict() for c in self.citations]}
+
 
 @dataclass(frozen=True)
 class TimelineEntry:
@@ -492,6 +565,14 @@ class TimelineEntry:
     granularity: Granularity
     text: str
     citations: tuple[Citation, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "date": self.date,
+            "granularity": str(self.granularity),
+            "text": self.text,
+            "citations": [c.to_dict() for c in self.citations],
+        }
 
 
 @dataclass(frozen=True)
@@ -549,6 +630,20 @@ class Event:
     summary: tuple[SummarySentence, ...] = ()
     timeline: tuple[TimelineEntry, ...] = ()
 
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "story_id": self.story_id,
+            "title": self.title,
+            "article_ids": list(self.article_ids),
+            "first": _iso(self.first),
+            "last": _iso(self.last),
+            "sources": list(self.sources),
+            "independent_sources": self.independent,
+            "summary": [s.to_dict() for s in self.summary],
+            "timeline": [t.to_dict() for t in self.timeline],
+        }
+
 
 @dataclass(frozen=True)
 class Story:
@@ -566,6 +661,21 @@ class Story:
     summary: tuple[SummarySentence, ...] = ()
     timeline: tuple[TimelineEntry, ...] = ()
 
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "event_ids": list(self.event_ids),
+            "article_ids": list(self.article_ids),
+            "first": _iso(self.first),
+            "last": _iso(self.last),
+            "sources": list(self.sources),
+            "independent_sources": self.independent,
+            "entity_ids": list(self.entities),
+            "summary": [s.to_dict() for s in self.summary],
+            "timeline": [t.to_dict() for t in self.timeline],
+        }
+
 
 @dataclass(frozen=True)
 class Timeline:
@@ -575,6 +685,15 @@ class Timeline:
     title: str
     entries: tuple[TimelineEntry, ...]
     volume: tuple[tuple[str, int], ...]  # (ISO day, articles published that day)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form of a timeline (``storyline timeline --json``, ``GET /api/timelines/{id}``)."""
+        return {
+            "owner": self.owner,
+            "title": self.title,
+            "entries": [e.to_dict() for e in self.entries],
+            "volume": [{"day": d, "articles": n} for d, n in self.volume],
+        }
 
 
 @dataclass

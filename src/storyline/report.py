@@ -10,19 +10,25 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
-from storyline.export import entity_to_dict, quote_to_dict, story_to_dict
-from storyline.model import Article, Citation, Story
-from storyline.storyview import StoryView, story_view
+from storyline.model import Actor, Article, Citation, MergedAction, Story
+from storyline.views import StoryView
+
+if TYPE_CHECKING:
+    from storyline.api import Workspace
 
 REPORT_FORMATS = ("md", "html", "json")
 SPEAKERS_SHOWN = 12
 QUOTES_SHOWN = 5  # per speaker
+ACTIONS_SHOWN = 40
 
-build = story_view  # a report renders the story view the web reader's story page renders too
+
+def build(ws: Workspace, story_id: str) -> StoryView:
+    """The story view a report renders (the web reader's story page renders it too)."""
+    return ws.story_view(story_id)
 
 
 def render(report: StoryView, fmt: str) -> str:
@@ -36,7 +42,25 @@ def render(report: StoryView, fmt: str) -> str:
 
 
 def _marks(report: StoryView, citations: Sequence[Citation]) -> list[int]:
-    return sorted({report.number(c.article_id) for c in citations})
+    return report.marks(citations)
+
+
+def _action_citations(action: MergedAction) -> list[Citation]:
+    return [Citation(x.article_id, x.sentence) for x in action.sentences]
+
+
+def _deed(action: MergedAction, name: Callable[[str], str]) -> str:
+    """ "Source -> type -> Target", with "denied" / "planned" / "possible" when the records say so."""
+    notes = (["denied"] if action.negated else []) + ([_MODES[action.mode]] if action.mode in _MODES else [])
+    extra = f" ({', '.join(notes)})" if notes else ""
+    return f"{name(_actor(action.source))} → {action.type.lower()} → {name(_actor(action.target))}{extra}"
+
+
+_MODES = {"will": "planned", "may": "possible"}
+
+
+def _actor(actor: Actor) -> str:
+    return actor.display
 
 
 def _span(story: Story) -> str:
@@ -58,13 +82,19 @@ def markdown(report: StoryView) -> str:
     lines += ["", "## Summary", ""]
     for sentence in s.summary:
         marks = "".join(f"[{n}]" for n in _marks(report, sentence.citations))
-        prefix = "**Sources differ:** " if sentence.kind == "disagreement" and "differ" not in sentence.text else ""
-        lines.append(f"- {prefix}{m(sentence.text)} {marks}")
+        lines.append(f"- {m(sentence.text)} {marks}")
     if s.timeline:
         lines += ["", "## Timeline", ""]
         for entry in s.timeline:
             marks = "".join(f"[{n}]" for n in _marks(report, entry.citations))
             lines.append(f"- **{m(entry.date)}** — {m(entry.text)} {marks}")
+    if report.actions:
+        lines += ["", "## Who did what", ""]
+        for action in report.actions[:ACTIONS_SHOWN]:
+            marks = "".join(f"[{n}]" for n in _marks(report, _action_citations(action)))
+            note = f" — {m(action.disagreement)}" if action.disagreement else ""
+            date = m(action.date or "undated")
+            lines.append(f"- {_deed(action, m)}, {date}, {_n(action.sources, 'source')} {marks}{note}")
     if report.entities:
         lines += ["", "## People and organizations", ""]
         for e in report.entities:
@@ -131,6 +161,8 @@ def to_html(report: StoryView) -> str:
     def marks(citations: Sequence[Citation]) -> str:
         out = []
         for c in citations:
+            if not report.has(c.article_id):
+                continue
             n = report.number(c.article_id)
             quote = report.text(c.article_id, c.sentence)
             out.append(f'<a class="cite" href="#src-{n}" title="{e(quote)}">[{n}]</a>')
@@ -155,6 +187,17 @@ def to_html(report: StoryView) -> str:
     if s.timeline:
         parts.append("<h2>Timeline</h2><ul>")
         parts += [f"<li><b>{e(t.date)}</b> — {e(t.text)} {marks(t.citations)}</li>" for t in s.timeline]
+        parts.append("</ul>")
+    if report.actions:
+        parts.append("<h2>Who did what</h2><ul>")
+        for action in report.actions[:ACTIONS_SHOWN]:
+            cls = ' class="differ"' if action.disagreement else ""
+            note = f"<br><small>{e(action.disagreement)}</small>" if action.disagreement else ""
+            date = e(action.date or "undated")
+            parts.append(
+                f"<li{cls}>{_deed(action, e)}, {date}, {_n(action.sources, 'source')} "
+                f"{marks(_action_citations(action))}{note}</li>"
+            )
         parts.append("</ul>")
     if report.entities:
         parts.append("<h2>People and organizations</h2><ul>")
@@ -183,9 +226,5 @@ def to_html(report: StoryView) -> str:
 
 
 def to_json(report: StoryView) -> dict[str, Any]:
-    return story_to_dict(report.story) | {
-        "entities": [entity_to_dict(e) for e in report.entities],
-        "quotes": [quote_to_dict(q) for q in report.quotes],
-        "reprints": report.original_of,
-        "sentences": [{"article_id": a, "sentence": i, "text": t} for (a, i), t in report.cited.items()],
-    }
+    """The story's JSON form: the view's ``to_dict()``, the same as ``GET /api/stories/{id}``."""
+    return report.to_dict()

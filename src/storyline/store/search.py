@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -13,8 +14,8 @@ from storyline.model import Quote, QuoteKind
 
 
 @dataclass(frozen=True)
-class StoryCard:
-    """What a list of stories shows of one story, read in one query."""
+class CardRow:
+    """What a list of stories shows of one story, read in one query (views.StoryCard adds entity names)."""
 
     id: str
     title: str
@@ -44,17 +45,20 @@ class SearchReads:
 
     _con: duckdb.DuckDBPyConnection
 
-    def story_cards(self) -> list[StoryCard]:
-        """Every story, most recent first, with counts of its articles and events."""
+    def story_cards(self, ids: Sequence[str] | None = None) -> list[CardRow]:
+        """Every story (or those with these ids), most recent first, with counts of its articles and events."""
+        where, params = ("WHERE s.id IN (SELECT unnest(?)) ", [list(ids)]) if ids is not None else ("", [])
         rows = self._con.execute(
             "SELECT s.id, s.title, s.first, s.last, s.sources, s.independent, s.entities, "
             "count(DISTINCT x.article_id), count(DISTINCT e.id), max(a.ingested_at) "
             "FROM stories s LEFT JOIN events e ON e.story_id = s.id "
             "LEFT JOIN event_articles x ON x.event_id = e.id LEFT JOIN articles a ON a.id = x.article_id "
-            "GROUP BY ALL ORDER BY s.last DESC NULLS LAST, s.id"
+            + where
+            + "GROUP BY ALL ORDER BY s.last DESC NULLS LAST, s.id",
+            params,
         ).fetchall()
         return [
-            StoryCard(r[0], r[1], r[2], r[3], tuple(r[4] or ()), int(r[5]), tuple(r[6] or ()), r[7], r[8], r[9])
+            CardRow(r[0], r[1], r[2], r[3], tuple(r[4] or ()), int(r[5]), tuple(r[6] or ()), r[7], r[8], r[9])
             for r in rows
         ]
 
@@ -114,6 +118,16 @@ class SearchReads:
         return [r[0] for r in rows.fetchall()]
 
     # -- search corpora ----------------------------------------------------------------------------
+
+    def search_state(self) -> tuple[Any, ...]:
+        """A fingerprint of what the search index is built from (articles, quotes, article vectors): it
+        changes whenever one of them does."""
+        row = self._con.execute(
+            "SELECT (SELECT count(*) FROM articles), (SELECT max(ingested_at) FROM articles), "
+            "(SELECT count(*) FROM quotes), (SELECT bit_xor(hash(id, text, speaker)) FROM quotes), "
+            "(SELECT count(*) FROM article_features), (SELECT bit_xor(hash(article_id)) FROM article_features)"
+        ).fetchone()
+        return tuple(row) if row else ()
 
     def search_articles(self) -> list[tuple[str, str]]:
         """(id, title + text) of every article, for the full-text index."""

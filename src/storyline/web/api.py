@@ -5,7 +5,6 @@ from __future__ import annotations
 import hmac
 import json
 from collections.abc import Iterator
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -13,20 +12,9 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from storyline.api import Workspace
-from storyline.export import (
-    article_to_dict,
-    entity_to_dict,
-    event_to_dict,
-    quote_to_dict,
-    story_to_dict,
-    time_to_dict,
-    timeline_to_list,
-)
-from storyline.ingest.dates import parse_published, resolve_timezone
-from storyline.model import Article, Event, Quote
-from storyline.web.search import Results, SearchIndex
+from storyline.model import Event
+from storyline.views import SORTS
 from storyline.web.service import Read, Service
-from storyline.web.views import SORTS, Card, filter_cards, story_cards
 
 MAX_LIMIT = 100
 MAX_RECORDS = 100  # articles per POST
@@ -70,46 +58,12 @@ def page(items: list[Any], limit: int, offset: int, total: int | None = None) ->
     return body
 
 
-def moment(value: str | None, ws: Workspace) -> datetime | None:
-    return parse_published(value, resolve_timezone(ws.settings.default_timezone)) if value else None
-
-
-def card_to_dict(card: Card) -> dict[str, Any]:
-    s = card.story
-    return {
-        "id": s.id,
-        "title": s.title,
-        "articles": s.articles,
-        "events": s.events,
-        "sources": list(s.sources),
-        "independent_sources": s.independent,
-        "first": s.first.isoformat() if s.first else None,
-        "last": s.last.isoformat() if s.last else None,
-        "updated": s.updated.isoformat() if s.updated else None,
-        "entities": [{"id": i, "name": n, "type": t} for i, n, t in card.entities],
-    }
-
-
-def brief(article: Article) -> dict[str, Any]:
-    """An article without its text, for lists."""
-    found = article_to_dict(article)
-    for key in ("text", "metadata", "origin", "format"):
-        found.pop(key)
-    found["words"] = len(article.text.split())
-    return found
-
-
-def cards(read: Read) -> list[Card]:
-    return read.cached("cards", lambda: story_cards(read.ws))
-
-
 # -- stories and events -----------------------------------------------------------------------------
 
 
 @router.get("/stories", summary="Stories, most recently updated first")
 def list_stories(
     ws: Reader,
-    read: Snap,
     limit: Limit = 20,
     offset: Offset = 0,
     entity: EntityName = None,
@@ -122,33 +76,16 @@ def list_stories(
 ) -> dict[str, Any]:
     """Stories with their counts of articles, events and independent sources, date span and top entities.
     ``entity`` keeps stories it is central to; a date range keeps stories that overlap it."""
-    entity_id = ws.entity(entity).id if entity else None
-    found = filter_cards(
-        cards(read), source=source, entity_id=entity_id, since=moment(since, ws), until=moment(until, ws), sort=sort
-    )
-    return page([card_to_dict(c) for c in found[offset : offset + limit]], limit, offset, len(found))
+    found = ws.story_cards(entity=entity, source=source, since=since, until=until, sort=sort)
+    return page([c.to_dict() for c in found[offset : offset + limit]], limit, offset, len(found))
 
 
 @router.get("/stories/{story_id}", summary="One story: cited summary, timeline, articles, entities")
 def get_story(story_id: str, ws: Reader) -> dict[str, Any]:
     """The story with its summary (each sentence with its citations), timeline, articles (in citation order,
-    with reprints), entities, and the text of every cited sentence."""
-    story = ws.story(story_id)
-    articles = ws.store.articles_by_ids(list(story.article_ids))
-    copies = ws.reprints()
-    labels = ws.store.entity_labels(list(story.entities))
-    cited = {(c.article_id, c.sentence) for s in story.summary for c in s.citations}
-    cited |= {(c.article_id, c.sentence) for t in story.timeline for c in t.citations}
-    sentences = ws.store.sentences_of(list(story.article_ids))
-    return story_to_dict(story) | {
-        "articles": [brief(a) | {"reprint_of": copies.get(a.id)} for a in articles],
-        "entities": [{"id": i, "name": labels[i][0], "type": labels[i][1]} for i in story.entities if i in labels],
-        "sentences": [
-            {"article_id": a, "sentence": i, "text": sentences[(a, i)].text}
-            for a, i in sorted(cited)
-            if (a, i) in sentences
-        ],
-    }
+    with reprints), entities with their titles, quotes, the text of every cited sentence, and its merged
+    action records (who did what to whom)."""
+    return ws.story_view(story_id).to_dict()
 
 
 def _events(read: Read) -> list[Event]:
@@ -165,25 +102,21 @@ def list_events(
 ) -> dict[str, Any]:
     """Events (articles about one happening), each with its summary and timeline."""
     found = ws.events(story_id=story_id) if story_id else _events(read)
-    return page([event_to_dict(e) for e in found[offset : offset + limit]], limit, offset, len(found))
+    return page([e.to_dict() for e in found[offset : offset + limit]], limit, offset, len(found))
 
 
 @router.get("/events/{event_id}", summary="One event")
 def get_event(event_id: str, ws: Reader) -> dict[str, Any]:
-    return event_to_dict(ws.event(event_id))
+    """The event with its summary and timeline, its articles, the text of every cited sentence and its merged
+    action records."""
+    return ws.event_view(event_id).to_dict()
 
 
 @router.get("/timelines/{owner_id}", summary="The timeline of a story or an entity")
 def get_timeline(owner_id: str, ws: Reader) -> dict[str, Any]:
     """Dated entries with their citations, and how many articles appeared each day. ``owner_id`` is a story id,
     or an entity id, name or alias."""
-    found = ws.timeline(owner_id)
-    return {
-        "owner": found.owner,
-        "title": found.title,
-        "entries": timeline_to_list(found.entries),
-        "volume": [{"day": d, "articles": n} for d, n in found.volume],
-    }
+    return ws.timeline(owner_id).to_dict()
 
 
 # -- articles ---------------------------------------------------------------------------------------
@@ -204,34 +137,16 @@ def list_articles(
     an entity they mention."""
     if entity is None:
         found = ws.articles(source=source, since=since, until=until, language=language, limit=limit + 1, offset=offset)
-        return page([brief(a) for a in found], limit, offset)
-    ids = list(ws.entity(entity).article_ids)
-    low, high = moment(since, ws), moment(until, ws)
-    kept = [
-        a
-        for a in ws.store.articles_by_ids(ids)
-        if (source is None or a.source == source)
-        and (language is None or a.language == language)
-        and (low is None or (a.published is not None and a.published >= low))
-        and (high is None or (a.published is not None and a.published <= high))
-    ]
-    kept.sort(key=lambda a: (a.published is None, a.published or datetime.max, a.id))
-    return page([brief(a) for a in kept[offset : offset + limit]], limit, offset, len(kept))
+        return page([a.brief() for a in found], limit, offset)
+    every = ws.articles(source=source, since=since, until=until, language=language, entity=entity)
+    return page([a.brief() for a in every[offset : offset + limit]], limit, offset, len(every))
 
 
 @router.get("/articles/{article_id:path}", summary="One article with its analysis")
 def get_article(article_id: str, ws: Reader) -> dict[str, Any]:
-    """The clean text, what cleaning removed (line and rule), names with their entities, quotes, dates, and
-    the story it belongs to."""
-    article = ws.get(article_id)
-    return article_to_dict(article) | {
-        "removed": [{"line": r.line_no, "text": r.text, "rule": r.rule} for r in ws.removed(article.id)],
-        "mentions": [vars(m) for m in ws.store.mention_spans(article.id)],
-        "quotes": [quote_to_dict(q) for q in ws.quotes(article_id=article.id)],
-        "times": [time_to_dict(t) for t in ws.times(article.id)],
-        "story_id": ws.store.stories_of_articles([article.id]).get(article.id),
-        "reprint_of": ws.reprints().get(article.id),
-    }
+    """The clean text, what cleaning removed (line and rule), names with their entities, quotes, dates,
+    action records, and the story it belongs to."""
+    return ws.article_view(article_id).to_dict()
 
 
 def _token(request: Request, svc: Svc) -> None:
@@ -335,20 +250,15 @@ def list_entities(
 ) -> dict[str, Any]:
     """Canonical people, organizations and places with their aliases and titles."""
     found = ws.entities(type=type, name=name, limit=limit + 1, offset=offset)
-    return page([entity_to_dict(e) for e in found], limit, offset)
+    return page([e.to_dict() for e in found], limit, offset)
 
 
 @router.get("/entities/{entity_id}", summary="One entity, by id, name or alias")
 def get_entity(entity_id: str, ws: Reader) -> dict[str, Any]:
-    """The entity with its aliases, titles (with the article giving each), articles, the stories it appears
-    in and the entities most often named beside it."""
-    entity = ws.entity(entity_id)
-    return entity_to_dict(entity) | {
-        "stories": sorted(set(ws.store.stories_of_articles(list(entity.article_ids)).values())),
-        "cooccurring": [
-            {"id": i, "name": n, "type": t, "articles": k} for i, n, t, k in ws.store.cooccurring(entity.id)
-        ],
-    }
+    """The entity with its aliases, titles (with the article giving each), its first articles and quotes, its
+    timeline, the stories it appears in, the entities most often named beside it, and its merged action
+    records as source and as target."""
+    return ws.entity_view(entity_id).to_dict()
 
 
 Name = Annotated[str | None, Query(max_length=200, description="An entity id or name, a group's noun or a country.")]
@@ -394,80 +304,33 @@ def list_quotes(
     """Quotes by article; ``speaker`` is an entity name, alias or id; outlet and dates filter their articles."""
     if source is None and since is None and until is None:
         found = ws.quotes(speaker=speaker, article_id=article_id, kind=kind, limit=limit + 1, offset=offset)
-        return page([quote_to_dict(q) for q in found], limit, offset)
-    every = ws.quotes(speaker=speaker, article_id=article_id, kind=kind)
-    meta = ws.store.article_meta(list({q.article_id for q in every}))
-    low, high = moment(since, ws), moment(until, ws)
-
-    def keep(q: Quote) -> bool:
-        m = meta.get(q.article_id)
-        return m is not None and (
-            (source is None or m.source == source)
-            and (low is None or (m.published is not None and m.published >= low))
-            and (high is None or (m.published is not None and m.published <= high))
-        )
-
-    kept = [q for q in every if keep(q)]
-    return page([quote_to_dict(q) for q in kept[offset : offset + limit]], limit, offset, len(kept))
+        return page([q.to_dict() for q in found], limit, offset)
+    every = ws.quotes(speaker=speaker, article_id=article_id, kind=kind, source=source, since=since, until=until)
+    return page([q.to_dict() for q in every[offset : offset + limit]], limit, offset, len(every))
 
 
 @router.get("/sources", summary="Every outlet in the store")
-def list_sources(read: Snap) -> dict[str, Any]:
-    return {"items": read.cached("sources", read.ws.store.sources)}
+def list_sources(ws: Reader) -> dict[str, Any]:
+    return {"items": ws.sources()}
 
 
 # -- search -----------------------------------------------------------------------------------------
-
-
-def search_index(read: Read) -> SearchIndex:
-    return read.cached("search", lambda: SearchIndex(read.ws))
-
-
-def run_search(read: Read, q: str, limit: int) -> Results:
-    return search_index(read).search(read.ws, q, limit)
 
 
 def warm(read: Read) -> None:
     """What the first readers would otherwise wait for: story cards, the search index, the embedding model."""
     from storyline.analyze.embed import embedder
 
-    cards(read)
-    search_index(read)
+    read.ws.story_cards()
+    read.ws.search("")
     embedder(read.ws.settings.embed_threads)
 
 
 @router.get("/search", summary="Full-text and semantic search over articles and quotes")
 def search(
-    read: Snap,
+    ws: Reader,
     q: Annotated[str, Query(min_length=1, max_length=500, description="Words or a question.")],
     limit: Limit = 20,
 ) -> dict[str, Any]:
     """Articles ranked by BM25 and by meaning (MiniLM vectors), fused by reciprocal rank; quotes by BM25."""
-    found = run_search(read, q, limit)
-    return {
-        "query": found.query,
-        "articles": [
-            {
-                "id": h.id,
-                "title": h.title,
-                "source": h.source,
-                "published": h.published.isoformat() if h.published else None,
-                "snippet": "".join(t for t, _ in h.snippet),
-                "score": round(h.score, 6),
-                "matched_by": h.how,
-            }
-            for h in found.articles
-        ],
-        "quotes": [
-            {
-                "id": h.id,
-                "article_id": h.article_id,
-                "text": h.text,
-                "speaker": h.speaker,
-                "kind": h.kind,
-                "article_title": h.title,
-                "source": h.source,
-            }
-            for h in found.quotes
-        ],
-    }
+    return ws.search(q, limit).to_dict()

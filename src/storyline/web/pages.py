@@ -15,17 +15,9 @@ from starlette.concurrency import run_in_threadpool
 
 from storyline.errors import NotFoundError
 from storyline.report import safe_url
-from storyline.web.api import cards, moment, run_search
+from storyline.views import SORTS
 from storyline.web.service import Read, Service
-from storyline.web.views import (
-    SORTS,
-    SOURCES_SHOWN,
-    TIMELINE_SHOWN,
-    article_page,
-    entity_page,
-    filter_cards,
-    story_page,
-)
+from storyline.web.views import SOURCES_SHOWN, TIMELINE_SHOWN, article_pieces, story_page
 
 PER_PAGE = 25
 router = APIRouter(include_in_schema=False)
@@ -99,15 +91,14 @@ async def stories_page(
 ) -> HTMLResponse:
     def build(read: Read) -> str:
         ws = read.ws
-        entity_id, problem = None, None
+        problem = None
         if entity:
             try:
-                entity_id = ws.entity(entity).id
+                ws.entity(entity)
             except NotFoundError:
                 problem = f"No person, organization or place is called “{entity}”."
-        found = filter_cards(
-            cards(read), source=source or None, entity_id=entity_id, since=moment(since, ws),
-            until=moment(until, ws), sort=sort,
+        found = ws.story_cards(
+            entity=entity or None, source=source or None, since=since or None, until=until or None, sort=sort
         ) if problem is None else []  # fmt: skip
         shown = found[(page - 1) * PER_PAGE : page * PER_PAGE]
         query = {k: v for k, v in {"source": source, "entity": entity, "since": since, "until": until}.items() if v}
@@ -115,7 +106,7 @@ async def stories_page(
             query["sort"] = sort
         return env.get_template("stories.html").render(
             cards=shown, total=len(found), page=page, pages=max(1, -(-len(found) // PER_PAGE)), query=query,
-            sources=read.cached("sources", ws.store.sources), problem=problem, q="",
+            sources=ws.sources(), problem=problem, q="",
             form={"source": source or "", "entity": entity or "", "since": since or "", "until": until or "",
                   "sort": sort},
         )  # fmt: skip
@@ -126,29 +117,30 @@ async def stories_page(
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
 async def story(request: Request, story_id: str) -> HTMLResponse:
     return await cached_page(
-        request, lambda read: env.get_template("story.html").render(p=story_page(read.ws, story_id), q="")
+        request, lambda read: env.get_template("story.html").render(p=story_page(read.ws.story_view(story_id)), q="")
     )
 
 
 @router.get("/articles/{article_id:path}", response_class=HTMLResponse)
 async def article(request: Request, article_id: str) -> HTMLResponse:
-    return await cached_page(
-        request, lambda read: env.get_template("article.html").render(p=article_page(read.ws, article_id), q="")
-    )
+    def build(read: Read) -> str:
+        view = read.ws.article_view(article_id)
+        return env.get_template("article.html").render(p=view, paragraphs=article_pieces(view), q="")
+
+    return await cached_page(request, build)
 
 
 @router.get("/entities/{entity_id}", response_class=HTMLResponse)
 async def entity(request: Request, entity_id: str) -> HTMLResponse:
     return await cached_page(
-        request,
-        lambda read: env.get_template("entity.html").render(p=entity_page(read.ws, entity_id, cards(read)), q=""),
+        request, lambda read: env.get_template("entity.html").render(p=read.ws.entity_view(entity_id), q="")
     )
 
 
 @router.get("/search", response_class=HTMLResponse)
 async def search_page(request: Request, q: Annotated[str, Query(max_length=500)] = "") -> HTMLResponse:
     def build(read: Read) -> str:
-        results = run_search(read, q, 30) if q.strip() else None
+        results = read.ws.search(q, 30) if q.strip() else None
         return env.get_template("search.html").render(results=results, q=q)
 
     return await cached_page(request, build)

@@ -75,6 +75,7 @@ class Read:
         self.service = service
         self.ws = ws
         self.generation = generation
+        ws.use_cache(self.cached)  # story cards and the search index: once per generation, shared by the requests
 
     def cached(self, key: Any, compute: Callable[[], T]) -> T:
         return self.service.cached(self.generation, key, compute)

@@ -1,71 +1,21 @@
-"""What each page shows, assembled from the Workspace: plain data for the templates, no HTML here."""
+"""What only a page shows, arranged from the library's views (storyline.views): plain data for the templates,
+no HTML here and no reads: every helper takes a view object built by a Workspace method."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import pairwise
 
-from storyline.api import Workspace
-from storyline.model import Article, Citation, Entity, Quote, RemovedLine, Story, Timeline
-from storyline.store.search import StoryCard
-from storyline.storyview import Source, StoryView, story_view
+from storyline.model import Article, Citation, Entity, MergedAction, Quote, Story
+from storyline.views import ArticleView, Source, StoryView
 
 TIMELINE_SHOWN = 80  # entries on a story page; the API has them all
 SOURCES_SHOWN = 150  # articles listed on a story page
+ACTIONS_SHOWN = 40  # merged action records on a story page
 MARKS_SHOWN = 8  # citations shown after one sentence (a wire story can be cited by hundreds of copies)
 PEOPLE = ("PERSON", "ORG", "NORP")  # entity types listed with their titles; the others (places, ...) as chips
-
-SORTS = {
-    "updated": "last update",
-    "articles": "most articles",
-    "sources": "most independent sources",
-    "first": "oldest first",
-}
-
-# -- the stories list -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Card:
-    story: StoryCard
-    entities: tuple[tuple[str, str, str], ...]  # (id, name, type) of the top entities
-
-
-def story_cards(ws: Workspace) -> list[Card]:
-    """Every story with the names of its top entities, most recent first."""
-    found = ws.store.story_cards()
-    labels = ws.store.entity_labels(list({e for s in found for e in s.entities[:5]}))
-    return [Card(s, tuple((e, *labels[e]) for e in s.entities[:5] if e in labels)) for s in found]
-
-
-def filter_cards(
-    cards: Sequence[Card],
-    *,
-    source: str | None = None,
-    entity_id: str | None = None,
-    since: datetime | None = None,
-    until: datetime | None = None,
-    sort: str = "updated",
-) -> list[Card]:
-    """Cards matching every filter given (a date range keeps stories that overlap it), sorted."""
-    kept = [
-        c
-        for c in cards
-        if (source is None or source in c.story.sources)
-        and (entity_id is None or entity_id in c.story.entities)
-        and (since is None or (c.story.last is not None and c.story.last >= since))
-        and (until is None or (c.story.first is not None and c.story.first <= until))
-    ]
-    keys = {
-        "articles": lambda c: (-c.story.articles, c.story.id),
-        "sources": lambda c: (-c.story.independent, -c.story.articles, c.story.id),
-        "first": lambda c: (c.story.first.timestamp() if c.story.first else float("inf"), c.story.id),
-    }
-    return sorted(kept, key=keys[sort]) if sort in keys else kept
-
 
 # -- a story ----------------------------------------------------------------------------------------
 
@@ -120,6 +70,7 @@ class StoryPage:
     outlets: tuple[Outlet, ...]
     first_outlet: str | None
     last_outlet: str | None
+    actions: tuple[Deed, ...] = ()
 
     @property
     def story(self) -> Story:
@@ -140,11 +91,12 @@ class StoryPage:
         return max(0, len(citations) - MARKS_SHOWN)
 
 
-def story_page(ws: Workspace, story_id: str) -> StoryPage:
-    view = story_view(ws, story_id)
+def story_page(view: StoryView) -> StoryPage:
     story = view.story
     citations = [c for s in story.summary for c in s.citations[:MARKS_SHOWN]]
     citations += [c for t in story.timeline[:TIMELINE_SHOWN] for c in t.citations[:MARKS_SHOWN]]
+    shown = view.actions[:ACTIONS_SHOWN]
+    citations += [Citation(x.article_id, x.sentence) for m in shown for x in m.sentences[:MARKS_SHOWN]]
     cited: dict[tuple[str, int], Cited] = {}
     for c in citations:
         key = (c.article_id, c.sentence)
@@ -158,7 +110,16 @@ def story_page(ws: Workspace, story_id: str) -> StoryPage:
         )  # fmt: skip
     people = tuple(Person(e, view.titles(e)) for e in view.entities if e.type in PEOPLE)
     places = tuple(e for e in view.entities if e.type not in PEOPLE)
-    return StoryPage(view, cited, people, places, _speakers(view), *_outlets(view))
+    deeds = tuple(Deed(m, tuple(Citation(x.article_id, x.sentence) for x in m.sentences)) for m in shown)
+    return StoryPage(view, cited, people, places, _speakers(view), *_outlets(view), deeds)
+
+
+@dataclass(frozen=True)
+class Deed:
+    """A merged action record (who did what to whom) with the citations of the sentences that state it."""
+
+    action: MergedAction
+    citations: tuple[Citation, ...]
 
 
 def _speakers(view: StoryView) -> tuple[Speaker, ...]:
@@ -211,42 +172,15 @@ class Piece:
     anchor: str | None = None  # "s3": sentence 3 starts here
 
 
-@dataclass(frozen=True)
-class ArticlePage:
-    article: Article
-    paragraphs: tuple[tuple[Piece, ...], ...]
-    removed: tuple[RemovedLine, ...]
-    quotes: tuple[Quote, ...]
-    entities: tuple[tuple[str, str, str, int], ...]  # (id, name, type, mentions here)
-    story: tuple[str, str] | None  # (id, title)
-    reprint_of: str | None
-
-
-def article_page(ws: Workspace, article_id: str) -> ArticlePage:
-    article = ws.get(article_id)
-    mentions = ws.store.mention_spans(article.id)
-    quotes = ws.quotes(article_id=article.id)
-    times = ws.times(article.id)
-    sentences = ws.store.sentences(article.id)
+def article_pieces(view: ArticleView) -> tuple[tuple[Piece, ...], ...]:
+    """The article's text in paragraphs of pieces, each with the names, quotes and dates covering it."""
     spans: list[tuple[int, int, str, str | None, str | None]] = []  # (start, end, class, entity id, title)
-    spans += [(m.start, m.end, f"ent ent-{m.type}", m.entity_id, m.type) for m in mentions]
-    spans += [(q.start, q.end, "quote", None, f"quote ({q.kind}), {q.speaker or 'speaker unknown'}") for q in quotes]
-    spans += [(t.start, t.end, "time", None, f"{t.type.lower()} {t.value or 'unresolved'}") for t in times]
-    starts = {s.start: s.index for s in sentences}
-    labels = ws.store.entity_labels([m.entity_id for m in mentions if m.entity_id])
-    counts = Counter(m.entity_id for m in mentions if m.entity_id)
-    entities = tuple((e, *labels[e], n) for e, n in counts.most_common() if e in labels)
-    story_id = ws.store.stories_of_articles([article.id]).get(article.id)
-    story = (story_id, ws.story(story_id).title) if story_id else None
-    return ArticlePage(
-        article,
-        highlight(article.text, spans, starts),
-        tuple(ws.removed(article.id)),
-        tuple(quotes),
-        entities,
-        story,
-        ws.reprints().get(article.id),
-    )
+    spans += [(m.start, m.end, f"ent ent-{m.type}", m.entity_id, m.type) for m in view.mentions]
+    spans += [
+        (q.start, q.end, "quote", None, f"quote ({q.kind}), {q.speaker or 'speaker unknown'}") for q in view.quotes
+    ]
+    spans += [(t.start, t.end, "time", None, f"{t.type.lower()} {t.value or 'unresolved'}") for t in view.times]
+    return highlight(view.article.text, spans, {s.start: s.index for s in view.sentences})
 
 
 def highlight(
@@ -273,40 +207,3 @@ def highlight(
         anchor = f"s{anchors[start]}" if start in anchors else None
         paragraphs[-1].append(Piece(chunk, classes, entity, title, anchor))
     return tuple(tuple(p) for p in paragraphs if p)
-
-
-# -- an entity --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class EntityPage:
-    entity: Entity
-    titles: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]  # (title, ((article id, outlet), ...))
-    quotes: tuple[tuple[Quote, Article | None], ...]
-    timeline: Timeline
-    stories: tuple[Card, ...]
-    cooccurring: tuple[tuple[str, str, str, int], ...]
-    articles: tuple[Article, ...]
-
-
-def entity_page(ws: Workspace, name_or_id: str, cards: Sequence[Card], limit: int = 50) -> EntityPage:
-    entity = ws.entity(name_or_id)
-    ids = list(entity.article_ids)
-    articles = {a.id: a for a in ws.store.articles_by_ids(ids)}
-    titles: dict[str, dict[str, str]] = {}  # title -> outlet -> the first article giving it
-    for t in entity.titles:
-        outlet = (articles[t.article_id].source if t.article_id in articles else None) or "unknown outlet"
-        titles.setdefault(t.title, {}).setdefault(outlet, t.article_id)
-    quotes = ws.quotes(speaker=entity.id)
-    story_ids = set(ws.store.stories_of_articles(ids).values())
-    stories = tuple(c for c in cards if c.story.id in story_ids)
-    ordered = sorted(articles.values(), key=lambda a: (a.published is None, a.published or datetime.max, a.id))
-    return EntityPage(
-        entity,
-        tuple((t, tuple((a, o) for o, a in by.items())) for t, by in titles.items()),
-        tuple((q, articles.get(q.article_id)) for q in quotes[:limit]),
-        ws.timeline(entity.id),
-        stories,
-        tuple(ws.store.cooccurring(entity.id)),
-        tuple(ordered[:limit]),
-    )

@@ -1,5 +1,7 @@
 """Search over articles and quotes: BM25 full text (bm25s) fused with semantic search on the article vectors.
 
+``Workspace.search(query)`` builds the index on first use and keeps it until the store changes.
+
 DuckDB's ``fts`` extension is downloaded on first use, which an offline machine cannot do, so the lexical
 index is built in memory with bm25s from the store's text. Article rankings from both methods are fused by
 reciprocal rank; quotes are ranked by BM25 alone (the store keeps no quote vectors).
@@ -8,13 +10,12 @@ reciprocal rank; quotes are ranked by BM25 alone (the store keeps no quote vecto
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import datetime
 
 import bm25s
 import numpy as np
 
-from storyline.api import Workspace
+from storyline.store import Store
+from storyline.views import ArticleHit, QuoteHit, SearchResults
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _STOP = frozenset(
@@ -28,35 +29,6 @@ _MIN_COSINE = 0.25  # semantic matches weaker than this are noise for short quer
 
 def tokens(text: str) -> list[str]:
     return [w for w in _WORD.findall(text.lower()) if w not in _STOP]
-
-
-@dataclass(frozen=True)
-class ArticleHit:
-    id: str
-    title: str | None
-    source: str | None
-    published: datetime | None
-    snippet: tuple[tuple[str, bool], ...]  # (text, matches the query)
-    score: float
-    how: str  # "words", "meaning" or "words and meaning"
-
-
-@dataclass(frozen=True)
-class QuoteHit:
-    id: str
-    article_id: str
-    text: str
-    speaker: str | None
-    kind: str
-    title: str | None
-    source: str | None
-
-
-@dataclass(frozen=True)
-class Results:
-    query: str
-    articles: tuple[ArticleHit, ...]
-    quotes: tuple[QuoteHit, ...]
 
 
 class _Lexical:
@@ -77,11 +49,11 @@ class _Lexical:
 class SearchIndex:
     """Everything search needs, built once per store generation."""
 
-    def __init__(self, ws: Workspace) -> None:
-        self.articles = _Lexical(ws.store.search_articles())
-        self.quotes = _Lexical(ws.store.search_quotes())
-        self.vector_ids, self.vectors = ws.store.article_vectors()
-        self.threads = ws.settings.embed_threads
+    def __init__(self, store: Store, threads: int = 0) -> None:
+        self.articles = _Lexical(store.search_articles())
+        self.quotes = _Lexical(store.search_quotes())
+        self.vector_ids, self.vectors = store.article_vectors()
+        self.threads = threads  # the embedder's (Settings.embed_threads)
 
     def semantic(self, query: str, k: int) -> list[tuple[str, float]]:
         if not self.vector_ids:
@@ -93,7 +65,8 @@ class SearchIndex:
         best = np.argsort(-sims)[:k]
         return [(self.vector_ids[int(i)], float(sims[i])) for i in best if sims[i] >= _MIN_COSINE]
 
-    def search(self, ws: Workspace, query: str, limit: int = 20) -> Results:
+    def search(self, store: Store, query: str, limit: int = 20) -> SearchResults:
+        """The ``limit`` best articles (words and meaning, fused by reciprocal rank) and quotes (words)."""
         words = tokens(query)
         lexical = self.articles.top(words, _CANDIDATES)
         semantic = self.semantic(query, _CANDIDATES) if query.strip() else []
@@ -104,7 +77,7 @@ class SearchIndex:
                 fused[article_id] = fused.get(article_id, 0.0) + 1.0 / (_RRF + rank + 1)
                 how.setdefault(article_id, set()).add(label)
         ranked = sorted(fused, key=lambda a: (-fused[a], a))[:limit]
-        articles = ws.store.articles_by_ids(ranked)
+        articles = store.articles_by_ids(ranked)
         hits = tuple(
             ArticleHit(
                 a.id,
@@ -118,13 +91,13 @@ class SearchIndex:
             for a in articles
         )
         quote_ids = [q for q, _ in self.quotes.top(words, limit)]
-        rows = ws.store.quotes_by_ids(quote_ids)
-        meta = ws.store.article_meta([r[1] for r in rows])
+        rows = store.quotes_by_ids(quote_ids)
+        meta = store.article_meta([r[1] for r in rows])
         quotes = tuple(
             QuoteHit(*r, meta[r[1]].title if r[1] in meta else None, meta[r[1]].source if r[1] in meta else None)
             for r in rows
         )
-        return Results(query, hits, quotes)
+        return SearchResults(query, hits, quotes)
 
 
 def snippet(text: str, words: list[str], width: int = 260) -> tuple[tuple[str, bool], ...]:
