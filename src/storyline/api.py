@@ -363,6 +363,17 @@ class Workspace:
         """Write articles (and, as later stages land, everything else) to a file; returns the count."""
         return export_store(self.store, Path(path), format, self._filter(**filters))
 
+    def article_titles(self, article_ids: Iterable[str]) -> dict[str, str | None]:
+        """Article id -> title, for the ids that are stored."""
+        return {a.id: a.title for a in self.store.articles_by_ids(list(article_ids))}
+
+    def load(self, directory: str | Path) -> dict[str, int]:
+        """Add the Parquet output of a Ray run (``storyline run --engine ray --out DIR``) to this store;
+        loading it twice adds nothing. Returns counts: articles added, and the stories the store holds."""
+        from storyline import distributed
+
+        return distributed.load(self.store, directory, self.settings)
+
     def _filter(
         self,
         source: str | None = None,
