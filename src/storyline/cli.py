@@ -40,7 +40,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-
 state: dict[str, Path | None] = {}  # the global options --db and --config
 
 
@@ -106,7 +105,8 @@ def command(
                     args = [stack.enter_context(_open(read_only=not write))] if store else []
                     shown = fn(*args, **kwargs)
                     if shown is not None:
-                        cli_render.as_json(shown[0]) if as_json else shown[1](shown[0])
+                        thing, text = shown
+                        (cli_render.as_json if as_json else text)(thing)
             except StorylineError as exc:
                 raise _fail(str(exc)) from exc
 
@@ -135,9 +135,9 @@ def ingest(
 ) -> None:
     """Ingest articles: .txt/.md, .html, .jsonl/.json (see docs/schema.md). Reruns store nothing twice."""
     with cli_render.progress(quiet) as bar:
-        report = ws.ingest(*paths, source=source, published=published, progress=bar)
-    cli_render.ingest_report(report, ws.count(), quiet)
-    if report.skipped:
+        ingested = ws.ingest(*paths, source=source, published=published, progress=bar)
+    cli_render.ingest_report(ingested, ws.count(), quiet)
+    if ingested.skipped:
         raise typer.Exit(EXIT_SKIPPED)
 
 
@@ -193,8 +193,8 @@ def export_cmd(
 def analyze(ws: Workspace, quiet: Quiet = False) -> None:
     """Find entities and their titles, quotes and speakers, and dates in every article not analyzed yet."""
     with cli_render.progress(quiet) as bar:
-        report = ws.analyze(progress=bar)
-    cli_render.analysis(report)
+        analyzed = ws.analyze(progress=bar)
+    cli_render.analysis(analyzed)
 
 
 @command("run", store=False)
@@ -253,8 +253,8 @@ def load(
 def cluster(ws: Workspace, quiet: Quiet = False) -> None:
     """Group analyzed articles into reprints, events and stories; write summaries and timelines."""
     with cli_render.progress(quiet) as bar:
-        report = ws.cluster(progress=bar)
-    cli_render.clustering(report)
+        clustered = ws.cluster(progress=bar)
+    cli_render.clustering(clustered)
 
 
 @command(json="JSON Lines, one story per line.")

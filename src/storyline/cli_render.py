@@ -1,7 +1,7 @@
-"""The command line's text renderers: one function per thing a command shows, printing it with Rich.
+"""The command line's renderers: each thing a command shows, as terminal text (Rich) or as JSON.
 
-cli.py parses flags and calls the Workspace; these turn what it returns (models and views) into terminal
-text (tables on stdout; warnings and progress on stderr) or JSON (each thing's ``to_dict()``).
+cli.py parses flags and calls the Workspace; these turn what it returns (models and views) into text
+(tables on stdout; warnings and progress bars on stderr) or JSON (each thing's ``to_dict()``).
 Markdown and HTML reports come from report.py.
 """
 
@@ -87,6 +87,7 @@ def _timeline_to_dict(found: Timeline) -> dict[str, Any]:
     return {"id": found.owner, "title": found.title, "timeline": timeline_to_list(found.entries), "volume": volume}
 
 
+# JSON forms of the models that have no to_dict() of their own (export's, as the CLI has always printed them)
 _TO_DICT: dict[type, Callable[[Any], dict[str, Any]]] = {
     Article: article_to_dict,
     Entity: entity_to_dict,
