@@ -141,6 +141,12 @@ class Workspace:
         """Place analyzed articles not yet placed into reprint groups, events and stories; summarize what changed."""
         return cluster_pending(self.store, self.settings, progress, summaries=summaries)
 
+    def load_ray(self, directory: str | Path) -> dict[str, int]:
+        """Add the output directory of a Ray run (``storyline run --engine ray --out DIR``) to this store."""
+        from storyline import distributed
+
+        return distributed.load(self.store, directory, self.settings)
+
     def stories(self, *, limit: int | None = 50, offset: int = 0, entity: str | None = None) -> list[Story]:
         """Stories, most recently updated first; ``entity`` (a name, alias or id) keeps those it is central to."""
         where, params = "", []
@@ -366,13 +372,6 @@ class Workspace:
     def article_titles(self, article_ids: Iterable[str]) -> dict[str, str | None]:
         """Article id -> title, for the ids that are stored."""
         return {a.id: a.title for a in self.store.articles_by_ids(list(article_ids))}
-
-    def load(self, directory: str | Path) -> dict[str, int]:
-        """Add the Parquet output of a Ray run (``storyline run --engine ray --out DIR``) to this store;
-        loading it twice adds nothing. Returns counts: articles added, and the stories the store holds."""
-        from storyline import distributed
-
-        return distributed.load(self.store, directory, self.settings)
 
     def _filter(
         self,

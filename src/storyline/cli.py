@@ -245,7 +245,7 @@ def load(
     directory: Annotated[Path, typer.Argument(help="The --out directory of a `storyline run --engine ray`.")],
 ) -> None:
     """Load the Parquet output of a Ray run into the store (--db); loading twice adds nothing."""
-    counts = ws.load(directory)
+    counts = ws.load_ray(directory)
     out.print(f"loaded {counts['articles']} new articles; the store holds {counts['stories']} stories")
 
 
