@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import duckdb
+import pytest
 import typer
 from typer.testing import CliRunner
 
@@ -96,6 +97,7 @@ def test_exit_codes(tmp_path: Path) -> None:
     assert code == 1 and "whenever" in output
 
 
+@pytest.mark.slow  # runs spaCy and the embedder over five articles (the fakes would do: only shapes are checked)
 def test_every_json_output_is_the_librarys_to_dict(tmp_path: Path) -> None:
     """--json prints what the Python API returns, as each thing's JSON form: lists as JSON Lines, one thing
     as one object; text output of the same commands works too."""
