@@ -537,6 +537,10 @@ class Workspace:
             self._memo[state] = value
         return value
 
+    def article_titles(self, article_ids: Iterable[str]) -> dict[str, str | None]:
+        """Article id -> title, for the ids that are stored."""
+        return {a.id: a.title for a in self.store.articles_by_ids(list(article_ids))}
+
     def _filter(
         self,
         source: str | None = None,
