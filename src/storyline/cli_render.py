@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -21,7 +21,6 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from storyline.export import article_to_dict, entity_to_dict, quote_to_dict, story_to_dict, timeline_to_list
 from storyline.model import (
     Action,
     AnalyzeReport,
@@ -78,29 +77,9 @@ def table(*columns: tuple[str, dict[str, Any]], show_lines: bool = False) -> Tab
     return found
 
 
-def _feed_to_dict(feed: FeedStatus) -> dict[str, Any]:
-    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in vars(feed).items()}
-
-
-def _timeline_to_dict(found: Timeline) -> dict[str, Any]:
-    volume = [{"date": d, "articles": n} for d, n in found.volume]
-    return {"id": found.owner, "title": found.title, "timeline": timeline_to_list(found.entries), "volume": volume}
-
-
-# JSON forms of the models that have no to_dict() of their own (export's, as the CLI has always printed them)
-_TO_DICT: dict[type, Callable[[Any], dict[str, Any]]] = {
-    Article: article_to_dict,
-    Entity: entity_to_dict,
-    FeedStatus: _feed_to_dict,
-    Quote: quote_to_dict,
-    Story: story_to_dict,
-    Timeline: _timeline_to_dict,
-}
-
-
 def to_dict(thing: Any) -> Any:
-    """The JSON form of a view or model: its ``to_dict()``, or export's form for models without one."""
-    return thing.to_dict() if hasattr(thing, "to_dict") else _TO_DICT.get(type(thing), lambda same: same)(thing)
+    """The JSON form of a view or model: its ``to_dict()`` (docs/schema.md); plain data as it is."""
+    return thing.to_dict() if hasattr(thing, "to_dict") else thing
 
 
 def as_json(found: Any) -> None:

@@ -11,7 +11,7 @@ from typing import Any, TextIO
 
 from storyline import __version__
 from storyline.errors import ConfigError
-from storyline.model import Action, Article, Entity, Event, Quote, Story, TimeExpression, TimelineEntry
+from storyline.model import Action, Article
 
 EXPORT_FORMATS = ("json", "jsonl", "parquet", "csv")
 EXPORT_SCHEMA_VERSION = 1
@@ -134,16 +134,3 @@ def export_actions(actions: Sequence[Action], texts: dict[tuple[str, int], str],
         partial.unlink(missing_ok=True)
         lines.unlink(missing_ok=True)
     return len(actions)
-
-
-# The JSON forms are the models' own ``to_dict()``; these names stay for callers written before that.
-article_to_dict = Article.to_dict
-entity_to_dict = Entity.to_dict
-quote_to_dict = Quote.to_dict
-time_to_dict = TimeExpression.to_dict
-event_to_dict = Event.to_dict
-story_to_dict = Story.to_dict
-
-
-def timeline_to_list(entries: Sequence[TimelineEntry]) -> list[dict[str, Any]]:
-    return [t.to_dict() for t in entries]

@@ -751,6 +751,10 @@ class FeedStatus:
     etag: str | None = None
     last_modified: str | None = None
 
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form (``storyline feeds --json``): every field, times as ISO 8601."""
+        return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in vars(self).items()}
+
 
 @dataclass
 class FeedPoll:

@@ -27,9 +27,7 @@ from storyline.stories import cluster, features, reprints, summarize, timeline
 _EMBED_BATCH = 256
 
 
-def embed_pending(
-    store: Store, progress: Progress | None = None, key: str | None = None, *, threads: int = 0
-) -> int:
+def embed_pending(store: Store, progress: Progress | None = None, key: str | None = None, *, threads: int = 0) -> int:
     """Compute and store the features of every analyzed article without them (or, given the features
     stage's ``key``, with features another version computed); returns how many."""
     progress = progress or NoProgress()
