@@ -11,13 +11,6 @@ import duckdb
 
 from storyline.model import Action, ActionSentence, Actor, MergedAction
 
-_COLUMNS = (
-    "id, article_id, sentence, start_char, end_char, verb, verb_start, type, "
-    "source_text, source_name, source_kind, source_type, source_country, source_role, source_start, source_end, "
-    "target_text, target_name, target_kind, target_type, target_country, target_role, target_start, target_end, "
-    "negated, mode, status, claimed_by, quote_id, date, date_text, place"
-)
-
 
 @dataclass(frozen=True)
 class ActionFilter:
