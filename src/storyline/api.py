@@ -41,7 +41,6 @@ from storyline.model import (
     Timeline,
     TimexType,
 )
-from storyline.pipeline import ingest_documents, ingest_paths
 from storyline.progress import Progress
 from storyline.settings import Settings
 from storyline.store import ArticleFilter, Store
@@ -133,7 +132,7 @@ class Workspace:
         progress: Progress | None = None,
     ) -> IngestReport:
         """Ingest files, directories, globs or '-' (stdin). ``source``/``published`` fill missing metadata."""
-        return ingest_paths(
+        return stages.ingest_paths(
             self.store, [str(p) for p in paths], self.settings, self._options(source, published), progress
         )
 
@@ -148,7 +147,7 @@ class Workspace:
                 )
             except InputError as exc:
                 report.skipped.append(Skip(f"{origin}[{index}]", SkipReason(exc.reason), str(exc)))
-        report.merge(ingest_documents(self.store, docs, self.settings, self._options(None, None)))
+        report.merge(stages.ingest_documents(self.store, docs, self.settings, self._options(None, None)))
         return report
 
     def analyze(self, progress: Progress | None = None) -> AnalyzeReport:

@@ -38,7 +38,6 @@ from storyline.ingest.article import BuildOptions
 from storyline.ingest.clean import load_rules
 from storyline.ingest.dates import resolve_timezone
 from storyline.model import Skip, SkipReason
-from storyline.pipeline import ingest_documents
 from storyline.progress import NoProgress, Progress
 from storyline.settings import Settings
 from storyline.store import Store, parquet
@@ -134,7 +133,7 @@ def process_shard(shard: Shard, out: Path, settings: Settings, options: BuildOpt
     limits = inputs.Limits(settings.max_document_bytes, settings.max_file_bytes)
     skips: list[Skip] = []
     with Store(":memory:") as store:
-        ingested = ingest_documents(store, inputs.documents(shard.files, limits, skips), settings, options)
+        ingested = stages.ingest_documents(store, inputs.documents(shard.files, limits, skips), settings, options)
         analyzed = stages.run(store, settings, SHARD_STAGES).analysis
         parquet.dump(store, parquet.ARTICLE_TABLES, out, shard.id)
         articles = parquet.article_count(store)

@@ -6,6 +6,7 @@ import logging
 import time
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
+from typing import Any
 
 import duckdb
 
@@ -42,8 +43,10 @@ def ingest_paths(
     settings: Settings,
     options: BuildOptions,
     progress: Progress | None = None,
+    config: dict[str, Any] | None = None,
 ) -> IngestReport:
-    """Read every input, build clean articles, store the new ones batch by batch."""
+    """Read every input, build clean articles, store the new ones batch by batch; the run is recorded with
+    ``config`` (the stage versions and settings: ``stages.config``)."""
     progress = progress or NoProgress()
     files, report_skips = inputs.expand(paths)
     limits = inputs.Limits(settings.max_document_bytes, settings.max_file_bytes)
@@ -59,14 +62,18 @@ def ingest_paths(
                 else:
                     yield read.item
 
-    return _store_documents(store, documents(), settings, options, report)
+    return _store_documents(store, documents(), settings, options, report, config)
 
 
 def ingest_documents(
-    store: Store, documents: Iterable[RawDocument], settings: Settings, options: BuildOptions
+    store: Store,
+    documents: Iterable[RawDocument],
+    settings: Settings,
+    options: BuildOptions,
+    config: dict[str, Any] | None = None,
 ) -> IngestReport:
-    """Store documents a caller built in memory (the Python API and, later, feeds and HTTP)."""
-    return _store_documents(store, iter(documents), settings, options, IngestReport())
+    """Store documents a caller built in memory (the Python API, feeds, HTTP, the Ray shards)."""
+    return _store_documents(store, iter(documents), settings, options, IngestReport(), config)
 
 
 def _store_documents(
@@ -75,9 +82,8 @@ def _store_documents(
     settings: Settings,
     options: BuildOptions,
     report: IngestReport,
+    config: dict[str, Any] | None,
 ) -> IngestReport:
-    from storyline import stages  # the table imports this module's steps
-
     started = datetime.now(timezone.utc)
     for raw_chunk in _chunks(documents, settings.batch_size):
         chunk = _at_the_edge(raw_chunk, report)
@@ -118,7 +124,7 @@ def _store_documents(
             "skipped": len(report.skipped),
             "warnings": len(report.warnings),
         },
-        stages.config(("ingest",), settings),
+        config,
     )
     return report
 

@@ -14,14 +14,16 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from storyline import pipeline
 from storyline.analyze.document import ANALYSIS_VERSION
 from storyline.analyze.embed import MODEL_ID
-from storyline.model import AnalyzeReport, ClusterReport
+from storyline.ingest.article import BuildOptions
+from storyline.model import AnalyzeReport, ClusterReport, IngestReport, RawDocument
 from storyline.pipeline import analyze_articles, link_entities
 from storyline.progress import NoProgress, Progress
 from storyline.settings import Settings
@@ -168,7 +170,21 @@ STEPS: dict[str, Step] = {
     "place": _place,
     "group": _group,
     "summarize": _summarize,
-}  # "ingest" runs over inputs: pipeline.ingest_paths / ingest_documents
+}  # "ingest" runs over inputs, not over the store: ingest_paths / ingest_documents below
+
+
+def ingest_paths(
+    store: Store, paths: list[str], settings: Settings, options: BuildOptions, progress: Progress | None = None
+) -> IngestReport:
+    """The ingest stage over files, directories, globs or '-', recorded with its version and settings."""
+    return pipeline.ingest_paths(store, paths, settings, options, progress, config(("ingest",), settings))
+
+
+def ingest_documents(
+    store: Store, documents: Iterable[RawDocument], settings: Settings, options: BuildOptions
+) -> IngestReport:
+    """The ingest stage over documents built in memory (the Python API, feeds, HTTP, the Ray shards)."""
+    return pipeline.ingest_documents(store, documents, settings, options, config(("ingest",), settings))
 
 
 def run(

@@ -22,7 +22,6 @@ from storyline.ingest.article import BuildOptions
 from storyline.ingest.edge import normalize_text
 from storyline.ingest.feeds import entry_document, parse_feed
 from storyline.model import AnalyzeReport, FeedEntry, FeedPoll, RawDocument, Skip, SkipReason
-from storyline.pipeline import ingest_documents
 from storyline.settings import Settings
 from storyline.store import Store
 from storyline.store.feeds import ItemOutcome, PollResult
@@ -131,7 +130,7 @@ def _fetch_and_store(
             poll.ingest.skipped.append(Skip(entry.url or entry.key, SkipReason.MALFORMED, detail))
     if not docs:
         return outcomes
-    report = ingest_documents(store, [d for _, d in docs], settings, options)
+    report = stages.ingest_documents(store, [d for _, d in docs], settings, options)
     poll.ingest.merge(report)
     skips = {s.origin: s for s in report.skipped}
     ids = store.ids_for_urls([e.url for e, _ in docs if e.url])
