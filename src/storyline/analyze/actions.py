@@ -50,12 +50,21 @@ _FUTURE_HEADS = {"expect", "schedule", "due", "plan", "agree", "pledge", "promis
 _POSSIBLE_HEADS = {"want", "hope", "wish", "willing", "offer", "seek", "try", "ready", "open", "consider", "aim"}
 _CONDITION_MARKERS = {"if", "unless", "whether"}
 _SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
-_TIME_PREPS = {"before", "after", "while", "by", "on", "upon"}
-_VAGUE = {"few", "no", "any", "none", "every"}
+_TIME_PREPS = {"before", "after", "while", "by", "on", "upon", "to", "in", "since", "through"}
+_NOMINAL_FRAMES = {"after", "before", "during", "following", "since", "at", "upon"}  # "left after meetings with"
+_HOLD = {"hold", "have", "attend", "host", "begin", "open", "resume", "end", "conclude"}
+_PROMISE = {"agree", "promise", "pledge", "vow", "commit", "undertake"}
+_HOSTILE_TYPES = {"ASSAULT", "COERCE", "SANCTION", "MOBILIZE", "THREATEN", "ACCUSE", "REJECT", "PROTEST"}
+_RELATIVE = {"who", "that", "whose", "which", "whom"}
+_PRONOUNS_WE = {"we", "us", "our"}
+_PRONOUNS_PLURAL = {"them", "their"}
+_DIRECTIONAL = {"on", "over", "back"}  # "flying on to Beijing": the particle adds nothing to the lexicon key
+_VAGUE = {"few", "no", "any", "none", "every", "several", "many", "some", "other", "various", "most"}
 _MEET = {"meet", "talk", "discuss", "negotiate", "confer", "agree"}  # "they met": unambiguous when plural
 _PRAISE_OR_BLAME = {"thank", "praise", "blame", "accuse", "criticize", "criticise", "punish", "fault", "credit"}
 _ORG_NOUNS = {"company", "regulator", "ministry", "authority", "department", "agency", "watchdog", "group", "firm"}
 _PERSON_NOUNS = {"leader", "president", "minister", "chairman", "secretary", "envoy", "negotiator"}
+_PLACE_NOUNS = {"island", "country", "nation", "kingdom", "republic"}  # "the island" is the latest country named
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,8 @@ class Lexicon:
     hostile: frozenset[str]
     travel: frozenset[str]
     reciprocal: frozenset[str]
+    labelling: frozenset[str]
+    refusals: frozenset[str]
     not_actors: frozenset[str]
     capitals: dict[str, str]
     countries: frozenset[str]
@@ -96,6 +107,8 @@ def lexicon() -> Lexicon:
         hostile=frozenset(settings["hostile_words"]),
         travel=frozenset(settings["travel"]),
         reciprocal=frozenset(settings["reciprocal"]),
+        labelling=frozenset(settings["labelling"]),
+        refusals=frozenset(settings["refusals"]),
         not_actors=frozenset(settings["not_actors"]),
         capitals=capitals,
         countries=frozenset(capitals.values()) | frozenset(data["demonyms"].values()),
@@ -147,14 +160,21 @@ class _Article:
     def actor(self, token: Token) -> Actor | None:
         """The actor a noun phrase headed by ``token`` names, or None when it names none."""
         lex = self.lex
-        if token.lower_ == "who" or token.lower_ == "that" or token.lower_ == "whose":
+        if token.lower_ in _RELATIVE and token.tag_ in ("WP", "WP$", "WDT", "IN"):
             clause = token.head
-            while clause.dep_ not in ("relcl", "acl") and clause.head.i != clause.i:
+            for _ in range(3):
+                if clause.dep_ in ("relcl", "acl") or clause.head.i == clause.i:
+                    break
                 clause = clause.head
-            if clause.dep_ == "relcl":
+            if clause.dep_ == "relcl" and clause.head.i != token.i:
                 return self.actor(clause.head)
             return None
         mention = self.mention_at.get(token.i)
+        if mention is None and token.dep_ == "appos" and token.pos_ == "NOUN":
+            # "Sultan al-Jaber, an oil executive whose appointment ...": the named head
+            head = self.mention_at.get(token.head.i)
+            if head is not None and head.type in ("PERSON", "ORG") and not _dateline(token.head):
+                return self._named(head)
         if mention is not None and _dateline(token):
             return None
         if mention is not None and mention.type in ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"):
@@ -164,11 +184,17 @@ class _Article:
         if token.pos_ == "PRON":
             if token.lower_ in _PRONOUNS_FIRST:
                 return self._speaker_at(token.idx)
+            if token.lower_ in _PRONOUNS_WE:
+                return self._speakers_country(token.idx)
+            if token.lower_ in _PRONOUNS_PLURAL:
+                return self._plural_antecedent(token)
             together = token.lower_ == "they" and token.dep_ == "nsubj" and token.head.lemma_.lower() in _MEET
             if together and self.pair:  # "since they met in Bali": the article's two main people
                 return Actor(text=token.text, name=self.pair[0], kind="pair", entity_type="PERSON")
             if token.lower_ in _PRONOUNS_ORG:
-                return self._reporter(token)
+                subject_or_owner = token.dep_ in ("nsubj", "nsubjpass", "poss")  # an object "it" is a thing
+                it = token.lower_ in ("it", "its") and subject_or_owner
+                return self._reporter(token) or (self._it_antecedent(token) if it else None)
             return self._pronoun(token)
         if token.pos_ not in ("NOUN", "PROPN"):
             return None
@@ -181,7 +207,17 @@ class _Article:
         paired = any(c.lower_ in ("two", "both", "the") for c in token.children)
         if lemma in _PAIR_NOUNS and paired and token.tag_ in ("NNS", "NNPS") and self.pair and lemma != "side":
             return Actor(text=_phrase(token), name=self.pair[0], kind="pair", entity_type="PERSON")
+        if lemma == "side" and paired and token.tag_ == "NNS" and self.pair:
+            sides = self._pair_countries()  # "the two sides": the countries of the article's two main people
+            if sides is not None:
+                country = sides[0]
+                return Actor(text=_phrase(token), name=country, kind="entity", entity_type="GPE", country=country,
+                             role="government")  # fmt: skip
         definite = any(c.lower_ == "the" for c in token.children if c.dep_ == "det")
+        if definite and token.tag_ == "NN" and lemma in _PLACE_NOUNS:
+            place = self._antecedent(token, "GPE", strict=True)  # "the island's independence": Taiwan's
+            if place is not None and place.name in lex.countries:
+                return place
         if definite and token.tag_ == "NN" and (lemma in _ORG_NOUNS or lemma in _PERSON_NOUNS):
             # "the company" is the latest organization named, "the Russian leader" the latest person
             referent = self._antecedent(token, "ORG" if lemma in _ORG_NOUNS else "PERSON")
@@ -190,15 +226,18 @@ class _Article:
         named_appos = next(
             (c for c in token.children if c.dep_ == "appos" and self.mention_at.get(c.i) is not None), None
         )
-        if named_appos is not None and self.mention_at[named_appos.i].type in ("PERSON", "ORG"):
+        if named_appos is not None and self.mention_at[named_appos.i].type in ("PERSON", "ORG", "GPE"):
             return self._named(self.mention_at[named_appos.i])  # "Fiji's prime minister, Sitiveni Rabuka,"
         role = lex.groups.get(lemma)
+        if role is None and any(c.dep_ == "punct" and c.text == "-" for c in token.children):
+            lemma = _hyphenated(token)  # "secretary-general", split by the tokenizer
+            role = lex.groups.get(lemma)
         if role is None:
             return None
         if any(c.lower_ in _VAGUE for c in token.children if c.dep_ in ("det", "amod", "nummod")):
             return None
         owner = next((c for c in token.children if c.dep_ == "poss" and c.i in self.mention_at), None)
-        if owner is not None and self.mention_at[owner.i].type in ("ORG", "GPE"):
+        if owner is not None and self.mention_at[owner.i].type in ("ORG", "GPE", "PERSON"):
             # "China's foreign ministry", "Activision's employees": the named owner acts
             named = self._named(self.mention_at[owner.i])
             start, end = _phrase_span(token)
@@ -274,10 +313,16 @@ class _Article:
                 mention = self.mention_at.get(child.i)
                 if mention is not None and mention.type == "GPE":
                     return lex.capitals.get(mention.name, mention.name)
-            if child.dep_ == "prep" and child.lower_ in ("from", "of"):
+            if child.dep_ == "prep" and child.lower_ in ("from", "of", "in"):
                 for obj in child.children:
                     mention = self.mention_at.get(obj.i)
                     if obj.dep_ == "pobj" and mention is not None and mention.type == "GPE":
+                        if (
+                            child.lower_ == "in"
+                            and mention.name not in lex.capitals
+                            and mention.name not in lex.countries
+                        ):
+                            continue  # "the ministry in Beijing" is China's; "officials in Bali" are nobody's
                         return lex.capitals.get(mention.name, mention.name)
         return None
 
@@ -305,15 +350,69 @@ class _Article:
         found = self.actor(speaker)
         return found if found is not None and found.entity_type in ("ORG", "GPE") else None
 
+    def _speakers_country(self, offset: int) -> Actor | None:
+        """ "we" inside a quote of a government's speaker is that country ("we keep talking to Russia")."""
+        speaker = self._speaker_at(offset)
+        if speaker is None or speaker.role != "government" or speaker.country is None:
+            return None
+        country = speaker.country
+        return Actor(text=speaker.text, name=country, kind="entity", entity_type="GPE", country=country,
+                     role="government")  # fmt: skip
+
+    def _pair_countries(self) -> tuple[str, str] | None:
+        """The countries of the article's two main people, when their titles give two different ones."""
+        countries = []
+        for name in self.pair:
+            country = None
+            for title in self.titles.get(name, ()):
+                country = country or self.title_country_role(title)[0]
+            countries.append(country)
+        if len(countries) == 2 and countries[0] and countries[1] and countries[0] != countries[1]:
+            return countries[0], countries[1]
+        return None
+
+    def _plural_antecedent(self, token: Token) -> Actor | None:
+        """ "wrote to members urging them": the nearest plural group named before, in the same sentence."""
+        excluded = {c.i for c in token.head.children if c.dep_ in _SUBJECTS}
+        for t in reversed(self.doc[token.sent.start : token.i]):
+            if t.i in excluded or t.tag_ not in ("NNS", "NNPS") or t.dep_ not in ("pobj", "dobj", "nsubj", "conj"):
+                continue
+            found = self.actor(t)
+            if found is not None:
+                return found
+        return None
+
+    def _it_antecedent(self, token: Token) -> Actor | None:
+        """ "it"/"its" as the nearest organization or country named before, in this sentence or the one before
+        ("saying its decision to block": the regulator's); a name inside a person's title does not count."""
+        sent = token.sent
+        start = sent.start
+        if token.i - start < 3 and start > 0:
+            start = self.doc[start - 1].sent.start
+        excluded = {c.i for c in token.head.children if c.dep_ in _SUBJECTS} if token.dep_ != "poss" else set()
+        for t in reversed(self.doc[start : token.i]):
+            if t.i in excluded or _dateline(t) or t.dep_ in ("compound", "amod"):
+                continue
+            mention = self.mention_at.get(t.i)
+            if mention is not None:
+                if mention.type in ("ORG", "GPE") and self.doc[t.i].dep_ not in ("poss",):
+                    return self._named(mention)
+                continue
+            if t.pos_ == "NOUN" and t.tag_ == "NN" and t.lemma_.lower() in _ORG_NOUNS | {"military", "government"}:
+                found = self.actor(t)
+                if found is not None:
+                    return found
+        return None
+
     def _pronoun(self, token: Token) -> Actor | None:
         if token.lower_ not in _PRONOUNS_PERSON:
             return None
         return self._antecedent(token, "PERSON")
 
-    def _clause_subject(self, token: Token) -> Mention | None:
+    def _clause_subject(self, token: Token, strict: bool = False) -> Mention | None:
         """The named subject of the clause an object ``token`` is in: "Trump will meet him" -> Trump, whom
         "him" cannot be."""
-        if token.dep_ in _SUBJECTS or token.dep_ == "poss":
+        if token.dep_ in _SUBJECTS or (token.dep_ == "poss" and not strict):
             return None
         node = token
         for _ in range(4):
@@ -325,12 +424,16 @@ class _Article:
                 break
         return None
 
-    def _antecedent(self, token: Token, type_: str) -> Actor | None:
+    def _antecedent(self, token: Token, type_: str, strict: bool = False) -> Actor | None:
         """The ``type_`` mention ``token`` refers back to: in the nearest sentence (its own, then up to three
-        before) that names one, the nearest subject, else the nearest mention."""
+        before) that names one, the nearest subject, else the nearest mention. A subject pronoun takes one
+        of its own sentence only when that one is a subject too ("Trump said he would"); ``strict`` (a
+        definite noun, "the island") never refers to its own clause's subject, even as a possessor."""
         by_sentence: list[list[Token]] = []
         current = None
-        excluded = self._clause_subject(token)
+        excluded = self._clause_subject(token, strict)
+        own = token.sent.start
+        subject_pronoun = token.pos_ == "PRON" and token.dep_ in _SUBJECTS
         for t in reversed(self.doc[max(0, token.i - 300) : token.i]):
             if t.sent.start != current:
                 if len(by_sentence) == 4:
@@ -340,6 +443,8 @@ class _Article:
             mention = self.mention_at.get(t.i)
             fresh = not by_sentence[-1] or self.mention_at.get(by_sentence[-1][-1].i) is not mention
             if mention is not None and mention.type == type_ and not _dateline(t) and fresh and mention is not excluded:
+                if subject_pronoun and t.sent.start == own and not _subject_like(t):
+                    continue  # "In posts on Twitter, he said": not Twitter
                 by_sentence[-1].append(t)
         for candidates in by_sentence:  # the nearest sentence naming one: its subject, else its nearest
             if candidates:
@@ -359,16 +464,23 @@ class _Article:
             for token in sent:
                 lemma = token.lemma_.lower()
                 verbal = token.pos_ == "VERB" or (token.pos_ in ("ADJ", "NOUN") and token.dep_ == "ROOT")
-                if verbal and lemma in self.lex.verb_lemmas:
+                if verbal and (
+                    lemma in self.lex.verb_lemmas or lemma in self.lex.labelling or lemma in self.lex.refusals
+                ):
                     found.extend(self._verb(token, sent, index))
-                if token.pos_ == "NOUN" and (lemma in self.lex.nominals or token.lower_ in self.lex.nominals):
+                if verbal and lemma in _PROMISE:
+                    found.extend(self._promise(token, sent, index))
+                nominal = token.pos_ == "NOUN" or (token.dep_ in ("pobj", "dobj") and token.tag_.startswith("VB"))
+                if nominal and (lemma in self.lex.nominals or token.lower_ in self.lex.nominals):
                     found.extend(self._nominal(token, sent, index))
         unique: dict[tuple[str, ...], Action] = {}
-        for action in found:
+        for action in found:  # one sentence states one happening per type and pair: keep the dated record
             pair = (action.source.name, action.target.name)
             if action.type in self.lex.symmetric:
                 pair = tuple(sorted(pair))  # type: ignore[assignment]
-            unique.setdefault((str(action.sentence), action.type, *pair, action.date or ""), action)
+            key = (str(action.sentence), action.type, *pair)
+            if key not in unique or (unique[key].date_text is None and action.date_text is not None):
+                unique[key] = action
         return list(unique.values())
 
     def _verb(self, verb: Token, sent: Span, index: int) -> list[Action]:
@@ -380,6 +492,19 @@ class _Article:
             return []
         particle = next((c.lower_ for c in verb.children if c.dep_ == "prt"), "")
         obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
+        if obj is None:
+            # "approved Microsoft's restructured takeover": the parser read the possessor as a clause's subject
+            obj = next(
+                (
+                    subj
+                    for c in verb.children
+                    if c.dep_ == "ccomp"
+                    for subj in c.children
+                    if subj.dep_ == "nsubj"
+                    and any(g.dep_ == "case" and g.lower_ in ("'s", "’s") for g in subj.children)
+                ),
+                None,
+            )
         obj_lemma = obj.lemma_.lower() if obj is not None else ""
         preps = [c for c in verb.children if c.dep_ in ("prep", "dative", "agent") and c.lower_ != "by"]
         if not particle:
@@ -399,24 +524,37 @@ class _Article:
                 preps += [c for c in prep.children if c.dep_ == "prep"]  # "flying on to Beijing"
         if obj is not None:
             preps += [c for c in obj.children if c.dep_ == "prep"]
-        type_, target_token, key_obj = None, None, ""
-        for prep in preps:
-            for o in ("", obj_lemma):
-                t = lex.verbs.get((lemma, particle, o, prep.lower_))
-                pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
-                if t and pobj is not None:
-                    type_, target_token, key_obj = t, pobj, o
+        type_, target_token, key_obj, target_prep = None, None, "", None
+        for part in (particle, "") if particle in _DIRECTIONAL else (particle,):
+            for prep in preps:
+                for o in ("", obj_lemma):
+                    t = lex.verbs.get((lemma, part, o, prep.lower_))
+                    pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                    if t and pobj is not None:
+                        type_, target_token, key_obj, target_prep = t, pobj, o, prep
+                        break
+                if type_:
                     break
-            if type_:
+            if type_ is None:
+                t = lex.verbs.get((lemma, part, obj_lemma, "")) if obj_lemma else None
+                if t:
+                    type_, key_obj = t, obj_lemma
+                else:
+                    type_ = lex.verbs.get((lemma, part, "", ""))
+                    target_token = obj
+            if type_ is not None:
+                particle = part
                 break
-        if type_ is None:
-            t = lex.verbs.get((lemma, particle, obj_lemma, "")) if obj_lemma else None
-            if t:
-                type_, key_obj = t, obj_lemma
-            else:
-                type_ = lex.verbs.get((lemma, particle, "", ""))
-                target_token = obj
+        refusal = False
+        if type_ is None and obj is not None and lemma in lex.labelling and self._hostile_label(verb, obj):
+            type_, target_token = "ACCUSE", obj  # "regarded Xi as a dictator"
+        if type_ is None and obj is not None and lemma in lex.refusals and any(c.dep_ == "neg" for c in verb.children):
+            type_, target_token, refusal = "REJECT", obj, True  # "would never accept the island's independence"
         sources, passive_target = self._sources(verb)
+        if _reciprocal_object(verb, obj, preps) and _joint(sources):
+            # "Xi and Biden sat across a table from each other": together, with the type of "lemma ... with"
+            type_ = lex.verbs.get((lemma, particle, "", "with")) or type_
+            target_token = None
         if type_ is None and lemma in lex.reciprocal and _joint(sources):
             # "the two leaders discussed Syria": a joint subject meets, whatever the object
             type_, target_token = lex.verbs.get((lemma, particle, "", "with")), None
@@ -438,6 +576,9 @@ class _Article:
             targets = [owner] if owner is not None else targets
         elif target_token is not None:
             targets = self._conjoined(target_token)
+            if target_prep is not None:  # "signed with Nintendo and with providers such as Nvidia"
+                for more in target_prep.conjuncts:
+                    targets += [a for p in more.children if p.dep_ == "pobj" for a in self._conjoined(p)]
             if not targets and not key_obj:
                 owner = self._owner(target_token)
                 targets = [owner] if owner is not None else []
@@ -445,9 +586,49 @@ class _Article:
             sources, targets = sources[:1], sources[1:]
         if not targets and type_ in lex.symmetric and len(sources) == 1 and sources[0].kind == "pair":
             targets = [self._other_of_pair(sources[0])]
-        return self._make(
-            verb, verb.text if not particle else f"{verb.text} {particle}", type_, sources, targets, sent, index
-        )
+        written = verb.text if not particle else f"{verb.text} {particle}"
+        if refusal:
+            written = " ".join(t.text for t in sorted([verb, *(c for c in verb.children if c.dep_ == "neg")]))
+        if type_ == "THREATEN" and not targets:
+            targets = self._conditioned(verb)  # "warned that ... if Washington kept up its sanctions"
+        return self._make(verb, written, type_, sources, targets, sent, index, refusal=refusal)
+
+    def _hostile_label(self, verb: Token, obj: Token) -> bool:
+        """ "regarded Xi as a dictator", "called him a liar": the object is given a hostile label."""
+        complements = [c for c in verb.children if c.dep_ in ("oprd", "attr", "xcomp", "ccomp")]
+        complements += [p for c in (*verb.children, *obj.children) if c.dep_ == "prep" and c.lower_ == "as"
+                        for p in c.children if p.dep_ == "pobj"]  # fmt: skip
+        return any(t.lemma_.lower() in self.lex.hostile for c in complements for t in c.subtree)
+
+    def _conditioned(self, verb: Token) -> list[Actor]:
+        """The actor whose act a warning is conditioned on: the subject of its "if"/"unless" clause."""
+        for t in verb.subtree:
+            if t.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in t.children):
+                subject = next((c for c in t.children if c.dep_ in _SUBJECTS), None)
+                if subject is not None:
+                    return self._conjoined(subject)
+        return []
+
+    def _promise(self, head: Token, sent: Span, index: int) -> list[Action]:
+        """ "Trump agreed to provide security guarantees to Pyongyang": an AGREE with the promised act's target
+        (a promise of a hostile act is that act, coded on its own verb, not an agreement)."""
+        if self._requested(head) or self._conditional(head):
+            return []
+        out: list[Action] = []
+        for inner in (c for c in head.children if c.dep_ == "xcomp" and c.pos_ == "VERB"):
+            if any(self.lex.verbs.get((inner.lemma_.lower(), "", "", "")) == t for t in _HOSTILE_TYPES):
+                continue
+            target: list[Actor] = []
+            obj = next((c for c in inner.children if c.dep_ in ("dobj", "obj")), None)
+            if obj is not None:
+                target = [a for a in self._conjoined(obj) if a.kind != "group"]
+            for prep in (c for c in inner.children if c.dep_ in ("prep", "dative") and c.lower_ in ("to", "with")):
+                if not target:
+                    target = [a for p in prep.children if p.dep_ == "pobj" for a in self._conjoined(p)]
+            sources, _ = self._sources(head)
+            if target and sources:
+                out += self._make(head, f"{head.text} to {inner.text}", "AGREE", sources, target, sent, index)
+        return out
 
     def _nominal(self, noun: Token, sent: Span, index: int) -> list[Action]:
         lex = self.lex
@@ -503,6 +684,13 @@ class _Article:
     def _sources(self, verb: Token) -> tuple[list[Actor], Token | None]:
         """The actors doing ``verb`` and, for a passive, the token of the one it is done to."""
         clause = verb
+        stray = _stray_subject(verb)
+        if stray is not None and stray.i in self.mention_at:
+            # "Kim committed to work toward ... the Peninsula and Trump agreed": the parser took the second
+            # clause's subject for a conjunct of the first clause's object
+            found = self.actor(stray)
+            if found is not None:
+                return [found], None
         if verb.dep_ == "pcomp" and verb.head.lower_ == "for" and verb.head.head.pos_ == "VERB":
             # "thanked Putin for pardoning Issachar": the object did it
             thanked = next((c for c in verb.head.head.children if c.dep_ in ("dobj", "obj")), None)
@@ -539,6 +727,41 @@ class _Article:
             break
         return [], None
 
+    def _examples(self, token: Token) -> list[Actor]:
+        """ "providers such as Nvidia", "leaders, including Anthony Albanese": the named examples."""
+        found: list[Actor] = []
+        for prep in token.children:
+            if prep.dep_ != "prep" or not (
+                prep.lower_ == "including" or (prep.lower_ == "as" and any(c.lower_ == "such" for c in prep.children))
+            ):
+                continue
+            for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                for t in [pobj, *pobj.conjuncts]:
+                    a = self.actor(t) if t.i in self.mention_at else None
+                    if a is not None:
+                        found.append(a)
+        return found
+
+    def _coordinated_inside(self, token: Token) -> list[Token]:
+        """Named tokens coordinated inside ``token``'s name by a misparse ("Kim and ... Moon Jae-in", where the
+        parser made Kim a modifier of Moon's name)."""
+        own = self.mention_at.get(token.i)
+        if own is None:
+            return []
+        found = []
+        for child in token.children:
+            for t in child.subtree:
+                other = self.mention_at.get(t.i)
+                if (
+                    other is not None
+                    and other is not own
+                    and t.dep_ in ("nmod", "compound")
+                    and any(c.dep_ == "cc" for c in t.children)
+                    and other.type in ("PERSON", "ORG", "GPE")
+                ):
+                    found.append(t)
+        return found
+
     def _after_dateline(self, dateline: Token, verb: Token) -> list[Actor]:
         """The named actors between a dateline's dash and the verb, outside prepositional phrases."""
         dash = next((t for t in dateline.sent if t.text in ("—", "–", "--") and t.i < verb.i), None)
@@ -562,11 +785,17 @@ class _Article:
         return people or actors
 
     def _conjoined(self, token: Token) -> list[Actor]:
-        """The actor of ``token`` and of its conjuncts of the same class (people with people)."""
+        """The actor of ``token`` and of its conjuncts of the same class (people with people); a phrase
+        naming no actor but examples of them ("providers such as Nvidia", "several leaders, including
+        Albanese") stands for the examples; a coordination the parser hung inside a name ("Kim and
+        President Moon Jae-in") counts."""
         actors: list[Actor] = []
-        for t in [token, *token.conjuncts]:
+        for t in [token, *token.conjuncts, *self._coordinated_inside(token)]:
             a = self.actor(t)
             if a is None:
+                examples = self._examples(t)
+                if examples:
+                    actors.extend(x for x in examples if all(_key(x) != _key(y) for y in actors))
                 continue
             if actors and (a.entity_type == "PERSON") != (actors[0].entity_type == "PERSON"):
                 continue
@@ -666,12 +895,14 @@ class _Article:
         targets: list[Actor],
         sent: Span,
         index: int,
+        refusal: bool = False,
     ) -> list[Action]:
         sources = [s for s in sources if s is not None]
         targets = [t for t in targets if t is not None]
         if not sources or not targets:
             return []
         negated, mode = self._mode(verb)
+        negated = negated and not refusal  # "never accept" is a refusal that happened
         status, claimed_by, quote_id = self._status(verb.idx)
         date, date_text = self._date(verb, sent)
         place = self._place(verb)
@@ -680,7 +911,7 @@ class _Article:
         out = []
         for s in sources:
             for t in targets:
-                if _key(s) == _key(t):
+                if _key(s) == _key(t) or _own_country(s, t) or _own_country(t, s):
                     continue
                 out.append(
                     Action(
@@ -789,6 +1020,30 @@ def _indefinite(actor: Actor) -> bool:
     return actor.kind == "group" and actor.text.lower().startswith(("a ", "an "))
 
 
+def _stray_subject(verb: Token) -> Token | None:
+    """The name just before a subjectless conjoined verb that the parser attached elsewhere as a conjunct."""
+    if verb.dep_ != "conj" or any(c.dep_ in _SUBJECTS for c in verb.children) or verb.i == verb.sent.start:
+        return None
+    before = verb.doc[verb.i - 1]
+    if before.pos_ == "PROPN" and before.dep_ == "conj" and before.head.i < before.i and before.head.i != verb.head.i:
+        return before
+    return None
+
+
+def _own_country(actor: Actor, country: Actor) -> bool:
+    """ "the North Korean leader" acting on North Korea: not an interaction between two actors."""
+    return country.entity_type == "GPE" and actor.entity_type != "GPE" and actor.country == country.name
+
+
+def _reciprocal_object(verb: Token, obj: Token | None, preps: list[Token]) -> bool:
+    """ "each other" / "one another" as the object or a prepositional object of ``verb``."""
+    objects = [obj] if obj is not None else []
+    objects += [c for p in preps for c in p.children if c.dep_ == "pobj"]
+    return any(
+        o.lower_ in ("other", "another") and any(c.lower_ in ("each", "one") for c in o.children) for o in objects
+    )
+
+
 def _joint(actors: list[Actor]) -> bool:
     return len(actors) >= 2 or (len(actors) == 1 and actors[0].kind == "pair")
 
@@ -808,6 +1063,12 @@ def _for_talks(verb: Token, lex: Lexicon) -> bool:
 def _dateline(token: Token) -> bool:
     """ "MOSCOW —" or "SINGAPORE (Capital Wire) —": a place heading the story, not an actor."""
     return token.is_upper and len(token.text) > 2 and token.i - token.sent.start <= 3
+
+
+def _hyphenated(token: Token) -> str:
+    """ "secretary-general" from the tokens "secretary", "-", "general"."""
+    start = min((c.i for c in token.children if c.dep_ in ("compound", "punct") and c.i < token.i), default=token.i)
+    return "".join(t.text_with_ws for t in token.doc[start : token.i + 1]).strip().lower().replace(" ", "")
 
 
 def _compound_text(token: Token) -> str:
