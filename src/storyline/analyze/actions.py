@@ -54,6 +54,14 @@ _TIME_PREPS = {"before", "after", "while", "by", "on", "upon", "to", "in", "sinc
 _NOMINAL_FRAMES = {"after", "before", "during", "following", "since", "at", "upon"}  # "left after meetings with"
 _HOLD = {"hold", "have", "attend", "host", "begin", "open", "resume", "end", "conclude"}
 _PROMISE = {"agree", "promise", "pledge", "vow", "commit", "undertake"}
+_TRANSFER = {"provide", "give", "return", "hand", "pay", "deliver", "send", "grant", "extend", "supply", "transfer"}
+_NEGATING_HEADS = {"refuse", "decline", "fail"}  # "refused to criticize the Scouts": not done
+_QUESTION_WORDS = {"why", "what", "how", "whether", "if", "when", "where", "who"}
+# People named by a nationality are not their government ("arrested an illegal Chinese immigrant")
+_PEOPLE_NOUNS = {"immigrant", "national", "citizen", "man", "woman", "boy", "girl", "child", "journalist", "student",
+                 "worker", "tourist", "businessman", "businesswoman", "resident", "refugee", "migrant", "dissident",
+                 "scientist", "suspect", "teenager", "couple", "family", "passenger", "athlete", "player"}  # fmt: skip
+_GENERIC_GROUPS = {"country", "nation", "state"}  # "helps support countries in trouble": no one
 _HOSTILE_TYPES = {"ASSAULT", "COERCE", "SANCTION", "MOBILIZE", "THREATEN", "ACCUSE", "REJECT", "PROTEST"}
 _RELATIVE = {"who", "that", "whose", "which", "whom"}
 _PRONOUNS_WE = {"we", "us", "our"}
@@ -64,7 +72,7 @@ _MEET = {"meet", "talk", "discuss", "negotiate", "confer", "agree"}  # "they met
 _PRAISE_OR_BLAME = {"thank", "praise", "blame", "accuse", "criticize", "criticise", "punish", "fault", "credit"}
 _ORG_NOUNS = {"company", "regulator", "ministry", "authority", "department", "agency", "watchdog", "group", "firm"}
 _PERSON_NOUNS = {"leader", "president", "minister", "chairman", "secretary", "envoy", "negotiator"}
-_PLACE_NOUNS = {"island", "country", "nation", "kingdom", "republic"}  # "the island" is the latest country named
+_PLACE_NOUNS = {"island", "country", "nation", "kingdom"}  # "the island" is the latest country named
 
 
 @dataclass(frozen=True)
@@ -78,6 +86,7 @@ class Lexicon:
     reciprocal: frozenset[str]
     labelling: frozenset[str]
     refusals: frozenset[str]
+    person_senses: dict[str, str]
     not_actors: frozenset[str]
     capitals: dict[str, str]
     countries: frozenset[str]
@@ -109,6 +118,7 @@ def lexicon() -> Lexicon:
         reciprocal=frozenset(settings["reciprocal"]),
         labelling=frozenset(settings["labelling"]),
         refusals=frozenset(settings["refusals"]),
+        person_senses=dict(data["person_senses"]),
         not_actors=frozenset(settings["not_actors"]),
         capitals=capitals,
         countries=frozenset(capitals.values()) | frozenset(data["demonyms"].values()),
@@ -188,7 +198,12 @@ class _Article:
                 return self._speakers_country(token.idx)
             if token.lower_ in _PRONOUNS_PLURAL:
                 return self._plural_antecedent(token)
-            together = token.lower_ == "they" and token.dep_ == "nsubj" and token.head.lemma_.lower() in _MEET
+            together = (
+                token.lower_ == "they"
+                and token.dep_ == "nsubj"
+                and token.head.lemma_.lower() in _MEET
+                and not any(c.dep_ in ("dobj", "obj") for c in token.head.children)  # "they met the requirements"
+            )
             if together and self.pair:  # "since they met in Bali": the article's two main people
                 return Actor(text=token.text, name=self.pair[0], kind="pair", entity_type="PERSON")
             if token.lower_ in _PRONOUNS_ORG:
@@ -243,6 +258,9 @@ class _Article:
             start, end = _phrase_span(token)
             return replace(named, text=self.doc.text[start:end], start=start, end=end, role=named.role or role)
         country = self._country_of(token)
+        bare = not any(c.dep_ in ("det", "poss", "amod", "compound", "nummod") for c in token.children)
+        if country is None and bare and token.tag_ == "NNS" and lemma in _GENERIC_GROUPS:
+            return None  # "helps support countries in financial trouble": nobody in particular
         start, end = _phrase_span(token)
         return Actor(
             text=self.doc.text[start:end], name=lemma, kind="group", country=country, role=role, start=start, end=end
@@ -550,6 +568,11 @@ class _Article:
             type_, target_token = "ACCUSE", obj  # "regarded Xi as a dictator"
         if type_ is None and obj is not None and lemma in lex.refusals and any(c.dep_ == "neg" for c in verb.children):
             type_, target_token, refusal = "REJECT", obj, True  # "would never accept the island's independence"
+        if type_ == "REQUEST" and any(
+            c.dep_ == "ccomp" and any(g.lower_ in _QUESTION_WORDS and g.i < c.i for g in c.subtree)
+            for c in verb.children
+        ):
+            return []  # "asked Roesler why she never checked": a question, not a request
         sources, passive_target = self._sources(verb)
         if _reciprocal_object(verb, obj, preps) and _joint(sources):
             # "Xi and Biden sat across a table from each other": together, with the type of "lemma ... with"
@@ -579,9 +602,12 @@ class _Article:
             if target_prep is not None:  # "signed with Nintendo and with providers such as Nvidia"
                 for more in target_prep.conjuncts:
                     targets += [a for p in more.children if p.dep_ == "pobj" for a in self._conjoined(p)]
-            if not targets and not key_obj:
+            if not targets and not key_obj and not (type_ == "CONSULT" and lemma == "meet"):
+                # "blocked Microsoft's takeover": the owner; never "met the requirements of their host countries"
                 owner = self._owner(target_token)
                 targets = [owner] if owner is not None else []
+        if targets and lemma in lex.person_senses and all(t.entity_type == "PERSON" for t in targets):
+            type_ = lex.person_senses[lemma]  # "Hormel was approved by the committee": an endorsement
         if not targets and type_ in lex.symmetric and len(sources) >= 2:
             sources, targets = sources[:1], sources[1:]
         if not targets and type_ in lex.symmetric and len(sources) == 1 and sources[0].kind == "pair":
@@ -616,8 +642,12 @@ class _Article:
             return []
         out: list[Action] = []
         for inner in (c for c in head.children if c.dep_ == "xcomp" and c.pos_ == "VERB"):
-            if any(self.lex.verbs.get((inner.lemma_.lower(), "", "", "")) == t for t in _HOSTILE_TYPES):
-                continue
+            inner_lemma = inner.lemma_.lower()
+            types = {t for k, t in self.lex.verbs.items() if k[0] == inner_lemma}
+            if types & _HOSTILE_TYPES or not (types or inner_lemma in _TRANSFER):
+                continue  # a threat is coded on its own verb; "promised to restore Russia" is no agreement
+            if any(c.dep_ == "neg" for c in inner.children):
+                continue  # "promised not to bring"
             target: list[Actor] = []
             obj = next((c for c in inner.children if c.dep_ in ("dobj", "obj")), None)
             if obj is not None:
@@ -818,7 +848,12 @@ class _Article:
                         a = self.actor(child)
                         if a is not None:
                             return a
-                    if possessors and child.dep_ in ("amod", "compound") and _compound_text(child) in self.lex.demonyms:
+                    if (
+                        possessors
+                        and child.dep_ in ("amod", "compound")
+                        and _compound_text(child) in self.lex.demonyms
+                        and t.lemma_.lower() not in _PEOPLE_NOUNS
+                    ):
                         # "Iranian military sites", "an Iranian drone": Iran's
                         country = self.lex.demonyms[_compound_text(child)]
                         return Actor(text=child.text, name=country, kind="entity", entity_type="GPE",
@@ -865,6 +900,7 @@ class _Article:
     def _mode(self, verb: Token) -> tuple[bool, str]:
         negated, mode = False, "did"
         node = verb
+        via = ""
         for _ in range(4):
             for c in node.children:
                 if c.dep_ == "neg":
@@ -875,12 +911,15 @@ class _Article:
                     elif c.lower_ in _POSSIBLE_AUX:
                         mode = "may"
             lemma = node.lemma_.lower()
+            if node is not verb and lemma in _NEGATING_HEADS and via == "xcomp":
+                negated = True
             if node is not verb and lemma in _POSSIBLE_HEADS:
                 mode = "may"
             elif node is not verb and lemma in _FUTURE_HEADS and mode == "did":
                 mode = "will"
             if node.dep_ not in ("xcomp", "conj", "acomp") or node.head.i == node.i:
                 break
+            via = node.dep_
             node = node.head
         if verb.tag_ in ("VBG", "VB") and mode == "did" and verb.dep_ in ("xcomp",):
             mode = "will"
