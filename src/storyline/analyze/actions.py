@@ -67,7 +67,7 @@ _RELATIVE = {"who", "that", "whose", "which", "whom"}
 _PRONOUNS_WE = {"we", "us", "our"}
 _PRONOUNS_PLURAL = {"them", "their"}
 _DIRECTIONAL = {"on", "over", "back"}  # "flying on to Beijing": the particle adds nothing to the lexicon key
-_VAGUE = {"few", "no", "any", "none", "every", "several", "many", "some", "other", "various", "most"}
+_VAGUE = {"few", "no", "any", "none", "every", "several", "many", "some", "various", "most"}
 _MEET = {"meet", "talk", "discuss", "negotiate", "confer", "agree"}  # "they met": unambiguous when plural
 _PRAISE_OR_BLAME = {"thank", "praise", "blame", "accuse", "criticize", "criticise", "punish", "fault", "credit"}
 _ORG_NOUNS = {"company", "regulator", "ministry", "authority", "department", "agency", "watchdog", "group", "firm"}
@@ -252,7 +252,7 @@ class _Article:
         if any(c.lower_ in _VAGUE for c in token.children if c.dep_ in ("det", "amod", "nummod")):
             return None
         owner = next((c for c in token.children if c.dep_ == "poss" and c.i in self.mention_at), None)
-        if owner is not None and self.mention_at[owner.i].type in ("ORG", "GPE", "PERSON"):
+        if owner is not None and self.mention_at[owner.i].type in ("ORG", "GPE"):
             # "China's foreign ministry", "Activision's employees": the named owner acts
             named = self._named(self.mention_at[owner.i])
             start, end = _phrase_span(token)
@@ -492,14 +492,17 @@ class _Article:
                 if nominal and (lemma in self.lex.nominals or token.lower_ in self.lex.nominals):
                     found.extend(self._nominal(token, sent, index))
         unique: dict[tuple[str, ...], Action] = {}
-        for action in found:  # one sentence states one happening per type and pair: keep the dated record
+        dated: set[tuple[str, ...]] = set()
+        for action in found:
             pair = (action.source.name, action.target.name)
             if action.type in self.lex.symmetric:
                 pair = tuple(sorted(pair))  # type: ignore[assignment]
-            key = (str(action.sentence), action.type, *pair)
-            if key not in unique or (unique[key].date_text is None and action.date_text is not None):
-                unique[key] = action
-        return list(unique.values())
+            unique.setdefault((str(action.sentence), action.type, *pair, action.date or ""), action)
+            if action.date_text is not None:
+                dated.add((str(action.sentence), action.type, *pair))
+        # a record the text gives no date for repeats a dated one of the same sentence, type and pair
+        # ("is expected to travel to Beijing early next year, ... the first to visit China")
+        return [a for k, a in unique.items() if a.date_text is not None or tuple(k[:-1]) not in dated]
 
     def _verb(self, verb: Token, sent: Span, index: int) -> list[Action]:
         lex = self.lex
@@ -667,6 +670,12 @@ class _Article:
             return []
         sources: list[Actor] = []
         targets: list[Actor] = []
+        # a show of force is aimed "around the island", "off the coast of", not "with" an ally
+        aimed = (
+            ("around", "near", "off", "against", "toward", "towards")
+            if type_ == "MOBILIZE"
+            else ("with", "to", "on", "against", "of")
+        )
         for child in noun.children:
             if child.dep_ == "poss":
                 sources = self._conjoined(child)
@@ -676,7 +685,7 @@ class _Article:
                     continue
                 if child.lower_ in ("by", "from"):
                     sources = self._conjoined(pobj)
-                elif child.lower_ in ("with", "to", "on", "against", "of"):
+                elif child.lower_ in aimed:
                     targets = targets or self._conjoined(pobj)
                 elif child.lower_ == "between":
                     both = self._conjoined(pobj)
@@ -689,12 +698,27 @@ class _Article:
             # "X drew a rebuke from Y": X (or the person whose remark it was) is the target
             drawn = noun.dep_ == "dobj" and noun.head.lemma_ in ("draw", "prompt", "attract", "provoke")
             subject = next((c for c in noun.head.children if c.dep_ == "nsubj"), None) if drawn else None
+            if drawn and not sources:  # "drew a sharp rebuke from China's foreign ministry", "from" on the verb
+                sources = [a for p in noun.head.children if p.dep_ == "prep" and p.lower_ == "from"
+                           for o in p.children if o.dep_ == "pobj" for a in self._conjoined(o)]  # fmt: skip
             if subject is not None:
                 owner = self.actor(subject) or self._owner(subject)
                 if owner is None and subject.lower_ in ("that", "which") and noun.head.dep_ == "relcl":
                     remark = noun.head.head
                     owner = self._owner(remark) or self._speaker_of_clause(remark)
                 targets = [owner] if owner is not None else []
+        if type_ in ("CONSULT", "MOBILIZE") and targets and not sources:
+            # "leave Hanoi after official meetings with Vietnamese leaders", "answered with military drills
+            # around the island", "will hold talks with": the clause's subject takes part
+            frame = noun.head
+            if noun.dep_ == "pobj" and (
+                frame.lower_ in _NOMINAL_FRAMES or (frame.lower_ == "with" and type_ == "MOBILIZE")
+            ):
+                frame = frame.head
+            elif not (noun.dep_ == "dobj" and frame.lemma_.lower() in _HOLD):
+                frame = noun
+            if frame is not noun and frame.pos_ in ("VERB", "AUX"):
+                sources = self._sources(frame)[0]
         sources = [a for a in sources if not _indefinite(a)]
         targets = [a for a in targets if not _indefinite(a)]
         if not sources and not targets:
@@ -747,6 +771,13 @@ class _Article:
                 continue
             if clause.dep_ == "relcl":
                 return self._conjoined(clause.head), None
+            if clause.dep_ == "acl" and clause.tag_ == "VB" and clause.head.pos_ == "NOUN":
+                # "a decision by Britain's regulator to block", "its decision to block": the noun's maker
+                noun = clause.head
+                maker = next((c for c in noun.children if c.dep_ == "poss"), None)
+                by = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"), None)
+                maker = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else maker
+                return (self._conjoined(maker) if maker is not None else []), None
             purpose = clause.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
             if clause.dep_ == "advcl" and (clause.tag_ == "VBG" or purpose):  # "Speaking ..., Trump said"
                 clause = clause.head
