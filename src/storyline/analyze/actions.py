@@ -204,7 +204,7 @@ class _Article:
                 and token.head.lemma_.lower() in _MEET
                 and not any(c.dep_ in ("dobj", "obj") for c in token.head.children)  # "they met the requirements"
             )
-            if together and self.pair:  # "since they met in Bali": the article's two main people
+            if together and self.pair and self._pair_near(token):  # "since they met in Bali": the two main people
                 return Actor(text=token.text, name=self.pair[0], kind="pair", entity_type="PERSON")
             if token.lower_ in _PRONOUNS_ORG:
                 subject_or_owner = token.dep_ in ("nsubj", "nsubjpass", "poss")  # an object "it" is a thing
@@ -235,7 +235,7 @@ class _Article:
                 return place
         if definite and token.tag_ == "NN" and (lemma in _ORG_NOUNS or lemma in _PERSON_NOUNS):
             # "the company" is the latest organization named, "the Russian leader" the latest person
-            referent = self._antecedent(token, "ORG" if lemma in _ORG_NOUNS else "PERSON")
+            referent = self._antecedent(token, "ORG" if lemma in _ORG_NOUNS else "PERSON", strict=True)
             if referent is not None:
                 return referent
         named_appos = next(
@@ -315,7 +315,8 @@ class _Article:
         if country is None and role == "government" and any(w[:1].isupper() for w in words[:1]):
             # "Microsoft President": a company's president is not a government
             first = words[0]
-            if first.lower() not in lex.roles and first.lower() not in ("u.s.", "former", "vice", "deputy"):
+            starts_with_role = any(lowered.startswith(key) for key in lex.roles)  # "Prime Minister"
+            if not starts_with_role and first.lower() not in ("u.s.", "former", "vice", "deputy"):
                 role = "organization"
         return country, role
 
@@ -422,6 +423,15 @@ class _Article:
                     return found
         return None
 
+    def _pair_near(self, token: Token) -> bool:
+        """Both of the article's two main people are named in this sentence or the two before."""
+        start = token.sent.start
+        for _ in range(2):
+            if start > 0:
+                start = self.doc[start - 1].sent.start
+        names = {m.name for i, m in self.mention_at.items() if start <= i < token.i}
+        return all(name in names for name in self.pair)
+
     def _pronoun(self, token: Token) -> Actor | None:
         if token.lower_ not in _PRONOUNS_PERSON:
             return None
@@ -460,6 +470,8 @@ class _Article:
                 current = t.sent.start
             mention = self.mention_at.get(t.i)
             fresh = not by_sentence[-1] or self.mention_at.get(by_sentence[-1][-1].i) is not mention
+            if type_ != "PERSON" and excluded is not None and _in_title(t, excluded, self.mention_at):
+                continue  # "U.S. State Department spokesman James P. Rubin": the title's office is no antecedent
             if mention is not None and mention.type == type_ and not _dateline(t) and fresh and mention is not excluded:
                 if subject_pronoun and t.sent.start == own and not _subject_like(t):
                     continue  # "In posts on Twitter, he said": not Twitter
@@ -594,6 +606,8 @@ class _Article:
                 return []
             if named.type == "GPE" and not (named.name in lex.capitals or named.name in lex.countries):
                 return []
+            if lemma in lex.travel and not any(_official(s) for s in sources):
+                return []  # "Gonzalez traveled to the United States to reclaim his son": no visit to a government
         targets: list[Actor] = []
         if passive_target is not None and target_token is None:
             targets = self._conjoined(passive_target)
@@ -609,9 +623,11 @@ class _Article:
                 # "blocked Microsoft's takeover": the owner; never "met the requirements of their host countries"
                 owner = self._owner(target_token)
                 targets = [owner] if owner is not None else []
-        if targets and lemma in lex.person_senses and all(t.entity_type == "PERSON" for t in targets):
+        direct = target_token is not None and target_token.i in self.mention_at
+        if direct and lemma in lex.person_senses and all(t.entity_type == "PERSON" for t in targets):
             type_ = lex.person_senses[lemma]  # "Hormel was approved by the committee": an endorsement
-        if not targets and type_ in lex.symmetric and len(sources) >= 2:
+        together = type_ in ("CONSULT", "AGREE") or lemma in lex.reciprocal  # not "Chevrolet and Pontiac sell to"
+        if not targets and type_ in lex.symmetric and len(sources) >= 2 and together:
             sources, targets = sources[:1], sources[1:]
         if not targets and type_ in lex.symmetric and len(sources) == 1 and sources[0].kind == "pair":
             targets = [self._other_of_pair(sources[0])]
@@ -877,6 +893,14 @@ class _Article:
                 for child in t.children:
                     if child.dep_ in ("poss", "compound", "nmod") and possessors:
                         a = self.actor(child)
+                        lex = self.lex
+                        if (
+                            a is not None
+                            and child.dep_ != "poss"
+                            and a.entity_type == "GPE"
+                            and a.name not in lex.countries
+                        ):
+                            continue  # "the Kyoto agreement" is named after a city, not made with it
                         if a is not None:
                             return a
                     if (
@@ -1088,6 +1112,23 @@ def _subject_like(token: Token) -> bool:
 def _indefinite(actor: Actor) -> bool:
     """ "a leader of North Korea": a group met in passing, not a party to the event."""
     return actor.kind == "group" and actor.text.lower().startswith(("a ", "an "))
+
+
+def _in_title(token: Token, person: Mention, mention_at: dict[int, Mention]) -> bool:
+    """A name inside ``person``'s title ("U.S. State Department spokesman James P. Rubin welcomed the group's
+    recommendation": the group is not Rubin's own department)."""
+    node = token
+    for _ in range(4):
+        if node.dep_ not in ("compound", "nmod") or node.head.i == node.i:
+            break
+        node = node.head
+    return node is not token and mention_at.get(node.i) is person and mention_at.get(token.i) is not person
+
+
+def _official(actor: Actor) -> bool:
+    """A government, an organization, or a person whose title gives an official role."""
+    official_roles = ("government", "military", "legislature", "judiciary")
+    return actor.entity_type in ("GPE", "ORG") or actor.kind == "pair" or actor.role in official_roles
 
 
 def _stray_subject(verb: Token) -> Token | None:
