@@ -87,6 +87,7 @@ class Lexicon:
     labelling: frozenset[str]
     refusals: frozenset[str]
     person_senses: dict[str, str]
+    people_only: frozenset[str]
     not_actors: frozenset[str]
     capitals: dict[str, str]
     countries: frozenset[str]
@@ -119,6 +120,7 @@ def lexicon() -> Lexicon:
         labelling=frozenset(settings["labelling"]),
         refusals=frozenset(settings["refusals"]),
         person_senses=dict(data["person_senses"]),
+        people_only=frozenset(settings["people_only"]),
         not_actors=frozenset(settings["not_actors"]),
         capitals=capitals,
         countries=frozenset(capitals.values()) | frozenset(data["demonyms"].values()),
@@ -588,12 +590,16 @@ class _Article:
             for c in verb.children
         ):
             return []  # "asked Roesler why she never checked": a question, not a request
+        opinion = lemma == "agree" and any(c.dep_ == "ccomp" for c in verb.children)
+        if opinion and any(p.lower_ == "with" for p in preps):
+            return []  # "agreed with Linder that a debate made him squeamish": an opinion, not an agreement
         sources, passive_target = self._sources(verb)
         if _reciprocal_object(verb, obj, preps) and _joint(sources):
             # "Xi and Biden sat across a table from each other": together, with the type of "lemma ... with"
             type_ = lex.verbs.get((lemma, particle, "", "with")) or type_
             target_token = None
-        if type_ is None and lemma in lex.reciprocal and _joint(sources):
+        alone = lemma in ("work", "cooperate") and not any(c.lower_ == "together" for c in verb.children)
+        if type_ is None and lemma in lex.reciprocal and _joint(sources) and not alone:  # not "where they worked"
             # "the two leaders discussed Syria": a joint subject meets, whatever the object
             type_, target_token = lex.verbs.get((lemma, particle, "", "with")), None
         if type_ is None:
@@ -619,7 +625,12 @@ class _Article:
             if target_prep is not None:  # "signed with Nintendo and with providers such as Nvidia"
                 for more in target_prep.conjuncts:
                     targets += [a for p in more.children if p.dep_ == "pobj" for a in self._conjoined(p)]
-            if not targets and not key_obj and not (type_ == "CONSULT" and lemma == "meet"):
+            if (
+                not targets
+                and not key_obj
+                and not (type_ == "CONSULT" and lemma == "meet")
+                and lemma not in lex.people_only
+            ):
                 # "blocked Microsoft's takeover": the owner; never "met the requirements of their host countries"
                 owner = self._owner(target_token)
                 targets = [owner] if owner is not None else []
@@ -707,6 +718,8 @@ class _Article:
                     both = self._conjoined(pobj)
                     if len(both) >= 2:
                         sources, targets = both[:1], both[1:2]
+        if noun.lemma_.lower() == "visit":  # a visit to a country's government, a person or an organization
+            targets = [t for t in targets if t.entity_type != "GPE" or t.name in lex.countries]
         hostile = any(t.lower_ in lex.hostile for t in noun.subtree)
         if type_ == "ACCUSE" and noun.lemma_.lower() == "description" and not hostile:
             return []
