@@ -227,8 +227,7 @@ class _Article:
         if lemma == "side" and paired and token.tag_ == "NNS" and self.pair:
             sides = self._pair_countries()  # "the two sides": the countries of the article's two main people
             if sides is not None:
-                country = sides[0]
-                return Actor(text=_phrase(token), name=country, kind="entity", entity_type="GPE", country=country,
+                return Actor(text=_phrase(token), name=sides[0], kind="pair", entity_type="GPE", country=sides[0],
                              role="government")  # fmt: skip
         definite = any(c.lower_ == "the" for c in token.children if c.dep_ == "det")
         if definite and token.tag_ == "NN" and lemma in _PLACE_NOUNS:
@@ -318,7 +317,8 @@ class _Article:
             # "Microsoft President": a company's president is not a government
             first = words[0]
             starts_with_role = any(lowered.startswith(key) for key in lex.roles)  # "Prime Minister"
-            if not starts_with_role and first.lower() not in ("u.s.", "former", "vice", "deputy"):
+            nationality = first.endswith(("an", "ese", "ish", "i")) and len(words) > 1  # "Chilean President"
+            if not starts_with_role and not nationality and first.lower() not in ("u.s.", "former", "vice", "deputy"):
                 role = "organization"
         return country, role
 
@@ -937,6 +937,9 @@ class _Article:
         return None
 
     def _other_of_pair(self, actor: Actor) -> Actor:
+        sides = self._pair_countries() if actor.entity_type == "GPE" else None
+        if sides is not None:  # "the two sides": the other person's country
+            return replace(actor, name=sides[1], country=sides[1])
         return Actor(text=actor.text, name=self.pair[1], kind="pair", entity_type="PERSON")
 
     def _requested(self, verb: Token) -> bool:
@@ -1162,7 +1165,7 @@ def _own_country(actor: Actor, country: Actor) -> bool:
 def _reciprocal_object(verb: Token, obj: Token | None, preps: list[Token]) -> bool:
     """ "each other" / "one another" as the object or a prepositional object of ``verb``."""
     objects = [obj] if obj is not None else []
-    objects += [c for p in preps for c in p.children if c.dep_ == "pobj"]
+    objects += [c for p in preps for c in p.subtree if c.dep_ == "pobj"]  # "across a table from each other"
     return any(
         o.lower_ in ("other", "another") and any(c.lower_ in ("each", "one") for c in o.children) for o in objects
     )
