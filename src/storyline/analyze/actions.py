@@ -16,8 +16,13 @@ PLOVER type), the record gives:
 - the date (a time expression in the clause, else in the sentence, else the article's date) and place;
 - each actor's country and role from its titles where the text gives them ("Israeli Prime Minister").
 
-Clauses governed by a request ("urged Washington *to stop* arming Taiwan") or a condition are not
-reported as done. Odd input (no verbs, very long sentences, lists and tables) gives no records.
+Beyond the lexicon's verbs: a promise to give or do something to an actor is an AGREE with it ("agreed to
+provide guarantees to Pyongyang"); a hostile label is an ACCUSE ("regarded Xi as a dictator"); a negated
+acceptance is a REJECT ("would never accept"); "each other" pairs a joint subject; a vague group stands for
+the examples it names ("providers such as Nvidia"); a meeting nominal takes its clause's subject ("left
+after meetings with Vietnamese leaders"). Clauses governed by a request ("urged Washington *to stop* arming
+Taiwan"), a refusal ("refused to criticize": negated) or a condition are not reported as done. Odd input
+(no verbs, very long sentences, lists and tables) gives no records.
 """
 
 from __future__ import annotations
