@@ -16,8 +16,13 @@ PLOVER type), the record gives:
 - the date (a time expression in the clause, else in the sentence, else the article's date) and place;
 - each actor's country and role from its titles where the text gives them ("Israeli Prime Minister").
 
-Clauses governed by a request ("urged Washington *to stop* arming Taiwan") or a condition are not
-reported as done. Odd input (no verbs, very long sentences, lists and tables) gives no records.
+Beyond the lexicon's verbs: a promise to give or do something to an actor is an AGREE with it ("agreed to
+provide guarantees to Pyongyang"); a hostile label is an ACCUSE ("regarded Xi as a dictator"); a negated
+acceptance is a REJECT ("would never accept"); "each other" pairs a joint subject; a vague group stands for
+the examples it names ("providers such as Nvidia"); a meeting nominal takes its clause's subject ("left
+after meetings with Vietnamese leaders"). Clauses governed by a request ("urged Washington *to stop* arming
+Taiwan"), a refusal ("refused to criticize": negated) or a condition are not reported as done. Odd input
+(no verbs, very long sentences, lists and tables) gives no records.
 """
 
 from __future__ import annotations
@@ -50,12 +55,29 @@ _FUTURE_HEADS = {"expect", "schedule", "due", "plan", "agree", "pledge", "promis
 _POSSIBLE_HEADS = {"want", "hope", "wish", "willing", "offer", "seek", "try", "ready", "open", "consider", "aim"}
 _CONDITION_MARKERS = {"if", "unless", "whether"}
 _SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
-_TIME_PREPS = {"before", "after", "while", "by", "on", "upon"}
-_VAGUE = {"few", "no", "any", "none", "every"}
+_TIME_PREPS = {"before", "after", "while", "by", "on", "upon", "to", "in", "since", "through"}
+_NOMINAL_FRAMES = {"after", "before", "during", "following", "since", "at", "upon"}  # "left after meetings with"
+_HOLD = {"hold", "have", "attend", "host", "begin", "open", "resume", "end", "conclude"}
+_PROMISE = {"agree", "promise", "pledge", "vow", "commit", "undertake"}
+_TRANSFER = {"provide", "give", "return", "hand", "pay", "deliver", "send", "grant", "extend", "supply", "transfer"}
+_NEGATING_HEADS = {"refuse", "decline", "fail"}  # "refused to criticize the Scouts": not done
+_QUESTION_WORDS = {"why", "what", "how", "whether", "if", "when", "where", "who"}
+# People named by a nationality are not their government ("arrested an illegal Chinese immigrant")
+_PEOPLE_NOUNS = {"immigrant", "national", "citizen", "man", "woman", "boy", "girl", "child", "journalist", "student",
+                 "worker", "tourist", "businessman", "businesswoman", "resident", "refugee", "migrant", "dissident",
+                 "scientist", "suspect", "teenager", "couple", "family", "passenger", "athlete", "player"}  # fmt: skip
+_GENERIC_GROUPS = {"country", "nation", "state"}  # "helps support countries in trouble": no one
+_HOSTILE_TYPES = {"ASSAULT", "COERCE", "SANCTION", "MOBILIZE", "THREATEN", "ACCUSE", "REJECT", "PROTEST"}
+_RELATIVE = {"who", "that", "whose", "which", "whom"}
+_PRONOUNS_WE = {"we", "us", "our"}
+_PRONOUNS_PLURAL = {"them", "their"}
+_DIRECTIONAL = {"on", "over", "back"}  # "flying on to Beijing": the particle adds nothing to the lexicon key
+_VAGUE = {"few", "no", "any", "none", "every", "several", "many", "some", "various", "most"}
 _MEET = {"meet", "talk", "discuss", "negotiate", "confer", "agree"}  # "they met": unambiguous when plural
 _PRAISE_OR_BLAME = {"thank", "praise", "blame", "accuse", "criticize", "criticise", "punish", "fault", "credit"}
 _ORG_NOUNS = {"company", "regulator", "ministry", "authority", "department", "agency", "watchdog", "group", "firm"}
 _PERSON_NOUNS = {"leader", "president", "minister", "chairman", "secretary", "envoy", "negotiator"}
+_PLACE_NOUNS = {"island", "country", "nation", "kingdom"}  # "the island" is the latest country named
 
 
 @dataclass(frozen=True)
@@ -67,6 +89,10 @@ class Lexicon:
     hostile: frozenset[str]
     travel: frozenset[str]
     reciprocal: frozenset[str]
+    labelling: frozenset[str]
+    refusals: frozenset[str]
+    person_senses: dict[str, str]
+    people_only: frozenset[str]
     not_actors: frozenset[str]
     capitals: dict[str, str]
     countries: frozenset[str]
@@ -96,6 +122,10 @@ def lexicon() -> Lexicon:
         hostile=frozenset(settings["hostile_words"]),
         travel=frozenset(settings["travel"]),
         reciprocal=frozenset(settings["reciprocal"]),
+        labelling=frozenset(settings["labelling"]),
+        refusals=frozenset(settings["refusals"]),
+        person_senses=dict(data["person_senses"]),
+        people_only=frozenset(settings["people_only"]),
         not_actors=frozenset(settings["not_actors"]),
         capitals=capitals,
         countries=frozenset(capitals.values()) | frozenset(data["demonyms"].values()),
@@ -147,14 +177,21 @@ class _Article:
     def actor(self, token: Token) -> Actor | None:
         """The actor a noun phrase headed by ``token`` names, or None when it names none."""
         lex = self.lex
-        if token.lower_ == "who" or token.lower_ == "that" or token.lower_ == "whose":
+        if token.lower_ in _RELATIVE and token.tag_ in ("WP", "WP$", "WDT", "IN"):
             clause = token.head
-            while clause.dep_ not in ("relcl", "acl") and clause.head.i != clause.i:
+            for _ in range(3):
+                if clause.dep_ in ("relcl", "acl") or clause.head.i == clause.i:
+                    break
                 clause = clause.head
-            if clause.dep_ == "relcl":
+            if clause.dep_ == "relcl" and clause.head.i != token.i:
                 return self.actor(clause.head)
             return None
         mention = self.mention_at.get(token.i)
+        if mention is None and token.dep_ == "appos" and token.pos_ == "NOUN":
+            # "Sultan al-Jaber, an oil executive whose appointment ...": the named head
+            head = self.mention_at.get(token.head.i)
+            if head is not None and head.type in ("PERSON", "ORG") and not _dateline(token.head):
+                return self._named(head)
         if mention is not None and _dateline(token):
             return None
         if mention is not None and mention.type in ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"):
@@ -164,11 +201,22 @@ class _Article:
         if token.pos_ == "PRON":
             if token.lower_ in _PRONOUNS_FIRST:
                 return self._speaker_at(token.idx)
-            together = token.lower_ == "they" and token.dep_ == "nsubj" and token.head.lemma_.lower() in _MEET
-            if together and self.pair:  # "since they met in Bali": the article's two main people
+            if token.lower_ in _PRONOUNS_WE:
+                return self._speakers_country(token.idx)
+            if token.lower_ in _PRONOUNS_PLURAL:
+                return self._plural_antecedent(token)
+            together = (
+                token.lower_ == "they"
+                and token.dep_ == "nsubj"
+                and token.head.lemma_.lower() in _MEET
+                and not any(c.dep_ in ("dobj", "obj") for c in token.head.children)  # "they met the requirements"
+            )
+            if together and self.pair and self._pair_near(token):  # "since they met in Bali": the two main people
                 return Actor(text=token.text, name=self.pair[0], kind="pair", entity_type="PERSON")
             if token.lower_ in _PRONOUNS_ORG:
-                return self._reporter(token)
+                subject_or_owner = token.dep_ in ("nsubj", "nsubjpass", "poss")  # an object "it" is a thing
+                it = token.lower_ in ("it", "its") and subject_or_owner
+                return self._reporter(token) or (self._it_antecedent(token) if it else None)
             return self._pronoun(token)
         if token.pos_ not in ("NOUN", "PROPN"):
             return None
@@ -181,18 +229,30 @@ class _Article:
         paired = any(c.lower_ in ("two", "both", "the") for c in token.children)
         if lemma in _PAIR_NOUNS and paired and token.tag_ in ("NNS", "NNPS") and self.pair and lemma != "side":
             return Actor(text=_phrase(token), name=self.pair[0], kind="pair", entity_type="PERSON")
+        if lemma == "side" and paired and token.tag_ == "NNS" and self.pair:
+            sides = self._pair_countries()  # "the two sides": the countries of the article's two main people
+            if sides is not None:
+                return Actor(text=_phrase(token), name=sides[0], kind="pair", entity_type="GPE", country=sides[0],
+                             role="government")  # fmt: skip
         definite = any(c.lower_ == "the" for c in token.children if c.dep_ == "det")
+        if definite and token.tag_ == "NN" and lemma in _PLACE_NOUNS:
+            place = self._antecedent(token, "GPE", strict=True)  # "the island's independence": Taiwan's
+            if place is not None and place.name in lex.countries:
+                return place
         if definite and token.tag_ == "NN" and (lemma in _ORG_NOUNS or lemma in _PERSON_NOUNS):
             # "the company" is the latest organization named, "the Russian leader" the latest person
-            referent = self._antecedent(token, "ORG" if lemma in _ORG_NOUNS else "PERSON")
+            referent = self._antecedent(token, "ORG" if lemma in _ORG_NOUNS else "PERSON", strict=True)
             if referent is not None:
                 return referent
         named_appos = next(
             (c for c in token.children if c.dep_ == "appos" and self.mention_at.get(c.i) is not None), None
         )
-        if named_appos is not None and self.mention_at[named_appos.i].type in ("PERSON", "ORG"):
+        if named_appos is not None and self.mention_at[named_appos.i].type in ("PERSON", "ORG", "GPE"):
             return self._named(self.mention_at[named_appos.i])  # "Fiji's prime minister, Sitiveni Rabuka,"
         role = lex.groups.get(lemma)
+        if role is None and any(c.dep_ == "punct" and c.text == "-" for c in token.children):
+            lemma = _hyphenated(token)  # "secretary-general", split by the tokenizer
+            role = lex.groups.get(lemma)
         if role is None:
             return None
         if any(c.lower_ in _VAGUE for c in token.children if c.dep_ in ("det", "amod", "nummod")):
@@ -204,6 +264,9 @@ class _Article:
             start, end = _phrase_span(token)
             return replace(named, text=self.doc.text[start:end], start=start, end=end, role=named.role or role)
         country = self._country_of(token)
+        bare = not any(c.dep_ in ("det", "poss", "amod", "compound", "nummod") for c in token.children)
+        if country is None and bare and token.tag_ == "NNS" and lemma in _GENERIC_GROUPS:
+            return None  # "helps support countries in financial trouble": nobody in particular
         start, end = _phrase_span(token)
         return Actor(
             text=self.doc.text[start:end], name=lemma, kind="group", country=country, role=role, start=start, end=end
@@ -258,7 +321,9 @@ class _Article:
         if country is None and role == "government" and any(w[:1].isupper() for w in words[:1]):
             # "Microsoft President": a company's president is not a government
             first = words[0]
-            if first.lower() not in lex.roles and first.lower() not in ("u.s.", "former", "vice", "deputy"):
+            starts_with_role = any(lowered.startswith(key) for key in lex.roles)  # "Prime Minister"
+            nationality = first.endswith(("an", "ese", "ish", "i")) and len(words) > 1  # "Chilean President"
+            if not starts_with_role and not nationality and first.lower() not in ("u.s.", "former", "vice", "deputy"):
                 role = "organization"
         return country, role
 
@@ -274,10 +339,16 @@ class _Article:
                 mention = self.mention_at.get(child.i)
                 if mention is not None and mention.type == "GPE":
                     return lex.capitals.get(mention.name, mention.name)
-            if child.dep_ == "prep" and child.lower_ in ("from", "of"):
+            if child.dep_ == "prep" and child.lower_ in ("from", "of", "in"):
                 for obj in child.children:
                     mention = self.mention_at.get(obj.i)
                     if obj.dep_ == "pobj" and mention is not None and mention.type == "GPE":
+                        if (
+                            child.lower_ == "in"
+                            and mention.name not in lex.capitals
+                            and mention.name not in lex.countries
+                        ):
+                            continue  # "the ministry in Beijing" is China's; "officials in Bali" are nobody's
                         return lex.capitals.get(mention.name, mention.name)
         return None
 
@@ -305,15 +376,78 @@ class _Article:
         found = self.actor(speaker)
         return found if found is not None and found.entity_type in ("ORG", "GPE") else None
 
+    def _speakers_country(self, offset: int) -> Actor | None:
+        """ "we" inside a quote of a government's speaker is that country ("we keep talking to Russia")."""
+        speaker = self._speaker_at(offset)
+        if speaker is None or speaker.role != "government" or speaker.country is None:
+            return None
+        country = speaker.country
+        return Actor(text=speaker.text, name=country, kind="entity", entity_type="GPE", country=country,
+                     role="government")  # fmt: skip
+
+    def _pair_countries(self) -> tuple[str, str] | None:
+        """The countries of the article's two main people, when their titles give two different ones."""
+        countries = []
+        for name in self.pair:
+            country = None
+            for title in self.titles.get(name, ()):
+                country = country or self.title_country_role(title)[0]
+            countries.append(country)
+        if len(countries) == 2 and countries[0] and countries[1] and countries[0] != countries[1]:
+            return countries[0], countries[1]
+        return None
+
+    def _plural_antecedent(self, token: Token) -> Actor | None:
+        """ "wrote to members urging them": the nearest plural group named before, in the same sentence."""
+        excluded = {c.i for c in token.head.children if c.dep_ in _SUBJECTS}
+        for t in reversed(self.doc[token.sent.start : token.i]):
+            if t.i in excluded or t.tag_ not in ("NNS", "NNPS") or t.dep_ not in ("pobj", "dobj", "nsubj", "conj"):
+                continue
+            found = self.actor(t)
+            if found is not None:
+                return found
+        return None
+
+    def _it_antecedent(self, token: Token) -> Actor | None:
+        """ "it"/"its" as the nearest organization or country named before, in this sentence or the one before
+        ("saying its decision to block": the regulator's); a name inside a person's title does not count."""
+        sent = token.sent
+        start = sent.start
+        if token.i - start < 3 and start > 0:
+            start = self.doc[start - 1].sent.start
+        excluded = {c.i for c in token.head.children if c.dep_ in _SUBJECTS} if token.dep_ != "poss" else set()
+        for t in reversed(self.doc[start : token.i]):
+            if t.i in excluded or _dateline(t) or t.dep_ in ("compound", "amod"):
+                continue
+            mention = self.mention_at.get(t.i)
+            if mention is not None:
+                if mention.type in ("ORG", "GPE") and self.doc[t.i].dep_ not in ("poss",):
+                    return self._named(mention)
+                continue
+            if t.pos_ == "NOUN" and t.tag_ == "NN" and t.lemma_.lower() in _ORG_NOUNS | {"military", "government"}:
+                found = self.actor(t)
+                if found is not None:
+                    return found
+        return None
+
+    def _pair_near(self, token: Token) -> bool:
+        """Both of the article's two main people are named in this sentence or the two before."""
+        start = token.sent.start
+        for _ in range(2):
+            if start > 0:
+                start = self.doc[start - 1].sent.start
+        names = {m.name for i, m in self.mention_at.items() if start <= i < token.i}
+        return all(name in names for name in self.pair)
+
     def _pronoun(self, token: Token) -> Actor | None:
         if token.lower_ not in _PRONOUNS_PERSON:
             return None
         return self._antecedent(token, "PERSON")
 
-    def _clause_subject(self, token: Token) -> Mention | None:
+    def _clause_subject(self, token: Token, strict: bool = False) -> Mention | None:
         """The named subject of the clause an object ``token`` is in: "Trump will meet him" -> Trump, whom
         "him" cannot be."""
-        if token.dep_ in _SUBJECTS or token.dep_ == "poss":
+        if token.dep_ in _SUBJECTS or (token.dep_ == "poss" and not strict):
             return None
         node = token
         for _ in range(4):
@@ -325,12 +459,16 @@ class _Article:
                 break
         return None
 
-    def _antecedent(self, token: Token, type_: str) -> Actor | None:
+    def _antecedent(self, token: Token, type_: str, strict: bool = False) -> Actor | None:
         """The ``type_`` mention ``token`` refers back to: in the nearest sentence (its own, then up to three
-        before) that names one, the nearest subject, else the nearest mention."""
+        before) that names one, the nearest subject, else the nearest mention. A subject pronoun takes one
+        of its own sentence only when that one is a subject too ("Trump said he would"); ``strict`` (a
+        definite noun, "the island") never refers to its own clause's subject, even as a possessor."""
         by_sentence: list[list[Token]] = []
         current = None
-        excluded = self._clause_subject(token)
+        excluded = self._clause_subject(token, strict)
+        own = token.sent.start
+        subject_pronoun = token.pos_ == "PRON" and token.dep_ in _SUBJECTS
         for t in reversed(self.doc[max(0, token.i - 300) : token.i]):
             if t.sent.start != current:
                 if len(by_sentence) == 4:
@@ -339,7 +477,11 @@ class _Article:
                 current = t.sent.start
             mention = self.mention_at.get(t.i)
             fresh = not by_sentence[-1] or self.mention_at.get(by_sentence[-1][-1].i) is not mention
+            if type_ != "PERSON" and excluded is not None and _in_title(t, excluded, self.mention_at):
+                continue  # "U.S. State Department spokesman James P. Rubin": the title's office is no antecedent
             if mention is not None and mention.type == type_ and not _dateline(t) and fresh and mention is not excluded:
+                if subject_pronoun and t.sent.start == own and not _subject_like(t):
+                    continue  # "In posts on Twitter, he said": not Twitter
                 by_sentence[-1].append(t)
         for candidates in by_sentence:  # the nearest sentence naming one: its subject, else its nearest
             if candidates:
@@ -359,17 +501,27 @@ class _Article:
             for token in sent:
                 lemma = token.lemma_.lower()
                 verbal = token.pos_ == "VERB" or (token.pos_ in ("ADJ", "NOUN") and token.dep_ == "ROOT")
-                if verbal and lemma in self.lex.verb_lemmas:
+                if verbal and (
+                    lemma in self.lex.verb_lemmas or lemma in self.lex.labelling or lemma in self.lex.refusals
+                ):
                     found.extend(self._verb(token, sent, index))
-                if token.pos_ == "NOUN" and (lemma in self.lex.nominals or token.lower_ in self.lex.nominals):
+                if verbal and lemma in _PROMISE:
+                    found.extend(self._promise(token, sent, index))
+                nominal = token.pos_ == "NOUN" or (token.dep_ in ("pobj", "dobj") and token.tag_.startswith("VB"))
+                if nominal and (lemma in self.lex.nominals or token.lower_ in self.lex.nominals):
                     found.extend(self._nominal(token, sent, index))
         unique: dict[tuple[str, ...], Action] = {}
+        dated: set[tuple[str, ...]] = set()
         for action in found:
             pair = (action.source.name, action.target.name)
             if action.type in self.lex.symmetric:
                 pair = tuple(sorted(pair))  # type: ignore[assignment]
             unique.setdefault((str(action.sentence), action.type, *pair, action.date or ""), action)
-        return list(unique.values())
+            if action.date_text is not None:
+                dated.add((str(action.sentence), action.type, *pair))
+        # a record the text gives no date for repeats a dated one of the same sentence, type and pair
+        # ("is expected to travel to Beijing early next year, ... the first to visit China")
+        return [a for k, a in unique.items() if a.date_text is not None or tuple(k[:-1]) not in dated]
 
     def _verb(self, verb: Token, sent: Span, index: int) -> list[Action]:
         lex = self.lex
@@ -380,6 +532,19 @@ class _Article:
             return []
         particle = next((c.lower_ for c in verb.children if c.dep_ == "prt"), "")
         obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
+        if obj is None:
+            # "approved Microsoft's restructured takeover": the parser read the possessor as a clause's subject
+            obj = next(
+                (
+                    subj
+                    for c in verb.children
+                    if c.dep_ == "ccomp"
+                    for subj in c.children
+                    if subj.dep_ == "nsubj"
+                    and any(g.dep_ == "case" and g.lower_ in ("'s", "’s") for g in subj.children)
+                ),
+                None,
+            )
         obj_lemma = obj.lemma_.lower() if obj is not None else ""
         preps = [c for c in verb.children if c.dep_ in ("prep", "dative", "agent") and c.lower_ != "by"]
         if not particle:
@@ -399,25 +564,47 @@ class _Article:
                 preps += [c for c in prep.children if c.dep_ == "prep"]  # "flying on to Beijing"
         if obj is not None:
             preps += [c for c in obj.children if c.dep_ == "prep"]
-        type_, target_token, key_obj = None, None, ""
-        for prep in preps:
-            for o in ("", obj_lemma):
-                t = lex.verbs.get((lemma, particle, o, prep.lower_))
-                pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
-                if t and pobj is not None:
-                    type_, target_token, key_obj = t, pobj, o
+        type_, target_token, key_obj, target_prep = None, None, "", None
+        for part in (particle, "") if particle in _DIRECTIONAL else (particle,):
+            for prep in preps:
+                for o in ("", obj_lemma):
+                    t = lex.verbs.get((lemma, part, o, prep.lower_))
+                    pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+                    if t and pobj is not None:
+                        type_, target_token, key_obj, target_prep = t, pobj, o, prep
+                        break
+                if type_:
                     break
-            if type_:
+            if type_ is None:
+                t = lex.verbs.get((lemma, part, obj_lemma, "")) if obj_lemma else None
+                if t:
+                    type_, key_obj = t, obj_lemma
+                else:
+                    type_ = lex.verbs.get((lemma, part, "", ""))
+                    target_token = obj
+            if type_ is not None:
+                particle = part
                 break
-        if type_ is None:
-            t = lex.verbs.get((lemma, particle, obj_lemma, "")) if obj_lemma else None
-            if t:
-                type_, key_obj = t, obj_lemma
-            else:
-                type_ = lex.verbs.get((lemma, particle, "", ""))
-                target_token = obj
+        refusal = False
+        if type_ is None and obj is not None and lemma in lex.labelling and self._hostile_label(verb, obj):
+            type_, target_token = "ACCUSE", obj  # "regarded Xi as a dictator"
+        if type_ is None and obj is not None and lemma in lex.refusals and any(c.dep_ == "neg" for c in verb.children):
+            type_, target_token, refusal = "REJECT", obj, True  # "would never accept the island's independence"
+        if type_ == "REQUEST" and any(
+            c.dep_ == "ccomp" and any(g.lower_ in _QUESTION_WORDS and g.i < c.i for g in c.subtree)
+            for c in verb.children
+        ):
+            return []  # "asked Roesler why she never checked": a question, not a request
+        opinion = lemma == "agree" and any(c.dep_ == "ccomp" for c in verb.children)
+        if opinion and any(p.lower_ == "with" for p in preps):
+            return []  # "agreed with Linder that a debate made him squeamish": an opinion, not an agreement
         sources, passive_target = self._sources(verb)
-        if type_ is None and lemma in lex.reciprocal and _joint(sources):
+        if _reciprocal_object(verb, obj, preps) and _joint(sources):
+            # "Xi and Biden sat across a table from each other": together, with the type of "lemma ... with"
+            type_ = lex.verbs.get((lemma, particle, "", "with")) or type_
+            target_token = None
+        alone = lemma in ("work", "cooperate") and not any(c.lower_ == "together" for c in verb.children)
+        if type_ is None and lemma in lex.reciprocal and _joint(sources) and not alone:  # not "where they worked"
             # "the two leaders discussed Syria": a joint subject meets, whatever the object
             type_, target_token = lex.verbs.get((lemma, particle, "", "with")), None
         if type_ is None:
@@ -430,6 +617,8 @@ class _Article:
                 return []
             if named.type == "GPE" and not (named.name in lex.capitals or named.name in lex.countries):
                 return []
+            if lemma in lex.travel and not any(_official(s) for s in sources):
+                return []  # "Gonzalez traveled to the United States to reclaim his son": no visit to a government
         targets: list[Actor] = []
         if passive_target is not None and target_token is None:
             targets = self._conjoined(passive_target)
@@ -438,16 +627,73 @@ class _Article:
             targets = [owner] if owner is not None else targets
         elif target_token is not None:
             targets = self._conjoined(target_token)
-            if not targets and not key_obj:
+            if target_prep is not None:  # "signed with Nintendo and with providers such as Nvidia"
+                for more in target_prep.conjuncts:
+                    targets += [a for p in more.children if p.dep_ == "pobj" for a in self._conjoined(p)]
+            if (
+                not targets
+                and not key_obj
+                and not (type_ == "CONSULT" and lemma == "meet")
+                and lemma not in lex.people_only
+            ):
+                # "blocked Microsoft's takeover": the owner; never "met the requirements of their host countries"
                 owner = self._owner(target_token)
                 targets = [owner] if owner is not None else []
-        if not targets and type_ in lex.symmetric and len(sources) >= 2:
+        direct = target_token is not None and target_token.i in self.mention_at
+        if direct and lemma in lex.person_senses and all(t.entity_type == "PERSON" for t in targets):
+            type_ = lex.person_senses[lemma]  # "Hormel was approved by the committee": an endorsement
+        together = type_ in ("CONSULT", "AGREE") or lemma in lex.reciprocal  # not "Chevrolet and Pontiac sell to"
+        if not targets and type_ in lex.symmetric and len(sources) >= 2 and together:
             sources, targets = sources[:1], sources[1:]
         if not targets and type_ in lex.symmetric and len(sources) == 1 and sources[0].kind == "pair":
             targets = [self._other_of_pair(sources[0])]
-        return self._make(
-            verb, verb.text if not particle else f"{verb.text} {particle}", type_, sources, targets, sent, index
-        )
+        written = verb.text if not particle else f"{verb.text} {particle}"
+        if refusal:
+            written = " ".join(t.text for t in sorted([verb, *(c for c in verb.children if c.dep_ == "neg")]))
+        if type_ == "THREATEN" and not targets:
+            targets = self._conditioned(verb)  # "warned that ... if Washington kept up its sanctions"
+        return self._make(verb, written, type_, sources, targets, sent, index, refusal=refusal)
+
+    def _hostile_label(self, verb: Token, obj: Token) -> bool:
+        """ "regarded Xi as a dictator", "called him a liar": the object is given a hostile label."""
+        complements = [c for c in verb.children if c.dep_ in ("oprd", "attr", "xcomp", "ccomp")]
+        complements += [p for c in (*verb.children, *obj.children) if c.dep_ == "prep" and c.lower_ == "as"
+                        for p in c.children if p.dep_ == "pobj"]  # fmt: skip
+        return any(t.lemma_.lower() in self.lex.hostile for c in complements for t in c.subtree)
+
+    def _conditioned(self, verb: Token) -> list[Actor]:
+        """The actor whose act a warning is conditioned on: the subject of its "if"/"unless" clause."""
+        for t in verb.subtree:
+            if t.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in t.children):
+                subject = next((c for c in t.children if c.dep_ in _SUBJECTS), None)
+                if subject is not None:
+                    return self._conjoined(subject)
+        return []
+
+    def _promise(self, head: Token, sent: Span, index: int) -> list[Action]:
+        """ "Trump agreed to provide security guarantees to Pyongyang": an AGREE with the promised act's target
+        (a promise of a hostile act is that act, coded on its own verb, not an agreement)."""
+        if self._requested(head) or self._conditional(head):
+            return []
+        out: list[Action] = []
+        for inner in (c for c in head.children if c.dep_ == "xcomp" and c.pos_ == "VERB"):
+            inner_lemma = inner.lemma_.lower()
+            types = {t for k, t in self.lex.verbs.items() if k[0] == inner_lemma}
+            if types & _HOSTILE_TYPES or not (types or inner_lemma in _TRANSFER):
+                continue  # a threat is coded on its own verb; "promised to restore Russia" is no agreement
+            if any(c.dep_ == "neg" for c in inner.children):
+                continue  # "promised not to bring"
+            target: list[Actor] = []
+            obj = next((c for c in inner.children if c.dep_ in ("dobj", "obj")), None)
+            if obj is not None:
+                target = [a for a in self._conjoined(obj) if a.kind != "group"]
+            for prep in (c for c in inner.children if c.dep_ in ("prep", "dative") and c.lower_ in ("to", "with")):
+                if not target:
+                    target = [a for p in prep.children if p.dep_ == "pobj" for a in self._conjoined(p)]
+            sources, _ = self._sources(head)
+            if target and sources:
+                out += self._make(head, f"{head.text} to {inner.text}", "AGREE", sources, target, sent, index)
+        return out
 
     def _nominal(self, noun: Token, sent: Span, index: int) -> list[Action]:
         lex = self.lex
@@ -456,6 +702,12 @@ class _Article:
             return []
         sources: list[Actor] = []
         targets: list[Actor] = []
+        # a show of force is aimed "around the island", "off the coast of", not "with" an ally
+        aimed = (
+            ("around", "near", "off", "against", "toward", "towards")
+            if type_ == "MOBILIZE"
+            else ("with", "to", "on", "against", "of")
+        )
         for child in noun.children:
             if child.dep_ == "poss":
                 sources = self._conjoined(child)
@@ -465,12 +717,14 @@ class _Article:
                     continue
                 if child.lower_ in ("by", "from"):
                     sources = self._conjoined(pobj)
-                elif child.lower_ in ("with", "to", "on", "against", "of"):
+                elif child.lower_ in aimed:
                     targets = targets or self._conjoined(pobj)
                 elif child.lower_ == "between":
                     both = self._conjoined(pobj)
                     if len(both) >= 2:
                         sources, targets = both[:1], both[1:2]
+        if noun.lemma_.lower() == "visit":  # a visit to a country's government, a person or an organization
+            targets = [t for t in targets if t.entity_type != "GPE" or t.name in lex.countries]
         hostile = any(t.lower_ in lex.hostile for t in noun.subtree)
         if type_ == "ACCUSE" and noun.lemma_.lower() == "description" and not hostile:
             return []
@@ -478,12 +732,27 @@ class _Article:
             # "X drew a rebuke from Y": X (or the person whose remark it was) is the target
             drawn = noun.dep_ == "dobj" and noun.head.lemma_ in ("draw", "prompt", "attract", "provoke")
             subject = next((c for c in noun.head.children if c.dep_ == "nsubj"), None) if drawn else None
+            if drawn and not sources:  # "drew a sharp rebuke from China's foreign ministry", "from" on the verb
+                sources = [a for p in noun.head.children if p.dep_ == "prep" and p.lower_ == "from"
+                           for o in p.children if o.dep_ == "pobj" for a in self._conjoined(o)]  # fmt: skip
             if subject is not None:
                 owner = self.actor(subject) or self._owner(subject)
                 if owner is None and subject.lower_ in ("that", "which") and noun.head.dep_ == "relcl":
                     remark = noun.head.head
                     owner = self._owner(remark) or self._speaker_of_clause(remark)
                 targets = [owner] if owner is not None else []
+        if type_ in ("CONSULT", "MOBILIZE") and targets and not sources:
+            # "leave Hanoi after official meetings with Vietnamese leaders", "answered with military drills
+            # around the island", "will hold talks with": the clause's subject takes part
+            frame = noun.head
+            if noun.dep_ == "pobj" and (
+                frame.lower_ in _NOMINAL_FRAMES or (frame.lower_ == "with" and type_ == "MOBILIZE")
+            ):
+                frame = frame.head
+            elif not (noun.dep_ == "dobj" and frame.lemma_.lower() in _HOLD):
+                frame = noun
+            if frame is not noun and frame.pos_ in ("VERB", "AUX"):
+                sources = self._sources(frame)[0]
         sources = [a for a in sources if not _indefinite(a)]
         targets = [a for a in targets if not _indefinite(a)]
         if not sources and not targets:
@@ -503,6 +772,13 @@ class _Article:
     def _sources(self, verb: Token) -> tuple[list[Actor], Token | None]:
         """The actors doing ``verb`` and, for a passive, the token of the one it is done to."""
         clause = verb
+        stray = _stray_subject(verb)
+        if stray is not None and stray.i in self.mention_at:
+            # "Kim committed to work toward ... the Peninsula and Trump agreed": the parser took the second
+            # clause's subject for a conjunct of the first clause's object
+            found = self.actor(stray)
+            if found is not None:
+                return [found], None
         if verb.dep_ == "pcomp" and verb.head.lower_ == "for" and verb.head.head.pos_ == "VERB":
             # "thanked Putin for pardoning Issachar": the object did it
             thanked = next((c for c in verb.head.head.children if c.dep_ in ("dobj", "obj")), None)
@@ -529,6 +805,13 @@ class _Article:
                 continue
             if clause.dep_ == "relcl":
                 return self._conjoined(clause.head), None
+            if clause.dep_ == "acl" and clause.tag_ == "VB" and clause.head.pos_ == "NOUN":
+                # "a decision by Britain's regulator to block", "its decision to block": the noun's maker
+                noun = clause.head
+                maker = next((c for c in noun.children if c.dep_ == "poss"), None)
+                by = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"), None)
+                maker = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else maker
+                return (self._conjoined(maker) if maker is not None else []), None
             purpose = clause.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
             if clause.dep_ == "advcl" and (clause.tag_ == "VBG" or purpose):  # "Speaking ..., Trump said"
                 clause = clause.head
@@ -538,6 +821,41 @@ class _Article:
                 continue
             break
         return [], None
+
+    def _examples(self, token: Token) -> list[Actor]:
+        """ "providers such as Nvidia", "leaders, including Anthony Albanese": the named examples."""
+        found: list[Actor] = []
+        for prep in token.children:
+            if prep.dep_ != "prep" or not (
+                prep.lower_ == "including" or (prep.lower_ == "as" and any(c.lower_ == "such" for c in prep.children))
+            ):
+                continue
+            for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                for t in [pobj, *pobj.conjuncts]:
+                    a = self.actor(t) if t.i in self.mention_at else None
+                    if a is not None:
+                        found.append(a)
+        return found
+
+    def _coordinated_inside(self, token: Token) -> list[Token]:
+        """Named tokens coordinated inside ``token``'s name by a misparse ("Kim and ... Moon Jae-in", where the
+        parser made Kim a modifier of Moon's name)."""
+        own = self.mention_at.get(token.i)
+        if own is None:
+            return []
+        found = []
+        for child in token.children:
+            for t in child.subtree:
+                other = self.mention_at.get(t.i)
+                if (
+                    other is not None
+                    and other is not own
+                    and t.dep_ in ("nmod", "compound")
+                    and any(c.dep_ == "cc" for c in t.children)
+                    and other.type in ("PERSON", "ORG", "GPE")
+                ):
+                    found.append(t)
+        return found
 
     def _after_dateline(self, dateline: Token, verb: Token) -> list[Actor]:
         """The named actors between a dateline's dash and the verb, outside prepositional phrases."""
@@ -562,11 +880,17 @@ class _Article:
         return people or actors
 
     def _conjoined(self, token: Token) -> list[Actor]:
-        """The actor of ``token`` and of its conjuncts of the same class (people with people)."""
+        """The actor of ``token`` and of its conjuncts of the same class (people with people); a phrase
+        naming no actor but examples of them ("providers such as Nvidia", "several leaders, including
+        Albanese") stands for the examples; a coordination the parser hung inside a name ("Kim and
+        President Moon Jae-in") counts."""
         actors: list[Actor] = []
-        for t in [token, *token.conjuncts]:
+        for t in [token, *token.conjuncts, *self._coordinated_inside(token)]:
             a = self.actor(t)
             if a is None:
+                examples = self._examples(t)
+                if examples:
+                    actors.extend(x for x in examples if all(_key(x) != _key(y) for y in actors))
                 continue
             if actors and (a.entity_type == "PERSON") != (actors[0].entity_type == "PERSON"):
                 continue
@@ -587,9 +911,22 @@ class _Article:
                 for child in t.children:
                     if child.dep_ in ("poss", "compound", "nmod") and possessors:
                         a = self.actor(child)
+                        lex = self.lex
+                        if (
+                            a is not None
+                            and child.dep_ != "poss"
+                            and a.entity_type == "GPE"
+                            and a.name not in lex.countries
+                        ):
+                            continue  # "the Kyoto agreement" is named after a city, not made with it
                         if a is not None:
                             return a
-                    if possessors and child.dep_ in ("amod", "compound") and _compound_text(child) in self.lex.demonyms:
+                    if (
+                        possessors
+                        and child.dep_ in ("amod", "compound")
+                        and _compound_text(child) in self.lex.demonyms
+                        and t.lemma_.lower() not in _PEOPLE_NOUNS
+                    ):
                         # "Iranian military sites", "an Iranian drone": Iran's
                         country = self.lex.demonyms[_compound_text(child)]
                         return Actor(text=child.text, name=country, kind="entity", entity_type="GPE",
@@ -605,6 +942,9 @@ class _Article:
         return None
 
     def _other_of_pair(self, actor: Actor) -> Actor:
+        sides = self._pair_countries() if actor.entity_type == "GPE" else None
+        if sides is not None:  # "the two sides": the other person's country
+            return replace(actor, name=sides[1], country=sides[1])
         return Actor(text=actor.text, name=self.pair[1], kind="pair", entity_type="PERSON")
 
     def _requested(self, verb: Token) -> bool:
@@ -636,6 +976,7 @@ class _Article:
     def _mode(self, verb: Token) -> tuple[bool, str]:
         negated, mode = False, "did"
         node = verb
+        via = ""
         for _ in range(4):
             for c in node.children:
                 if c.dep_ == "neg":
@@ -646,12 +987,15 @@ class _Article:
                     elif c.lower_ in _POSSIBLE_AUX:
                         mode = "may"
             lemma = node.lemma_.lower()
+            if node is not verb and lemma in _NEGATING_HEADS and via == "xcomp":
+                negated = True
             if node is not verb and lemma in _POSSIBLE_HEADS:
                 mode = "may"
             elif node is not verb and lemma in _FUTURE_HEADS and mode == "did":
                 mode = "will"
             if node.dep_ not in ("xcomp", "conj", "acomp") or node.head.i == node.i:
                 break
+            via = node.dep_
             node = node.head
         if verb.tag_ in ("VBG", "VB") and mode == "did" and verb.dep_ in ("xcomp",):
             mode = "will"
@@ -666,12 +1010,14 @@ class _Article:
         targets: list[Actor],
         sent: Span,
         index: int,
+        refusal: bool = False,
     ) -> list[Action]:
         sources = [s for s in sources if s is not None]
         targets = [t for t in targets if t is not None]
         if not sources or not targets:
             return []
         negated, mode = self._mode(verb)
+        negated = negated and not refusal  # "never accept" is a refusal that happened
         status, claimed_by, quote_id = self._status(verb.idx)
         date, date_text = self._date(verb, sent)
         place = self._place(verb)
@@ -680,7 +1026,7 @@ class _Article:
         out = []
         for s in sources:
             for t in targets:
-                if _key(s) == _key(t):
+                if _key(s) == _key(t) or _own_country(s, t) or _own_country(t, s):
                     continue
                 out.append(
                     Action(
@@ -789,6 +1135,47 @@ def _indefinite(actor: Actor) -> bool:
     return actor.kind == "group" and actor.text.lower().startswith(("a ", "an "))
 
 
+def _in_title(token: Token, person: Mention, mention_at: dict[int, Mention]) -> bool:
+    """A name inside ``person``'s title ("U.S. State Department spokesman James P. Rubin welcomed the group's
+    recommendation": the group is not Rubin's own department)."""
+    node = token
+    for _ in range(4):
+        if node.dep_ not in ("compound", "nmod") or node.head.i == node.i:
+            break
+        node = node.head
+    return node is not token and mention_at.get(node.i) is person and mention_at.get(token.i) is not person
+
+
+def _official(actor: Actor) -> bool:
+    """A government, an organization, or a person whose title gives an official role."""
+    official_roles = ("government", "military", "legislature", "judiciary")
+    return actor.entity_type in ("GPE", "ORG") or actor.kind == "pair" or actor.role in official_roles
+
+
+def _stray_subject(verb: Token) -> Token | None:
+    """The name just before a subjectless conjoined verb that the parser attached elsewhere as a conjunct."""
+    if verb.dep_ != "conj" or any(c.dep_ in _SUBJECTS for c in verb.children) or verb.i == verb.sent.start:
+        return None
+    before = verb.doc[verb.i - 1]
+    if before.pos_ == "PROPN" and before.dep_ == "conj" and before.head.i < before.i and before.head.i != verb.head.i:
+        return before
+    return None
+
+
+def _own_country(actor: Actor, country: Actor) -> bool:
+    """ "the North Korean leader" acting on North Korea: not an interaction between two actors."""
+    return country.entity_type == "GPE" and actor.entity_type != "GPE" and actor.country == country.name
+
+
+def _reciprocal_object(verb: Token, obj: Token | None, preps: list[Token]) -> bool:
+    """ "each other" / "one another" as the object or a prepositional object of ``verb``."""
+    objects = [obj] if obj is not None else []
+    objects += [c for p in preps for c in p.subtree if c.dep_ == "pobj"]  # "across a table from each other"
+    return any(
+        o.lower_ in ("other", "another") and any(c.lower_ in ("each", "one") for c in o.children) for o in objects
+    )
+
+
 def _joint(actors: list[Actor]) -> bool:
     return len(actors) >= 2 or (len(actors) == 1 and actors[0].kind == "pair")
 
@@ -808,6 +1195,12 @@ def _for_talks(verb: Token, lex: Lexicon) -> bool:
 def _dateline(token: Token) -> bool:
     """ "MOSCOW —" or "SINGAPORE (Capital Wire) —": a place heading the story, not an actor."""
     return token.is_upper and len(token.text) > 2 and token.i - token.sent.start <= 3
+
+
+def _hyphenated(token: Token) -> str:
+    """ "secretary-general" from the tokens "secretary", "-", "general"."""
+    start = min((c.i for c in token.children if c.dep_ in ("compound", "punct") and c.i < token.i), default=token.i)
+    return "".join(t.text_with_ws for t in token.doc[start : token.i + 1]).strip().lower().replace(" ", "")
 
 
 def _compound_text(token: Token) -> str:
