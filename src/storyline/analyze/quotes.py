@@ -105,6 +105,8 @@ def find_quotes(doc: Doc, article_id: str = "", author: str | None = None) -> li
     ctx = _Context.build(doc)
     ctx.author = _single_author(author)
     indirect = _indirect_quotes(ctx)
+    taken = [(d.start, d.end) for d in indirect] + [(m.open_at, m.close_at) for m in ctx.marked]
+    indirect += [d for d in _line_quotes(ctx) if not any(a < d.end and d.start < b for a, b in taken)]
     marked = _marked_quotes(ctx, indirect)
     mixed = [d for d in indirect if any(d.start <= m.open_at < d.end for m in ctx.marked)]
     marked = [d for d in marked if d.kind != QuoteKind.PARTIAL or not any(m.start < d.start < m.end for m in mixed)]
@@ -433,22 +435,99 @@ def _indirect_quotes(ctx: _Context) -> list[_Draft]:
                 drafts.append(_Draft(span[0], span[1], QuoteKind.INDIRECT, cue=token, subject=rules.subject(token)))
             continue
         act = token.pos_ == "VERB" and token.lemma_.lower() in rules.ACT_VERBS and not rules.passive(token)
+        if token.pos_ == "VERB" and token.lemma_.lower() in rules.STANCE_OBJECT_VERBS and not rules.passive(token):
+            if token.dep_ not in rules.EMBEDDED_CUE_DEPS and (span := _object_content(ctx, token)) is not None:
+                drafts.append(_Draft(span[0], span[1], QuoteKind.INDIRECT, cue=token, subject=rules.subject(token)))
+            continue
         if not (rules.is_report(token) or act) or (
-            token.dep_ in rules.EMBEDDED_CUE_DEPS and not _relative_speaker(token)
+            token.dep_ in rules.EMBEDDED_CUE_DEPS and not _relative_speaker(token) and not _embedded_report(token)
         ):
             continue
         clauses = [c for c in token.children if c.dep_ == "ccomp" and not _inner_report(c)]
         if not rules.is_cue(token):
-            clauses = [c for c in clauses if _finite(c)]  # "a video shows Biden gesturing" reports no claim
+            clauses = [c for c in clauses if _claim(c)]  # "a video shows Biden gesturing" reports no claim
         spans = [_clause_span(ctx, token, c) for c in clauses] or [
-            _that_clause(ctx, token),
+            that := _that_clause(ctx, token),
             *_aside_clause(ctx, token),
-            _act_content(ctx, token),
+            _as_clause(ctx, token),
+            act := _act_content(ctx, token),
+            _object_content(ctx, token) if that is None and act is None else None,
         ]
         for span in spans:
             if span is not None:
                 drafts.append(_Draft(span[0], span[1], QuoteKind.INDIRECT, cue=token, subject=rules.subject(token)))
     return drafts
+
+
+def _object_content(ctx: _Context, verb: Token) -> tuple[int, int] | None:
+    """'denied the allegations', 'announced a plan', 'criticized the deal': the noun-phrase object of a
+    reporting verb or a verb that takes a stand, as what the subject said (the attribution content in
+    PolNeAR's and PARC's sense); not a person, group or place addressed ("told reporters", "attacked
+    Clinton"), nor a pronoun."""
+    if rules.subject(verb) is None or verb.lemma_.lower() in rules.OBJECT_NOT_SAID:
+        return None
+    obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None)
+    if obj is None or obj.pos_ not in ("NOUN", "PROPN") or obj.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
+        return None
+    words = [t for t in obj.subtree if ctx.sentence_of[t.i] == ctx.sentence_of[verb.i]]
+    return _trim(ctx, words)
+
+
+def _line_quotes(ctx: _Context) -> list[_Draft]:
+    """Statements given a paragraph of their own without quote marks: a paragraph introduced by a
+    reporting clause ending the paragraph before ("The governor added:"), and a line opened by a speaker's
+    name and a colon ("Pat Caddell: Voters Worry About ...", a transcript's "PENCE: Well, ...")."""
+    drafts = []
+    for k, start in enumerate(ctx.paragraphs):
+        end = ctx.paragraph_bounds(start)[1]
+        first = bisect_left(ctx.starts, start)
+        words = [t for t in ctx.doc[first : bisect_left(ctx.starts, end)] if not t.is_space]
+        if len(words) < 3:
+            continue
+        if words[0].text in rules.QUOTE_MARKS and not any(t.text in rules.QUOTE_MARKS for t in words[1:]):
+            words = words[1:]  # a transcript's paragraph opened by a mark that the next paragraph re-opens
+        elif words[0].text in rules.QUOTE_MARKS or words[0].i in ctx.quoted:
+            continue
+        intro = _intro_before(ctx, k)
+        if intro is not None:
+            span = _trim(ctx, words)
+            if span is not None:
+                drafts.append(_Draft(span[0], span[1], QuoteKind.INDIRECT, cue=intro[0], subject=intro[1]))
+            continue
+        colon = next((j for j, t in enumerate(words[:5]) if t.text == ":"), None)
+        if colon is None or colon == 0:
+            continue
+        name, rest = words[:colon], words[colon + 1 :]
+        if not all(t.pos_ == "PROPN" or t.text[:1].isupper() for t in name) or name[-1].pos_ not in ("PROPN", "NOUN"):
+            continue
+        if (
+            len(rest) < 3
+            or not any(t.pos_ in ("VERB", "AUX") for t in rest)
+            or any(t.i in ctx.quoted for t in rest[:1])
+        ):
+            continue
+        if any(rules.is_cue(t) for t in name) or name[0].like_num:
+            continue
+        span = _trim(ctx, rest, quoted=True)
+        if span is not None:
+            drafts.append(_Draft(span[0], span[1], QuoteKind.INDIRECT, cue=words[colon], subject=name[-1]))
+    return drafts
+
+
+def _intro_before(ctx: _Context, index: int) -> tuple[Token, Token] | None:
+    """The reporting verb and subject of a paragraph ending in "X said:" right before paragraph ``index``."""
+    if index == 0:
+        return None
+    last = bisect_left(ctx.starts, ctx.paragraphs[index] - len(PARAGRAPH_SEPARATOR)) - 1
+    while last >= 0 and ctx.doc[last].is_space:
+        last -= 1
+    if last < 0 or ctx.doc[last].text != ":" or last in ctx.quoted:
+        return None
+    cue = rules.last_cue([t for t in ctx.doc[last].sent if t.i < last and t.i not in ctx.quoted])
+    subject = rules.subject(cue) if cue is not None else None
+    if cue is None or subject is None or any(c.dep_ in ("ccomp", "dobj") for c in cue.children if c.i > cue.i):
+        return None
+    return cue, subject
 
 
 def _act_content(ctx: _Context, verb: Token) -> tuple[int, int] | None:
@@ -475,6 +554,38 @@ def _finite(clause: Token) -> bool:
     """True for a clause with a tensed verb ("that talks will resume"), not "Microsoft to face scrutiny"."""
     finite = ("VBD", "VBZ", "VBP", "MD")
     return clause.tag_ in finite or any(c.dep_ in ("aux", "auxpass") and c.tag_ in finite for c in clause.children)
+
+
+def _claim(clause: Token) -> bool:
+    """True for a clause a belief or finding reports as a claim: a tensed one, one opened by "that"
+    ("demanded that the campaign stop"), or one with a subject of its own ("expects them to become less
+    available", "polls show Clinton leading"); not "a video shows Biden gesturing" (a named person doing
+    something is seen, not claimed) nor "Microsoft to face scrutiny"."""
+    if _finite(clause) or any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children):
+        return True
+    subject = next((c for c in clause.children if c.dep_ in rules.CLAUSE_SUBJECT_DEPS), None)
+    if subject is None or clause.tag_ not in ("VB", "VBG") or clause.i < subject.i:
+        return False
+    return clause.tag_ == "VB" or subject.ent_type_ != "PERSON" or clause.head.lemma_.lower() != "show"
+
+
+def _embedded_report(cue: Token) -> bool:
+    """'which Mr. Clarke says he is doing everything he can to keep open', 'Richmond, where experts say some
+    judges are eager ...': a reporting verb in a relative clause with a subject of its own and a following
+    clause that has its own subject and tense reports that clause (not 'a missile that analysts said could
+    reach', whose clause has a gap for the subject)."""
+    if cue.dep_ != "relcl" or not rules.is_report(cue):
+        return False
+    own = next((c for c in cue.children if c.dep_ in rules.SUBJECT_DEPS), None)
+    if own is None or own.lower_ in rules.RELATIVE or own.lower_ in rules.NOT_SPEAKERS:
+        return False
+    return any(
+        c.dep_ == "ccomp"
+        and c.i > cue.i
+        and _finite(c)
+        and any(d.dep_ in rules.CLAUSE_SUBJECT_DEPS for d in c.children)
+        for c in cue.children
+    )
 
 
 def _relative_speaker(cue: Token) -> bool:
@@ -516,6 +627,22 @@ def _aside_clause(ctx: _Context, cue: Token) -> list[tuple[int, int] | None]:
     return [before, after] if before is not None and after is not None else [whole]
 
 
+def _as_clause(ctx: _Context, cue: Token) -> tuple[int, int] | None:
+    """'Hawaii, as one of the advisers pointed out, rarely gets two hurricanes', 'As experts have noted, the
+    president may ...': a reporting verb in an "as" clause with no object of its own reports the clause it
+    modifies, less the "as" clause."""
+    head = cue.head
+    if cue.dep_ != "advcl" or head.pos_ not in ("VERB", "AUX") or head.i in ctx.quoted or head == cue:
+        return None
+    if not any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.children) or rules.subject(cue) is None:
+        return None
+    if any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in cue.children) or not rules.is_report(cue):
+        return None
+    if not any(c.dep_ in rules.CLAUSE_SUBJECT_DEPS for c in head.children):
+        return None
+    return _words_span(ctx, head, {t.i for t in cue.subtree})
+
+
 def _according_clause(ctx: _Context, according: Token) -> tuple[int, int] | None:
     """'The top 1 percent would gain most, according to the Tax Foundation.': the clause the phrase hangs on."""
     head = according.head
@@ -548,16 +675,26 @@ def _inner_report(clause: Token) -> bool:
 
 
 def _that_clause(ctx: _Context, cue: Token) -> tuple[int, int] | None:
-    """'told a gathering of governors that he ...', which the parser often reads as a relative clause:
-    a "that" after the verb's object, opening a clause with a subject of its own, to the sentence end."""
-    if cue.lemma_.lower() != "tell":
-        return None
+    """'told a gathering of governors that he ...', 'acknowledged on NBC's "Meet the Press" that Mr. Trump
+    was trailing', 'claiming without evidence that the race is tied': a "that" clause after the verb that
+    the parser hung on a word in between; it opens before any other verb, has a subject of its own, and
+    runs to the sentence end. A "that" the parser read as a relative pronoun counts only after "tell"
+    ("cited a report that the agency released" is a relative clause)."""
     sentence = cue.sent
     after = [t for t in sentence if t.i > cue.i]
     that = next((t for t in after if t.lower_ == "that" or t.pos_ in ("VERB", "AUX")), None)
-    if that is None or that.lower_ != "that" or that.head.dep_ != "relcl":
+    if that is None or that.lower_ != "that" or that.i in ctx.quoted:
         return None
-    if not any(c.dep_ in rules.SUBJECT_DEPS and c != that for c in that.head.children):
+    clause = that.head
+    if clause.pos_ not in ("VERB", "AUX") or clause.i < that.i or (clause.head == cue and clause.dep_ == "ccomp"):
+        return None
+    if that.dep_ != "mark" and clause.dep_ == "relcl" and cue.lemma_.lower() != "tell":
+        return None
+    if that.dep_ != "mark" and clause.dep_ != "relcl" and that.dep_ not in ("dobj", "nsubj"):
+        return None
+    if not any(c.dep_ in rules.CLAUSE_SUBJECT_DEPS and c != that for c in clause.children):
+        return None
+    if any(t.is_punct and t.text in (";", ":") for t in sentence if cue.i < t.i < that.i):
         return None
     words = [t for t in sentence if t.i > that.i and not t.is_space]
     return _trim(ctx, words)

@@ -168,6 +168,24 @@ ACT_VERBS = frozenset(
      "warn", "tell", "plead", "beg", "challenge", "encourage", "implore", "advise", "order", "instruct", "invite"]
 )  # fmt: skip
 
+# Verbs whose object is not what was said: the person addressed ("told reporters", "urged Congress"), a
+# thing given or kept ("pledged money", "maintains a program"), or a verb whose object content is unclear.
+OBJECT_NOT_SAID = frozenset(
+    ["tell", "ask", "inform", "remind", "warn", "assure", "urge", "notify", "advise", "caution", "accuse", "charge",
+     "beg", "implore", "invite", "order", "instruct", "encourage", "challenge", "threaten", "plead", "answer",
+     "email", "text", "call", "question", "find", "hold", "show", "point", "continue", "post", "rule", "decide",
+     "determine", "figure", "agree", "refuse", "hope", "feel", "doubt", "guess", "reckon", "project", "pledge",
+     "maintain", "vow", "promise"]
+)  # fmt: skip
+
+# Verbs that take a stand on what they name ("criticized the deal", "cited a report", "endorsed the plan"):
+# their object is what the subject said of something, an attribution in PolNeAR's and PARC's sense.
+STANCE_OBJECT_VERBS = frozenset(
+    ["describe", "denounce", "dismiss", "criticize", "criticise", "blast", "slam", "praise", "mock", "deride",
+     "decry", "condemn", "cite", "attack", "defend", "reject", "tout", "applaud", "lambaste", "endorse", "back",
+     "support", "oppose", "reference", "discuss", "detail", "welcome", "hail", "blame"]
+)  # fmt: skip
+
 # Verbs that frame quoted words without reporting a whole statement: called the plan a "win-win",
 # described the exercises as "provocative", urged delegates to show "flexibility".
 FRAMING_VERBS = frozenset(
