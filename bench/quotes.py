@@ -98,9 +98,39 @@ def score_doc(
             c[f"exact pred {q.kind}"] += 1
         verdict = speaker_ok(text, gold, q)
         c[f"speaker {verdict} {gold.kind}"] += 1
+        c[f"band {band_of(q.speaker_confidence)} {verdict}"] += 1
     for q in quotes:
         c[f"pred {q.kind}"] += 1
         c["pred with speaker"] += q.speaker is not None
+
+
+# Speaker confidence bands (storyline.analyze.quotes_rules.CONFIDENCE): named subject of the cue, a role
+# noun resolved (or a name with no cue), the writer / a resolved pronoun, a floating quote, an unresolved
+# description or pronoun, no speaker.
+BANDS = ((0.85, ">= 0.85"), (0.7, "0.70-0.85"), (0.55, "0.55-0.70"), (0.45, "0.45-0.55"), (0.3, "0.30-0.45"),
+         (0.01, "0.01-0.30"), (0.0, "0 (none)"))  # fmt: skip
+
+
+def band_of(confidence: float) -> str:
+    return next(label for floor, label in BANDS if confidence >= floor)
+
+
+def band_rows(tally: Tally) -> list[list[str]]:
+    """Per confidence band: matched quotes, right, wrong, unknown, and accuracy = right / those with a gold
+    speaker (a gold with no Source is left out)."""
+    c = tally.counts
+    rows = []
+    for _, label in BANDS:
+        right, wrong, unknown = (c[f"band {label} {v}"] for v in ("right", "wrong", "unknown"))
+        scored = right + wrong + unknown
+        matched = scored + c[f"band {label} no source"]
+        if matched:
+            rows.append([label, str(matched), str(right), str(wrong), str(unknown),
+                         f"{right / scored:.3f}" if scored else "-"])  # fmt: skip
+    return rows
+
+
+BAND_COLUMNS = ["speaker confidence", "matched quotes", "right", "wrong person", "unknown", "accuracy"]
 
 
 def prf(tp_pred: int, pred: int, tp_gold: int, gold: int) -> tuple[float, float, float]:
@@ -306,6 +336,7 @@ def demo_section() -> str:
     out.append(
         table("speakers of matched quotes", SPEAKER_COLUMNS, speaker_rows(tally, ["direct", "indirect", "partial"]))
     )
+    out.append(table("speaker confidence: accuracy per band (all matched quotes)", BAND_COLUMNS, band_rows(tally)))
     out.append(
         f"- issue floors on direct quotes: speaker accuracy {right / direct_gold:.3f} (>= 0.90) and wrong person "
         f"{wrong / direct_gold:.3f} (< 0.05), over all {direct_gold} gold direct quotes.\n"
@@ -330,6 +361,7 @@ def polnear_section(split: str) -> str:
     out.append(
         table("speakers of matched quotes (gold Source)", SPEAKER_COLUMNS, speaker_rows(tally, ["quoted", "indirect"]))
     )
+    out.append(table("speaker confidence: accuracy per band (all matched quotes)", BAND_COLUMNS, band_rows(tally)))
     out.append(targets(tally, split))
     out.append(f"- speed: find_quotes alone {tally.words / tally.seconds:,.0f} words/s ({tally.words:,} words).\n")
     return "\n".join(out)

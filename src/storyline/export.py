@@ -208,6 +208,7 @@ def quote_to_dict(quote: Quote) -> dict[str, Any]:
         "cue": quote.cue,
         "speaker": quote.speaker,
         "speaker_entity_id": quote.speaker_entity_id,
+        "speaker_confidence": quote.speaker_confidence,
         "start": quote.start,
         "end": quote.end,
     }

@@ -42,7 +42,7 @@ _MARK_RE = re.compile(
     "|".join(re.escape(m) for m in rules.PAIRED_MARKS) + "|[" + re.escape("".join(sorted(rules.QUOTE_MARKS))) + "]"
 )
 
-Speaker = tuple[str | None, int | None, int | None]  # surface text, named mention start and end
+Speaker = tuple[str | None, int | None, int | None, float]  # surface text, named mention start/end, confidence
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,7 @@ class _Context(rules.Names):
     text: str = ""  # doc.text, which spaCy rebuilds from the tokens at every read
     starts: list[int] = field(default_factory=list)  # token start offsets
     paragraphs: list[int] = field(default_factory=list)  # paragraph start offsets
+    _lower: set[str] | None = None
 
     @classmethod
     def build(cls, doc: Doc) -> _Context:
@@ -89,6 +90,12 @@ class _Context(rules.Names):
         for index, sentence in enumerate(doc.sents):
             ctx.sentence_of[sentence.start : sentence.end] = [index] * len(sentence)
         return ctx
+
+    def lower_words(self) -> set[str]:
+        """The words the article writes in lower case somewhere (built once, on first use)."""
+        if self._lower is None:
+            self._lower = {t.text for t in self.doc if t.text.islower()}
+        return self._lower
 
     def paragraph_bounds(self, offset: int) -> tuple[int, int]:
         """Start and end offsets of the paragraph holding ``offset``."""
@@ -127,6 +134,7 @@ def find_quotes(doc: Doc, article_id: str = "", author: str | None = None) -> li
                 speaker=speaker[0],
                 speaker_start=speaker[1],
                 speaker_end=speaker[2],
+                speaker_confidence=speaker[3],
             )
         )
     return quotes
@@ -706,11 +714,15 @@ def _clause_span(ctx: _Context, cue: Token, clause: Token) -> tuple[int, int] | 
         return None
     if clause.i < cue.i and not _reported_before(cue, clause):
         return None
-    if clause.left_edge.lower_ in ("what", "which", "who"):
+    # a cue in a relative clause ("which Mr. Clarke says he is keeping open"): the relative word before it
+    # is the noun's, not the report's
+    embedded = cue.dep_ == "relcl" and clause.i > cue.i
+    words = [t for t in clause.subtree if t.i > cue.i] if embedded else list(clause.subtree)
+    if not words or words[0].lower_ in ("what", "which", "who"):
         return None
     aside = _aside_tokens(clause)
     tokens = []
-    for token in clause.subtree:
+    for token in words:
         if token.text in rules.SENTENCE_END:
             break  # the parser ran on into the next sentence
         if token.i not in aside:
@@ -828,22 +840,48 @@ def _cue_lemma(draft: _Draft) -> str | None:
 
 
 def _resolve(ctx: _Context, draft: _Draft, resolved: dict[int, Speaker]) -> Speaker:
-    """Speaker surface text and named mention of a draft, in text order (pronouns look back)."""
+    """Speaker surface text, named mention and confidence of a draft, in text order (pronouns look back).
+
+    The confidence says how the speaker was found (``rules.CONFIDENCE``): a named subject of the cue, a
+    role noun resolved to the one person holding it, a pronoun resolved to its antecedent, a floating
+    quote continuing the quote before it, an unresolved description or pronoun, or no speaker."""
+    confidence = rules.CONFIDENCE
     if draft.repeats is not None:
-        speaker = resolved.get(id(draft.repeats), (None, None, None))
+        text, start, end, before = resolved.get(id(draft.repeats), (None, None, None, 0.0))
+        speaker: Speaker = (text, start, end, min(before, confidence["floating"]) if text is not None else 0.0)
     elif draft.subject is None or draft.subject.lower_ in rules.NOT_SPEAKERS:
-        speaker = (None, None, None)
+        speaker = (None, None, None, 0.0)
     elif draft.subject.lower_ == "i":
-        speaker = (ctx.author, None, None)  # the writer, when the article says who that is
+        speaker = (ctx.author, None, None, confidence["author"] if ctx.author else 0.0)  # the writer, if known
     else:
         subject = draft.subject
         pronoun = subject.lower_ in rules.PERSON_PRONOUNS
+        how = "pronoun" if pronoun else "named"
         named = rules.antecedent(ctx, subject) if pronoun else rules.named_mention(ctx, subject)
         if named is None and not pronoun:
             named = rules.titled_person(ctx, subject)
+            how = "title"
         if named is not None:
             named = rules.fullest(ctx, named)
-        surface = rules.phrase(subject)
-        speaker = (surface, named.start_char, named.end_char) if named is not None else (surface, None, None)
+        else:
+            how = "unresolved pronoun" if subject.pos_ == "PRON" else "description"
+        score = confidence[how] - (confidence["no cue"] if draft.cue is None or draft.cue.is_punct else 0.0)
+        surface = _surface(ctx, subject)
+        speaker = (
+            (surface, named.start_char, named.end_char, score) if named is not None else (surface, None, None, score)
+        )
     resolved[id(draft)] = speaker
     return speaker
+
+
+def _surface(ctx: _Context, subject: Token) -> str:
+    """The speaker phrase as the text gives it, with a capital that only opens its sentence lowered
+    ("He" -> "he", "The officials" -> "the officials", "Officials" when the article also writes "officials"),
+    so one speaker is not two by case; a name keeps its capital ("Wines")."""
+    text = rules.phrase(subject)
+    first = subject.doc[subject.left_edge.i]
+    if not text.startswith(first.text) or not first.is_sent_start or first.is_upper or first.text == "I":
+        return text
+    if first.pos_ in ("PRON", "DET") or (first.pos_ == "NOUN" and first.lower_ in ctx.lower_words()):
+        return text[:1].lower() + text[1:]
+    return text

@@ -345,4 +345,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX actions_article ON actions (article_id);
         """,
     ),
+    Migration(
+        9,
+        "quote speaker confidence",
+        """
+        -- how sure the speaker of a quote is (0-1, from how it was found: storyline.analyze.quotes); NULL for
+        -- quotes stored before, until their articles are analyzed again (ANALYSIS_VERSION 4)
+        ALTER TABLE quotes ADD COLUMN speaker_confidence DOUBLE;
+        """,
+    ),
 )
