@@ -458,8 +458,8 @@ def _indirect_quotes(ctx: _Context) -> list[_Draft]:
             that := _that_clause(ctx, token),
             *_aside_clause(ctx, token),
             _as_clause(ctx, token),
-            act := _act_content(ctx, token),
-            _object_content(ctx, token) if that is None and act is None else None,
+            content := _act_content(ctx, token),
+            _object_content(ctx, token) if that is None and content is None else None,
         ]
         for span in spans:
             if span is not None:
