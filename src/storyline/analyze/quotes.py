@@ -111,7 +111,7 @@ def find_quotes(doc: Doc, article_id: str = "", author: str | None = None) -> li
     is the writer; without it, "I" names no one."""
     ctx = _Context.build(doc)
     ctx.author = _single_author(author)
-    indirect = _indirect_quotes(ctx)
+    indirect = _outermost(_indirect_quotes(ctx))
     taken = [(d.start, d.end) for d in indirect] + [(m.open_at, m.close_at) for m in ctx.marked]
     indirect += [d for d in _line_quotes(ctx) if not any(a < d.end and d.start < b for a, b in taken)]
     marked = _marked_quotes(ctx, indirect)
@@ -479,6 +479,14 @@ def _object_content(ctx: _Context, verb: Token) -> tuple[int, int] | None:
         return None
     words = [t for t in obj.subtree if ctx.sentence_of[t.i] == ctx.sentence_of[verb.i]]
     return _trim(ctx, words)
+
+
+def _outermost(drafts: list[_Draft]) -> list[_Draft]:
+    """Reported clauses less those inside another ("Her spokesman said [she thinks [America is strongest]]",
+    "said [she opposes [the deal]]"): the report a reader takes from the text is the outer one, which holds
+    the inner claim in its own words."""
+    spans = {(d.start, d.end) for d in drafts}
+    return [d for d in drafts if not any(a <= d.start and d.end <= b and (a, b) != (d.start, d.end) for a, b in spans)]
 
 
 def _line_quotes(ctx: _Context) -> list[_Draft]:
