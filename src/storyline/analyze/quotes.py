@@ -442,7 +442,9 @@ def _indirect_quotes(ctx: _Context) -> list[_Draft]:
             if span is not None:
                 drafts.append(_Draft(span[0], span[1], QuoteKind.INDIRECT, cue=token, subject=rules.subject(token)))
             continue
-        act = token.pos_ == "VERB" and token.lemma_.lower() in rules.ACT_VERBS and not rules.passive(token)
+        lemma = token.lemma_.lower()
+        act = token.pos_ == "VERB" and (lemma in rules.ACT_VERBS or lemma in rules.INTENT_VERBS)
+        act = act and not rules.passive(token)
         if token.pos_ == "VERB" and token.lemma_.lower() in rules.STANCE_OBJECT_VERBS and not rules.passive(token):
             if token.dep_ not in rules.EMBEDDED_CUE_DEPS and (span := _object_content(ctx, token)) is not None:
                 drafts.append(_Draft(span[0], span[1], QuoteKind.INDIRECT, cue=token, subject=rules.subject(token)))
@@ -510,6 +512,10 @@ def _line_quotes(ctx: _Context) -> list[_Draft]:
             if span is not None:
                 drafts.append(_Draft(span[0], span[1], QuoteKind.INDIRECT, cue=intro[0], subject=intro[1]))
             continue
+        signed = _signed_line(ctx, words)
+        if signed is not None:
+            drafts.append(signed)
+            continue
         colon = next((j for j, t in enumerate(words[:5]) if t.text == ":"), None)
         if colon is None or colon == 0:
             continue
@@ -530,6 +536,29 @@ def _line_quotes(ctx: _Context) -> list[_Draft]:
     return drafts
 
 
+def _signed_line(ctx: _Context, words: list[Token]) -> _Draft | None:
+    """A headline ending in its source: "Clinton Hid Health Problems, Former Doctor Says." (title case,
+    which the parser reads poorly): the words before the last comma, said by the subject of the final verb."""
+    end = len(words)
+    while end and words[end - 1].is_punct:
+        end -= 1
+    if end < 5 or "\n" in ctx.text[words[0].idx : words[end - 1].idx]:
+        return None
+    cue = words[end - 1]
+    if not (rules.is_cue(cue) and cue.text[:1].isupper()) or any(t.i in ctx.quoted for t in words[:end]):
+        return None
+    comma = next((j for j in range(end - 2, max(0, end - 8), -1) if words[j].text == ","), None)
+    if comma is None or comma < 3:
+        return None
+    name = words[comma + 1 : end - 1]
+    if not name or not all(t.text[:1].isupper() or t.is_punct for t in name):
+        return None
+    span = _trim(ctx, words[:comma])
+    if span is None:
+        return None
+    return _Draft(span[0], span[1], QuoteKind.INDIRECT, cue=cue, subject=name[-1])
+
+
 def _intro_before(ctx: _Context, index: int) -> tuple[Token, Token] | None:
     """The reporting verb and subject of a paragraph ending in "X said:" right before paragraph ``index``."""
     if index == 0:
@@ -548,8 +577,10 @@ def _intro_before(ctx: _Context, index: int) -> tuple[Token, Token] | None:
 
 def _act_content(ctx: _Context, verb: Token) -> tuple[int, int] | None:
     """'promised to cut taxes', 'urged Congress to act', 'called on the party to unite', 'called for a
-    ban': the infinitive (with its object) or the "for" phrase of a speech act."""
-    if verb.lemma_.lower() not in rules.ACT_VERBS or rules.subject(verb) is None:
+    ban', 'plans to run again': the infinitive (with its object) or the "for" phrase of a speech act or a
+    stated intention."""
+    lemma = verb.lemma_.lower()
+    if (lemma not in rules.ACT_VERBS and lemma not in rules.INTENT_VERBS) or rules.subject(verb) is None:
         return None
     for child in verb.children:
         if (
@@ -563,7 +594,23 @@ def _act_content(ctx: _Context, verb: Token) -> tuple[int, int] | None:
         if child.dep_ == "prep" and child.lower_ == "for" and verb.lemma_.lower() == "call":
             words = [t for t in child.subtree if t != child]
             return _trim(ctx, [t for t in words if ctx.sentence_of[t.i] == ctx.sentence_of[verb.i]])
-    return None
+    return _named_as(ctx, verb)
+
+
+def _named_as(ctx: _Context, verb: Token) -> tuple[int, int] | None:
+    """'called the charges unsubstantiated', 'has called climate change a hoax': a framing verb with an object
+    and what it names the object (a predicate, or a second noun the parser hangs on the first)."""
+    if verb.lemma_.lower() not in rules.NAMING_VERBS:
+        return None
+    obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None)
+    if obj is None or obj.pos_ == "PRON":
+        return None
+    second = next((c for c in verb.children if c.dep_ in ("oprd", "ccomp") and c.i > obj.i), None)
+    second = second or next((c for c in obj.children if c.dep_ == "dobj" and c.i > obj.i), None)
+    if second is None:
+        return None
+    words = verb.doc[obj.left_edge.i : second.right_edge.i + 1]
+    return _trim(ctx, [t for t in words if ctx.sentence_of[t.i] == ctx.sentence_of[verb.i]])
 
 
 def _finite(clause: Token) -> bool:

@@ -186,6 +186,13 @@ STANCE_OBJECT_VERBS = frozenset(
      "support", "oppose", "reference", "discuss", "detail", "welcome", "hail", "blame"]
 )  # fmt: skip
 
+# Verbs that name something as something ("called the charges unsubstantiated", "branded him a liar").
+NAMING_VERBS = frozenset(["call", "brand", "label", "dub", "term", "deem", "pronounce"])
+
+# Verbs of a stated intention whose content is an infinitive ("plans to run again", "wants to build a
+# wall"): PolNeAR and PARC take the intention as the subject's attributed position, as they do a promise.
+INTENT_VERBS = frozenset(["want", "plan", "intend", "seek", "aim"])
+
 # Verbs that frame quoted words without reporting a whole statement: called the plan a "win-win",
 # described the exercises as "provocative", urged delegates to show "flexibility".
 FRAMING_VERBS = frozenset(
