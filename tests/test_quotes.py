@@ -476,3 +476,27 @@ def test_speaker_confidence_is_stored_and_exported(tmp_path: Path) -> None:
         quotes = ws.quotes()
     assert [(q.text, q.speaker_confidence) for q in quotes] == [("It is open,", 0.9), ("We are proud.", 0.5)]
     assert quote_to_dict(quotes[0])["speaker_confidence"] == 0.9
+
+
+def test_naming_headlines_intentions_and_anonymity(nlp: Language) -> None:
+    called = quotes_of(nlp, "The Trump campaign called the charges unsubstantiated and fabricated.")
+    assert [(q.text, q.speaker) for q in called] == [
+        ("the charges unsubstantiated and fabricated", "the Trump campaign")
+    ]
+    signed = quotes_of(
+        nlp, "Clinton Hid Past Health Problems From Public, Former White House Doctor Says.\n\nIt began."
+    )
+    assert [(q.text, q.speaker) for q in signed] == [
+        ("Clinton Hid Past Health Problems From Public", "Former White House Doctor")
+    ]
+    planned = quotes_of(nlp, "Karen Bass plans to run again next year.")
+    assert [(q.text, q.speaker) for q in planned] == [("to run again next year", "Karen Bass")]
+    anonymous = quotes_of(nlp, "A negotiator, who asked not to be named, said the deal was close.")
+    assert [(q.text, q.speaker) for q in anonymous] == [("the deal was close", "a negotiator")]
+
+
+def test_a_report_inside_a_report_is_the_outer_ones(nlp: Language) -> None:
+    text = "Her spokesman said she thinks America is strongest when people work together."
+    assert [(q.text, q.speaker) for q in quotes_of(nlp, text)] == [
+        ("she thinks America is strongest when people work together", "her spokesman")
+    ]

@@ -588,8 +588,12 @@ def _act_content(ctx: _Context, verb: Token) -> tuple[int, int] | None:
             and child.i > verb.i
             and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children)
         ):
+            if rules.passive(child) and child.lemma_.lower() in rules.ANONYMITY_VERBS:
+                return None  # "asked not to be named": a condition of the interview, not a request reported
             start = next((c for c in verb.children if c.dep_ in ("dobj", "prep") and verb.i < c.i < child.i), child)
             words = [t for t in verb.doc[start.left_edge.i : child.right_edge.i + 1] if t != start or t.dep_ != "prep"]
+            while words and words[0].ent_type_ in ("DATE", "TIME") and words[0].i < child.i:
+                words = words[1:]  # "agreed Wednesday to restore ...": the day is not part of what was agreed
             return _trim(ctx, [t for t in words if ctx.sentence_of[t.i] == ctx.sentence_of[verb.i]])
         if child.dep_ == "prep" and child.lower_ == "for" and verb.lemma_.lower() == "call":
             words = [t for t in child.subtree if t != child]
@@ -934,8 +938,17 @@ def _surface(ctx: _Context, subject: Token) -> str:
     ("He" -> "he", "The officials" -> "the officials", "Officials" when the article also writes "officials"),
     so one speaker is not two by case; a name keeps its capital ("Wines")."""
     text = rules.phrase(subject)
+    dash = next((d for d in rules.DATELINE_DASHES if f" {d} " in text), None)
+    if dash is not None and subject.idx > subject.doc.text.find(dash, subject.left_edge.idx):
+        text = text.rsplit(f" {dash} ", 1)[1]  # "WOODSIDE, Calif. (Capital Wire) — President Joe Biden"
+        return text
     first = subject.doc[subject.left_edge.i]
-    if not text.startswith(first.text) or not first.is_sent_start or first.is_upper or first.text == "I":
+    if (
+        not text.startswith(first.text)
+        or not first.is_sent_start
+        or first.text == "I"
+        or (first.is_upper and len(first) > 1)
+    ):
         return text
     if first.pos_ in ("PRON", "DET") or (first.pos_ == "NOUN" and first.lower_ in ctx.lower_words()):
         return text[:1].lower() + text[1:]

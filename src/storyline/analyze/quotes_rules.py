@@ -193,6 +193,9 @@ NAMING_VERBS = frozenset(["call", "brand", "label", "dub", "term", "deem", "pron
 # wall"): PolNeAR and PARC take the intention as the subject's attributed position, as they do a promise.
 INTENT_VERBS = frozenset(["want", "plan", "intend", "seek", "aim"])
 
+# Passive infinitives of a source's request for anonymity ("asked not to be named"), never a reported request.
+ANONYMITY_VERBS = frozenset(["name", "identify", "quote"])
+
 # Verbs that frame quoted words without reporting a whole statement: called the plan a "win-win",
 # described the exercises as "provocative", urged delegates to show "flexibility".
 FRAMING_VERBS = frozenset(
