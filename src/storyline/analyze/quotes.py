@@ -94,7 +94,7 @@ class _Context(rules.Names):
     def lower_words(self) -> set[str]:
         """The words the article writes in lower case somewhere (built once, on first use)."""
         if self._lower is None:
-            self._lower = {t.text for t in self.doc if t.text.islower()}
+            self._lower = set(re.findall(r"(?<![\w'’-])[a-z]+(?![\w'’-])", self.text))
         return self._lower
 
     def paragraph_bounds(self, offset: int) -> tuple[int, int]:
