@@ -351,7 +351,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         """
         -- how sure the speaker of a quote is (0-1, from how it was found: storyline.analyze.quotes); NULL for
         -- quotes stored before, until their articles are analyzed again (ANALYSIS_VERSION 4)
-        ALTER TABLE quotes ADD COLUMN speaker_confidence DOUBLE;
+        ALTER TABLE quotes ADD COLUMN IF NOT EXISTS speaker_confidence DOUBLE;
         """,
     ),
 )
