@@ -500,3 +500,17 @@ def test_a_report_inside_a_report_is_the_outer_ones(nlp: Language) -> None:
     assert [(q.text, q.speaker) for q in quotes_of(nlp, text)] == [
         ("she thinks America is strongest when people work together", "her spokesman")
     ]
+
+
+def test_a_speakers_own_report_and_a_permission_are_read_right(nlp: Language) -> None:
+    text = "Trump said he had told Putin that the sanctions would stay."
+    [quote] = quotes_of(nlp, text)  # "Trump" is a noun to the tagger here, and typed an organization
+    assert (quote.text, quote.speaker, named(text, quote), quote.speaker_confidence) == (
+        "the sanctions would stay",
+        "he",
+        "Trump",
+        0.6,
+    )
+    text = "Monica Lewinsky testified on Friday. Clinton allegedly told her that she could say she was visiting."
+    [quote] = quotes_of(nlp, text)  # what he told her she could say, not words of hers
+    assert (quote.text, named(text, quote)) == ("she could say she was visiting", "Clinton")

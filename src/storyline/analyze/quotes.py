@@ -737,6 +737,8 @@ def _inner_report(clause: Token) -> bool:
     the inner clause is then the quote, and the outer one is left out."""
     if not rules.is_cue(clause) or not any(c.dep_ == "ccomp" for c in clause.children):
         return False
+    if any(c.dep_ == "aux" and c.tag_ == "MD" for c in clause.children):
+        return False  # "told her that she could say ...": what she may say is not a report of saying
     subject = rules.subject(clause)
     return subject is not None and subject.lower_ in rules.SELF_PRONOUNS
 

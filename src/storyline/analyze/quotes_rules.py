@@ -518,6 +518,9 @@ def antecedent(names: Names, pronoun: Token) -> Span | None:
     quotes and reported clauses, that names a person of that gender. A reporting verb's subject that is
     not a named person ("the official said") stops the search: the pronoun may be that speaker."""
     gender = PERSON_PRONOUNS[pronoun.lower_]
+    own = own_report(names, pronoun, gender)
+    if own is not None:
+        return own
     floor = names.sentence_of[pronoun.i] - PRONOUN_WINDOW_SENTENCES
     others = {t.text for c in pronoun.head.children if c != pronoun for t in c.subtree if t.pos_ == "PROPN"}
     for i in range(pronoun.i - 1, -1, -1):
@@ -544,6 +547,31 @@ def antecedent(names: Names, pronoun: Token) -> Span | None:
         names.genders[key] = gender
         return named
     return None
+
+
+def own_report(names: Names, pronoun: Token, gender: str) -> Span | None:
+    """'Trump said he had told Putin ...': the subject of a reporting verb whose reported clause has the
+    pronoun as its subject is the pronoun's person, when that subject is a name (a person, or a name the
+    tagger did not type or typed as an organization) the text has not shown to be of the other gender."""
+    clause = pronoun.head
+    if pronoun.dep_ != "nsubj" or clause.dep_ != "ccomp" or not is_cue(clause.head):
+        return None
+    speaker = subject(clause.head)
+    if speaker is None or speaker.i > pronoun.i:
+        return None
+    if speaker.pos_ != "PROPN" and not (speaker.ent_type_ and speaker.text[:1].isupper()):
+        return None  # "Trump", tagged a noun where it opens the sentence, is still a name
+    named = named_mention(names, speaker)
+    if named is None or named.label_ == "ORG":
+        words = [t for t in speaker.lefts if t.dep_ == "compound" and t.text[:1].isupper()] + [speaker]
+        named = Span(speaker.doc, words[0].i, speaker.i + 1, label="PERSON")
+    if named.label_ != "PERSON":
+        return None
+    known = names.genders.get(gender_key(named)) or honorific(named)
+    if known is not None and known != gender:
+        return None
+    names.genders[gender_key(named)] = gender
+    return named
 
 
 def titled_person(names: Names, subject: Token) -> Span | None:
