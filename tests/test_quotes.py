@@ -514,3 +514,12 @@ def test_a_speakers_own_report_and_a_permission_are_read_right(nlp: Language) ->
     text = "Monica Lewinsky testified on Friday. Clinton allegedly told her that she could say she was visiting."
     [quote] = quotes_of(nlp, text)  # what he told her she could say, not words of hers
     assert (quote.text, named(text, quote)) == ("she could say she was visiting", "Clinton")
+
+
+def test_a_name_the_tagger_left_untyped_is_a_person_when_the_text_shows_it(nlp: Language) -> None:
+    text = (
+        "Naama Issachar flew home on Saturday.\n\nIssachar, who had been held since April, walked down the steps. "
+        '"Thank you to everyone," she said.'
+    )
+    quotes = quotes_of(nlp, text)
+    assert [(q.speaker, named(text, q)) for q in quotes] == [("she", "Issachar")]

@@ -471,7 +471,23 @@ def named_mention(names: Names, subject: Token) -> Span | None:
     for child in subject.children:
         if child.dep_ == "appos" and (appos := entity_at(child, names.ents)) is not None and appos.label_ == "PERSON":
             return appos
-    return None
+    return untyped_person(subject)
+
+
+def untyped_person(subject: Token) -> Span | None:
+    """A name the tagger left untyped that the text shows is a person's: part of it typed PERSON ("Choe Son"
+    of "Choe Son Hui"), or a relative "who" on it ("Issachar, who had been held since April")."""
+    if subject.pos_ != "PROPN" or subject.ent_type_:
+        return None
+    lefts = [t for t in subject.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"]
+    typed = [t for t in lefts if t.ent_type_ == "PERSON"]
+    who = any(c.dep_ == "relcl" and any(g.lower_ == "who" for g in c.children) for c in subject.children)
+    if not typed and not (who and not lefts):
+        return None
+    start = typed[0].i if typed else subject.i
+    if any(not t.text[:1].isupper() for t in subject.doc[start : subject.i + 1]):
+        return None
+    return Span(subject.doc, start, subject.i + 1, label="PERSON")
 
 
 def only_person(names: Names, words: list[str], *, contains: bool) -> Span | None:
