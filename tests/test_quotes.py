@@ -523,3 +523,15 @@ def test_a_name_the_tagger_left_untyped_is_a_person_when_the_text_shows_it(nlp: 
     )
     quotes = quotes_of(nlp, text)
     assert [(q.speaker, named(text, q)) for q in quotes] == [("she", "Issachar")]
+
+
+def test_quotes_with_the_writers_words_after_them_or_a_dash_kept_with_the_mark(nlp: Language) -> None:
+    text = '"I have admiration for the mechanics" of the plan, Mr. Holtz-Eakin said. "They are detailed."'
+    assert [(q.text, q.speaker) for q in quotes_of(nlp, text)] == [
+        ("I have admiration for the mechanics", "Mr. Holtz-Eakin"),
+        ("They are detailed.", "Mr. Holtz-Eakin"),
+    ]
+    text = "\u201cWhy is this not clear proof?\u201d Vitter demanded."
+    assert [(q.text, q.speaker) for q in quotes_of(nlp, text)] == [("Why is this not clear proof?", "Vitter")]
+    text = "\u201cTrump must stop portraying Latinos as gangsters.\u201d\u2015 Carla Sanchez.\n\nGetty."
+    assert [q.speaker for q in quotes_of(nlp, text)] == ["Carla Sanchez"]

@@ -279,11 +279,47 @@ def _after_attribution(ctx: _Context, index: int) -> tuple[Token, Token | None] 
             if subject is None or subject.i in ctx.quoted:  # the parser tied the verb into the quote
                 subject = _name_before(zone[:k])
             own = {t.i for t in subject.subtree} if subject is not None else set()
-            if all(t.i in own or t.is_punct or t.is_space or t.pos_ in ("ADV", "AUX", "PART") or _name_word(t, own)
-                   for t in zone[:k]):  # fmt: skip
+
+            if all(_plain(t, own) for t in zone[:k]):
+                return token, subject
+            if _trailing_words(ctx, index, zone, k) and all(_plain(t, own) for t in zone[_last_comma(zone, k) + 1 : k]):
                 return token, subject
             return None
     return None
+
+
+def _plain(token: Token, own: set[int]) -> bool:
+    """A word between a quote and its reporting verb that leaves the verb the quote's: the speaker's phrase,
+    punctuation, an adverb or auxiliary, or a word of the speaker's name the parser left out."""
+    return (
+        token.i in own
+        or token.is_punct
+        or token.is_space
+        or token.pos_ in ("ADV", "AUX", "PART")
+        or (_name_word(token, own))
+    )
+
+
+def _last_comma(zone: list[Token], k: int) -> int:
+    return max((j for j in range(k) if zone[j].text == ","), default=-1)
+
+
+def _trailing_words(ctx: _Context, index: int, zone: list[Token], k: int) -> bool:
+    """'"I have admiration for the mechanics" of the proposals, Mr. Holtz-Eakin said.': a quote opening its
+    sentence, a few words of the writer's finishing the phrase, then a comma and the reporting clause that
+    ends the sentence. The quote is the speaker's (its span stays the marked words)."""
+    comma = _last_comma(zone, k)
+    if comma < 1 or comma > 12 or any(t.text in rules.QUOTE_MARKS for t in zone[:comma]):
+        return False
+    mark = ctx.marked[index]
+    lead = _before_zone(ctx, index)
+    if (
+        any(not t.is_space for t in lead)
+        or not ctx.text[mark.open_at + mark.width : mark.close_at].strip()[:1].isupper()
+    ):
+        return False
+    rest = zone[k + 1 :]
+    return all(t.is_punct or t.is_space or t.i in {d.i for d in zone[k].subtree} for t in rest)
 
 
 def _name_before(words: list[Token]) -> Token | None:
@@ -300,7 +336,11 @@ def _name_before(words: list[Token]) -> Token | None:
 def _dash_signature(ctx: _Context, index: int) -> Token | None:
     """'"...” ― Carla Sanchez': a quote signed by a name after a dash, the name ending its line."""
     zone = [t for t in _after_zone(ctx, index) if not t.is_space]
-    if len(zone) < 2 or zone[0].text not in rules.SIGNATURE_DASHES:
+    mark = ctx.marked[index]
+    after = ctx.text[mark.close_at : mark.close_at + 6].lstrip("".join(rules.QUOTE_MARKS) + "' \u00a0")
+    if zone and zone[0].text not in rules.SIGNATURE_DASHES and after[:1] in rules.SIGNATURE_DASHES:
+        zone = [zone[0], *zone]  # the tokenizer kept the dash with the closing mark ('workers.”― Carla Sanchez')
+    if len(zone) < 2 or (zone[0].text not in rules.SIGNATURE_DASHES and after[:1] not in rules.SIGNATURE_DASHES):
         return None
     name = []
     for token in zone[1:]:
@@ -940,6 +980,10 @@ def _surface(ctx: _Context, subject: Token) -> str:
     ("He" -> "he", "The officials" -> "the officials", "Officials" when the article also writes "officials"),
     so one speaker is not two by case; a name keeps its capital ("Wines")."""
     text = rules.phrase(subject)
+    stray = "".join(rules.QUOTE_MARKS | rules.SIGNATURE_DASHES) + " \u00a0"
+    if text[:1] in stray and text.lstrip(stray):
+        text = text.lstrip(stray)  # a closing mark and dash the tokenizer kept together ('”― Carla Sanchez')
+        return text
     dash = next((d for d in rules.DATELINE_DASHES if f" {d} " in text), None)
     if dash is not None and subject.idx > subject.doc.text.find(dash, subject.left_edge.idx):
         text = text.rsplit(f" {dash} ", 1)[1]  # "WOODSIDE, Calif. (Capital Wire) — President Joe Biden"

@@ -97,6 +97,12 @@ SPEECH_VERBS = frozenset(
         "plead",
         "thunder",
         "marvel",
+        "demand",
+        "protest",
+        "brag",
+        "grumble",
+        "swear",
+        "read",
     ]
 )
 
