@@ -102,7 +102,6 @@ SPEECH_VERBS = frozenset(
         "brag",
         "grumble",
         "swear",
-        "read",
     ]
 )
 
