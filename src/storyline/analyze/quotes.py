@@ -42,7 +42,7 @@ _MARK_RE = re.compile(
     "|".join(re.escape(m) for m in rules.PAIRED_MARKS) + "|[" + re.escape("".join(sorted(rules.QUOTE_MARKS))) + "]"
 )
 
-Speaker = tuple[str | None, int | None, int | None]  # surface text, named mention start and end
+Speaker = tuple[str | None, int | None, int | None, float]  # surface text, named mention start/end, confidence
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,7 @@ class _Context(rules.Names):
     text: str = ""  # doc.text, which spaCy rebuilds from the tokens at every read
     starts: list[int] = field(default_factory=list)  # token start offsets
     paragraphs: list[int] = field(default_factory=list)  # paragraph start offsets
+    _lower: set[str] | None = None
 
     @classmethod
     def build(cls, doc: Doc) -> _Context:
@@ -89,6 +90,12 @@ class _Context(rules.Names):
         for index, sentence in enumerate(doc.sents):
             ctx.sentence_of[sentence.start : sentence.end] = [index] * len(sentence)
         return ctx
+
+    def lower_words(self) -> set[str]:
+        """The words the article writes in lower case somewhere (built once, on first use)."""
+        if self._lower is None:
+            self._lower = set(re.findall(r"(?<![\w'’-])[a-z]+(?![\w'’-])", self.text))
+        return self._lower
 
     def paragraph_bounds(self, offset: int) -> tuple[int, int]:
         """Start and end offsets of the paragraph holding ``offset``."""
@@ -104,7 +111,9 @@ def find_quotes(doc: Doc, article_id: str = "", author: str | None = None) -> li
     is the writer; without it, "I" names no one."""
     ctx = _Context.build(doc)
     ctx.author = _single_author(author)
-    indirect = _indirect_quotes(ctx)
+    indirect = _outermost(_indirect_quotes(ctx))
+    taken = [(d.start, d.end) for d in indirect] + [(m.open_at, m.close_at) for m in ctx.marked]
+    indirect += [d for d in _line_quotes(ctx) if not any(a < d.end and d.start < b for a, b in taken)]
     marked = _marked_quotes(ctx, indirect)
     mixed = [d for d in indirect if any(d.start <= m.open_at < d.end for m in ctx.marked)]
     marked = [d for d in marked if d.kind != QuoteKind.PARTIAL or not any(m.start < d.start < m.end for m in mixed)]
@@ -125,6 +134,7 @@ def find_quotes(doc: Doc, article_id: str = "", author: str | None = None) -> li
                 speaker=speaker[0],
                 speaker_start=speaker[1],
                 speaker_end=speaker[2],
+                speaker_confidence=speaker[3],
             )
         )
     return quotes
@@ -269,11 +279,47 @@ def _after_attribution(ctx: _Context, index: int) -> tuple[Token, Token | None] 
             if subject is None or subject.i in ctx.quoted:  # the parser tied the verb into the quote
                 subject = _name_before(zone[:k])
             own = {t.i for t in subject.subtree} if subject is not None else set()
-            if all(t.i in own or t.is_punct or t.is_space or t.pos_ in ("ADV", "AUX", "PART") or _name_word(t, own)
-                   for t in zone[:k]):  # fmt: skip
+
+            if all(_plain(t, own) for t in zone[:k]):
+                return token, subject
+            if _trailing_words(ctx, index, zone, k) and all(_plain(t, own) for t in zone[_last_comma(zone, k) + 1 : k]):
                 return token, subject
             return None
     return None
+
+
+def _plain(token: Token, own: set[int]) -> bool:
+    """A word between a quote and its reporting verb that leaves the verb the quote's: the speaker's phrase,
+    punctuation, an adverb or auxiliary, or a word of the speaker's name the parser left out."""
+    return (
+        token.i in own
+        or token.is_punct
+        or token.is_space
+        or token.pos_ in ("ADV", "AUX", "PART")
+        or (_name_word(token, own))
+    )
+
+
+def _last_comma(zone: list[Token], k: int) -> int:
+    return max((j for j in range(k) if zone[j].text == ","), default=-1)
+
+
+def _trailing_words(ctx: _Context, index: int, zone: list[Token], k: int) -> bool:
+    """'"I have admiration for the mechanics" of the proposals, Mr. Holtz-Eakin said.': a quote opening its
+    sentence, a few words of the writer's finishing the phrase, then a comma and the reporting clause that
+    ends the sentence. The quote is the speaker's (its span stays the marked words)."""
+    comma = _last_comma(zone, k)
+    if comma < 1 or comma > 12 or any(t.text in rules.QUOTE_MARKS for t in zone[:comma]):
+        return False
+    mark = ctx.marked[index]
+    lead = _before_zone(ctx, index)
+    if (
+        any(not t.is_space for t in lead)
+        or not ctx.text[mark.open_at + mark.width : mark.close_at].strip()[:1].isupper()
+    ):
+        return False
+    rest = zone[k + 1 :]
+    return all(t.is_punct or t.is_space or t.i in {d.i for d in zone[k].subtree} for t in rest)
 
 
 def _name_before(words: list[Token]) -> Token | None:
@@ -290,7 +336,11 @@ def _name_before(words: list[Token]) -> Token | None:
 def _dash_signature(ctx: _Context, index: int) -> Token | None:
     """'"...” ― Carla Sanchez': a quote signed by a name after a dash, the name ending its line."""
     zone = [t for t in _after_zone(ctx, index) if not t.is_space]
-    if len(zone) < 2 or zone[0].text not in rules.SIGNATURE_DASHES:
+    mark = ctx.marked[index]
+    after = ctx.text[mark.close_at : mark.close_at + 6].lstrip("".join(rules.QUOTE_MARKS) + "' \u00a0")
+    if zone and zone[0].text not in rules.SIGNATURE_DASHES and after[:1] in rules.SIGNATURE_DASHES:
+        zone = [zone[0], *zone]  # the tokenizer kept the dash with the closing mark ('workers.”― Carla Sanchez')
+    if len(zone) < 2 or (zone[0].text not in rules.SIGNATURE_DASHES and after[:1] not in rules.SIGNATURE_DASHES):
         return None
     name = []
     for token in zone[1:]:
@@ -432,18 +482,26 @@ def _indirect_quotes(ctx: _Context) -> list[_Draft]:
             if span is not None:
                 drafts.append(_Draft(span[0], span[1], QuoteKind.INDIRECT, cue=token, subject=rules.subject(token)))
             continue
-        act = token.pos_ == "VERB" and token.lemma_.lower() in rules.ACT_VERBS and not rules.passive(token)
+        lemma = token.lemma_.lower()
+        act = token.pos_ == "VERB" and (lemma in rules.ACT_VERBS or lemma in rules.INTENT_VERBS)
+        act = act and not rules.passive(token)
+        if token.pos_ == "VERB" and token.lemma_.lower() in rules.STANCE_OBJECT_VERBS and not rules.passive(token):
+            if token.dep_ not in rules.EMBEDDED_CUE_DEPS and (span := _object_content(ctx, token)) is not None:
+                drafts.append(_Draft(span[0], span[1], QuoteKind.INDIRECT, cue=token, subject=rules.subject(token)))
+            continue
         if not (rules.is_report(token) or act) or (
-            token.dep_ in rules.EMBEDDED_CUE_DEPS and not _relative_speaker(token)
+            token.dep_ in rules.EMBEDDED_CUE_DEPS and not _relative_speaker(token) and not _embedded_report(token)
         ):
             continue
         clauses = [c for c in token.children if c.dep_ == "ccomp" and not _inner_report(c)]
         if not rules.is_cue(token):
-            clauses = [c for c in clauses if _finite(c)]  # "a video shows Biden gesturing" reports no claim
+            clauses = [c for c in clauses if _claim(c)]  # "a video shows Biden gesturing" reports no claim
         spans = [_clause_span(ctx, token, c) for c in clauses] or [
-            _that_clause(ctx, token),
+            that := _that_clause(ctx, token),
             *_aside_clause(ctx, token),
-            _act_content(ctx, token),
+            _as_clause(ctx, token),
+            content := _act_content(ctx, token),
+            _object_content(ctx, token) if that is None and content is None else None,
         ]
         for span in spans:
             if span is not None:
@@ -451,10 +509,118 @@ def _indirect_quotes(ctx: _Context) -> list[_Draft]:
     return drafts
 
 
+def _object_content(ctx: _Context, verb: Token) -> tuple[int, int] | None:
+    """'denied the allegations', 'announced a plan', 'criticized the deal': the noun-phrase object of a
+    reporting verb or a verb that takes a stand, as what the subject said (the attribution content in
+    PolNeAR's and PARC's sense); not a person, group or place addressed ("told reporters", "attacked
+    Clinton"), nor a pronoun."""
+    if rules.subject(verb) is None or verb.lemma_.lower() in rules.OBJECT_NOT_SAID:
+        return None
+    obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None)
+    if obj is None or obj.pos_ not in ("NOUN", "PROPN") or obj.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
+        return None
+    words = [t for t in obj.subtree if ctx.sentence_of[t.i] == ctx.sentence_of[verb.i]]
+    return _trim(ctx, words)
+
+
+def _outermost(drafts: list[_Draft]) -> list[_Draft]:
+    """Reported clauses less those inside another ("Her spokesman said [she thinks [America is strongest]]",
+    "said [she opposes [the deal]]"): the report a reader takes from the text is the outer one, which holds
+    the inner claim in its own words."""
+    spans = {(d.start, d.end) for d in drafts}
+    return [d for d in drafts if not any(a <= d.start and d.end <= b and (a, b) != (d.start, d.end) for a, b in spans)]
+
+
+def _line_quotes(ctx: _Context) -> list[_Draft]:
+    """Statements given a paragraph of their own without quote marks: a paragraph introduced by a
+    reporting clause ending the paragraph before ("The governor added:"), and a line opened by a speaker's
+    name and a colon ("Pat Caddell: Voters Worry About ...", a transcript's "PENCE: Well, ...")."""
+    drafts = []
+    for k, start in enumerate(ctx.paragraphs):
+        end = ctx.paragraph_bounds(start)[1]
+        first = bisect_left(ctx.starts, start)
+        words = [t for t in ctx.doc[first : bisect_left(ctx.starts, end)] if not t.is_space]
+        if len(words) < 3:
+            continue
+        if words[0].text in rules.QUOTE_MARKS and not any(t.text in rules.QUOTE_MARKS for t in words[1:]):
+            words = words[1:]  # a transcript's paragraph opened by a mark that the next paragraph re-opens
+        elif words[0].text in rules.QUOTE_MARKS or words[0].i in ctx.quoted:
+            continue
+        intro = _intro_before(ctx, k)
+        if intro is not None:
+            span = _trim(ctx, words)
+            if span is not None:
+                drafts.append(_Draft(span[0], span[1], QuoteKind.INDIRECT, cue=intro[0], subject=intro[1]))
+            continue
+        signed = _signed_line(ctx, words)
+        if signed is not None:
+            drafts.append(signed)
+            continue
+        colon = next((j for j, t in enumerate(words[:5]) if t.text == ":"), None)
+        if colon is None or colon == 0:
+            continue
+        name, rest = words[:colon], words[colon + 1 :]
+        if not all(t.pos_ == "PROPN" or t.text[:1].isupper() for t in name) or name[-1].pos_ not in ("PROPN", "NOUN"):
+            continue
+        if (
+            len(rest) < 3
+            or not any(t.pos_ in ("VERB", "AUX") for t in rest)
+            or any(t.i in ctx.quoted for t in rest[:1])
+        ):
+            continue
+        if any(rules.is_cue(t) for t in name) or name[0].like_num:
+            continue
+        span = _trim(ctx, rest, quoted=True)
+        if span is not None:
+            drafts.append(_Draft(span[0], span[1], QuoteKind.INDIRECT, cue=words[colon], subject=name[-1]))
+    return drafts
+
+
+def _signed_line(ctx: _Context, words: list[Token]) -> _Draft | None:
+    """A headline ending in its source: "Clinton Hid Health Problems, Former Doctor Says." (title case,
+    which the parser reads poorly): the words before the last comma, said by the subject of the final verb."""
+    end = len(words)
+    while end and words[end - 1].is_punct:
+        end -= 1
+    if end < 5 or "\n" in ctx.text[words[0].idx : words[end - 1].idx]:
+        return None
+    cue = words[end - 1]
+    if not (rules.is_cue(cue) and cue.text[:1].isupper()) or any(t.i in ctx.quoted for t in words[:end]):
+        return None
+    comma = next((j for j in range(end - 2, max(0, end - 8), -1) if words[j].text == ","), None)
+    if comma is None or comma < 3:
+        return None
+    name = words[comma + 1 : end - 1]
+    if not name or not all(t.text[:1].isupper() or t.is_punct for t in name):
+        return None
+    span = _trim(ctx, words[:comma])
+    if span is None:
+        return None
+    return _Draft(span[0], span[1], QuoteKind.INDIRECT, cue=cue, subject=name[-1])
+
+
+def _intro_before(ctx: _Context, index: int) -> tuple[Token, Token] | None:
+    """The reporting verb and subject of a paragraph ending in "X said:" right before paragraph ``index``."""
+    if index == 0:
+        return None
+    last = bisect_left(ctx.starts, ctx.paragraphs[index] - len(PARAGRAPH_SEPARATOR)) - 1
+    while last >= 0 and ctx.doc[last].is_space:
+        last -= 1
+    if last < 0 or ctx.doc[last].text != ":" or last in ctx.quoted:
+        return None
+    cue = rules.last_cue([t for t in ctx.doc[last].sent if t.i < last and t.i not in ctx.quoted])
+    subject = rules.subject(cue) if cue is not None else None
+    if cue is None or subject is None or any(c.dep_ in ("ccomp", "dobj") for c in cue.children if c.i > cue.i):
+        return None
+    return cue, subject
+
+
 def _act_content(ctx: _Context, verb: Token) -> tuple[int, int] | None:
     """'promised to cut taxes', 'urged Congress to act', 'called on the party to unite', 'called for a
-    ban': the infinitive (with its object) or the "for" phrase of a speech act."""
-    if verb.lemma_.lower() not in rules.ACT_VERBS or rules.subject(verb) is None:
+    ban', 'plans to run again': the infinitive (with its object) or the "for" phrase of a speech act or a
+    stated intention."""
+    lemma = verb.lemma_.lower()
+    if (lemma not in rules.ACT_VERBS and lemma not in rules.INTENT_VERBS) or rules.subject(verb) is None:
         return None
     for child in verb.children:
         if (
@@ -462,19 +628,71 @@ def _act_content(ctx: _Context, verb: Token) -> tuple[int, int] | None:
             and child.i > verb.i
             and any(c.dep_ == "aux" and c.lower_ == "to" for c in child.children)
         ):
+            if rules.passive(child) and child.lemma_.lower() in rules.ANONYMITY_VERBS:
+                return None  # "asked not to be named": a condition of the interview, not a request reported
             start = next((c for c in verb.children if c.dep_ in ("dobj", "prep") and verb.i < c.i < child.i), child)
             words = [t for t in verb.doc[start.left_edge.i : child.right_edge.i + 1] if t != start or t.dep_ != "prep"]
+            while words and words[0].ent_type_ in ("DATE", "TIME") and words[0].i < child.i:
+                words = words[1:]  # "agreed Wednesday to restore ...": the day is not part of what was agreed
             return _trim(ctx, [t for t in words if ctx.sentence_of[t.i] == ctx.sentence_of[verb.i]])
         if child.dep_ == "prep" and child.lower_ == "for" and verb.lemma_.lower() == "call":
             words = [t for t in child.subtree if t != child]
             return _trim(ctx, [t for t in words if ctx.sentence_of[t.i] == ctx.sentence_of[verb.i]])
-    return None
+    return _named_as(ctx, verb)
+
+
+def _named_as(ctx: _Context, verb: Token) -> tuple[int, int] | None:
+    """'called the charges unsubstantiated', 'has called climate change a hoax': a framing verb with an object
+    and what it names the object (a predicate, or a second noun the parser hangs on the first)."""
+    if verb.lemma_.lower() not in rules.NAMING_VERBS:
+        return None
+    obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i > verb.i), None)
+    if obj is None or obj.pos_ == "PRON":
+        return None
+    second = next((c for c in verb.children if c.dep_ in ("oprd", "ccomp") and c.i > obj.i), None)
+    second = second or next((c for c in obj.children if c.dep_ == "dobj" and c.i > obj.i), None)
+    if second is None:
+        return None
+    words = verb.doc[obj.left_edge.i : second.right_edge.i + 1]
+    return _trim(ctx, [t for t in words if ctx.sentence_of[t.i] == ctx.sentence_of[verb.i]])
 
 
 def _finite(clause: Token) -> bool:
     """True for a clause with a tensed verb ("that talks will resume"), not "Microsoft to face scrutiny"."""
     finite = ("VBD", "VBZ", "VBP", "MD")
     return clause.tag_ in finite or any(c.dep_ in ("aux", "auxpass") and c.tag_ in finite for c in clause.children)
+
+
+def _claim(clause: Token) -> bool:
+    """True for a clause a belief or finding reports as a claim: a tensed one, one opened by "that"
+    ("demanded that the campaign stop"), or one with a subject of its own ("expects them to become less
+    available", "polls show Clinton leading"); not "a video shows Biden gesturing" (a named person doing
+    something is seen, not claimed) nor "Microsoft to face scrutiny"."""
+    if _finite(clause) or any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children):
+        return True
+    subject = next((c for c in clause.children if c.dep_ in rules.CLAUSE_SUBJECT_DEPS), None)
+    if subject is None or clause.tag_ not in ("VB", "VBG") or clause.i < subject.i:
+        return False
+    return clause.tag_ == "VB" or subject.ent_type_ != "PERSON" or clause.head.lemma_.lower() != "show"
+
+
+def _embedded_report(cue: Token) -> bool:
+    """'which Mr. Clarke says he is doing everything he can to keep open', 'Richmond, where experts say some
+    judges are eager ...': a reporting verb in a relative clause with a subject of its own and a following
+    clause that has its own subject and tense reports that clause (not 'a missile that analysts said could
+    reach', whose clause has a gap for the subject)."""
+    if cue.dep_ != "relcl" or not rules.is_report(cue):
+        return False
+    own = next((c for c in cue.children if c.dep_ in rules.SUBJECT_DEPS), None)
+    if own is None or own.lower_ in rules.RELATIVE or own.lower_ in rules.NOT_SPEAKERS:
+        return False
+    return any(
+        c.dep_ == "ccomp"
+        and c.i > cue.i
+        and _finite(c)
+        and any(d.dep_ in rules.CLAUSE_SUBJECT_DEPS for d in c.children)
+        for c in cue.children
+    )
 
 
 def _relative_speaker(cue: Token) -> bool:
@@ -516,6 +734,22 @@ def _aside_clause(ctx: _Context, cue: Token) -> list[tuple[int, int] | None]:
     return [before, after] if before is not None and after is not None else [whole]
 
 
+def _as_clause(ctx: _Context, cue: Token) -> tuple[int, int] | None:
+    """'Hawaii, as one of the advisers pointed out, rarely gets two hurricanes', 'As experts have noted, the
+    president may ...': a reporting verb in an "as" clause with no object of its own reports the clause it
+    modifies, less the "as" clause."""
+    head = cue.head
+    if cue.dep_ != "advcl" or head.pos_ not in ("VERB", "AUX") or head.i in ctx.quoted or head == cue:
+        return None
+    if not any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.children) or rules.subject(cue) is None:
+        return None
+    if any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in cue.children) or not rules.is_report(cue):
+        return None
+    if not any(c.dep_ in rules.CLAUSE_SUBJECT_DEPS for c in head.children):
+        return None
+    return _words_span(ctx, head, {t.i for t in cue.subtree})
+
+
 def _according_clause(ctx: _Context, according: Token) -> tuple[int, int] | None:
     """'The top 1 percent would gain most, according to the Tax Foundation.': the clause the phrase hangs on."""
     head = according.head
@@ -543,21 +777,33 @@ def _inner_report(clause: Token) -> bool:
     the inner clause is then the quote, and the outer one is left out."""
     if not rules.is_cue(clause) or not any(c.dep_ == "ccomp" for c in clause.children):
         return False
+    if any(c.dep_ == "aux" and c.tag_ == "MD" for c in clause.children):
+        return False  # "told her that she could say ...": what she may say is not a report of saying
     subject = rules.subject(clause)
     return subject is not None and subject.lower_ in rules.SELF_PRONOUNS
 
 
 def _that_clause(ctx: _Context, cue: Token) -> tuple[int, int] | None:
-    """'told a gathering of governors that he ...', which the parser often reads as a relative clause:
-    a "that" after the verb's object, opening a clause with a subject of its own, to the sentence end."""
-    if cue.lemma_.lower() != "tell":
-        return None
+    """'told a gathering of governors that he ...', 'acknowledged on NBC's "Meet the Press" that Mr. Trump
+    was trailing', 'claiming without evidence that the race is tied': a "that" clause after the verb that
+    the parser hung on a word in between; it opens before any other verb, has a subject of its own, and
+    runs to the sentence end. A "that" the parser read as a relative pronoun counts only after "tell"
+    ("cited a report that the agency released" is a relative clause)."""
     sentence = cue.sent
     after = [t for t in sentence if t.i > cue.i]
     that = next((t for t in after if t.lower_ == "that" or t.pos_ in ("VERB", "AUX")), None)
-    if that is None or that.lower_ != "that" or that.head.dep_ != "relcl":
+    if that is None or that.lower_ != "that" or that.i in ctx.quoted:
         return None
-    if not any(c.dep_ in rules.SUBJECT_DEPS and c != that for c in that.head.children):
+    clause = that.head
+    if clause.pos_ not in ("VERB", "AUX") or clause.i < that.i or (clause.head == cue and clause.dep_ == "ccomp"):
+        return None
+    if that.dep_ != "mark" and clause.dep_ == "relcl" and cue.lemma_.lower() != "tell":
+        return None
+    if that.dep_ != "mark" and clause.dep_ != "relcl" and that.dep_ not in ("dobj", "nsubj"):
+        return None
+    if not any(c.dep_ in rules.CLAUSE_SUBJECT_DEPS and c != that for c in clause.children):
+        return None
+    if any(t.is_punct and t.text in (";", ":") for t in sentence if cue.i < t.i < that.i):
         return None
     words = [t for t in sentence if t.i > that.i and not t.is_space]
     return _trim(ctx, words)
@@ -569,11 +815,15 @@ def _clause_span(ctx: _Context, cue: Token, clause: Token) -> tuple[int, int] | 
         return None
     if clause.i < cue.i and not _reported_before(cue, clause):
         return None
-    if clause.left_edge.lower_ in ("what", "which", "who"):
+    # a cue in a relative clause ("which Mr. Clarke says he is keeping open"): the relative word before it
+    # is the noun's, not the report's
+    embedded = cue.dep_ == "relcl" and clause.i > cue.i
+    words = [t for t in clause.subtree if t.i > cue.i] if embedded else list(clause.subtree)
+    if not words or words[0].lower_ in ("what", "which", "who"):
         return None
     aside = _aside_tokens(clause)
     tokens = []
-    for token in clause.subtree:
+    for token in words:
         if token.text in rules.SENTENCE_END:
             break  # the parser ran on into the next sentence
         if token.i not in aside:
@@ -691,22 +941,61 @@ def _cue_lemma(draft: _Draft) -> str | None:
 
 
 def _resolve(ctx: _Context, draft: _Draft, resolved: dict[int, Speaker]) -> Speaker:
-    """Speaker surface text and named mention of a draft, in text order (pronouns look back)."""
+    """Speaker surface text, named mention and confidence of a draft, in text order (pronouns look back).
+
+    The confidence says how the speaker was found (``rules.CONFIDENCE``): a named subject of the cue, a
+    role noun resolved to the one person holding it, a pronoun resolved to its antecedent, a floating
+    quote continuing the quote before it, an unresolved description or pronoun, or no speaker."""
+    confidence = rules.CONFIDENCE
     if draft.repeats is not None:
-        speaker = resolved.get(id(draft.repeats), (None, None, None))
+        text, start, end, before = resolved.get(id(draft.repeats), (None, None, None, 0.0))
+        speaker: Speaker = (text, start, end, min(before, confidence["floating"]) if text is not None else 0.0)
     elif draft.subject is None or draft.subject.lower_ in rules.NOT_SPEAKERS:
-        speaker = (None, None, None)
+        speaker = (None, None, None, 0.0)
     elif draft.subject.lower_ == "i":
-        speaker = (ctx.author, None, None)  # the writer, when the article says who that is
+        speaker = (ctx.author, None, None, confidence["author"] if ctx.author else 0.0)  # the writer, if known
     else:
         subject = draft.subject
         pronoun = subject.lower_ in rules.PERSON_PRONOUNS
+        how = "pronoun" if pronoun else "named"
         named = rules.antecedent(ctx, subject) if pronoun else rules.named_mention(ctx, subject)
         if named is None and not pronoun:
             named = rules.titled_person(ctx, subject)
+            how = "title"
         if named is not None:
             named = rules.fullest(ctx, named)
-        surface = rules.phrase(subject)
-        speaker = (surface, named.start_char, named.end_char) if named is not None else (surface, None, None)
+        else:
+            how = "unresolved pronoun" if subject.pos_ == "PRON" else "description"
+        score = confidence[how] - (confidence["no cue"] if draft.cue is None or draft.cue.is_punct else 0.0)
+        surface = _surface(ctx, subject)
+        speaker = (
+            (surface, named.start_char, named.end_char, score) if named is not None else (surface, None, None, score)
+        )
     resolved[id(draft)] = speaker
     return speaker
+
+
+def _surface(ctx: _Context, subject: Token) -> str:
+    """The speaker phrase as the text gives it, with a capital that only opens its sentence lowered
+    ("He" -> "he", "The officials" -> "the officials", "Officials" when the article also writes "officials"),
+    so one speaker is not two by case; a name keeps its capital ("Wines")."""
+    text = rules.phrase(subject)
+    stray = "".join(rules.QUOTE_MARKS | rules.SIGNATURE_DASHES) + " \u00a0"
+    if text[:1] in stray and text.lstrip(stray):
+        text = text.lstrip(stray)  # a closing mark and dash the tokenizer kept together ('”― Carla Sanchez')
+        return text
+    dash = next((d for d in rules.DATELINE_DASHES if f" {d} " in text), None)
+    if dash is not None and subject.idx > subject.doc.text.find(dash, subject.left_edge.idx):
+        text = text.rsplit(f" {dash} ", 1)[1]  # "WOODSIDE, Calif. (Capital Wire) — President Joe Biden"
+        return text
+    first = subject.doc[subject.left_edge.i]
+    if (
+        not text.startswith(first.text)
+        or not first.is_sent_start
+        or first.text == "I"
+        or (first.is_upper and len(first) > 1)
+    ):
+        return text
+    if first.pos_ in ("PRON", "DET") or (first.pos_ == "NOUN" and first.lower_ in ctx.lower_words()):
+        return text[:1].lower() + text[1:]
+    return text

@@ -97,6 +97,11 @@ SPEECH_VERBS = frozenset(
         "plead",
         "thunder",
         "marvel",
+        "demand",
+        "protest",
+        "brag",
+        "grumble",
+        "swear",
     ]
 )
 
@@ -167,6 +172,34 @@ ACT_VERBS = frozenset(
     ["promise", "pledge", "vow", "threaten", "urge", "ask", "demand", "agree", "refuse", "call", "offer", "propose",
      "warn", "tell", "plead", "beg", "challenge", "encourage", "implore", "advise", "order", "instruct", "invite"]
 )  # fmt: skip
+
+# Verbs whose object is not what was said: the person addressed ("told reporters", "urged Congress"), a
+# thing given or kept ("pledged money", "maintains a program"), or a verb whose object content is unclear.
+OBJECT_NOT_SAID = frozenset(
+    ["tell", "ask", "inform", "remind", "warn", "assure", "urge", "notify", "advise", "caution", "accuse", "charge",
+     "beg", "implore", "invite", "order", "instruct", "encourage", "challenge", "threaten", "plead", "answer",
+     "email", "text", "call", "question", "find", "hold", "show", "point", "continue", "post", "rule", "decide",
+     "determine", "figure", "agree", "refuse", "hope", "feel", "doubt", "guess", "reckon", "project", "pledge",
+     "maintain", "vow", "promise"]
+)  # fmt: skip
+
+# Verbs that take a stand on what they name ("criticized the deal", "cited a report", "endorsed the plan"):
+# their object is what the subject said of something, an attribution in PolNeAR's and PARC's sense.
+STANCE_OBJECT_VERBS = frozenset(
+    ["describe", "denounce", "dismiss", "criticize", "criticise", "blast", "slam", "praise", "mock", "deride",
+     "decry", "condemn", "cite", "attack", "defend", "reject", "tout", "applaud", "lambaste", "endorse", "back",
+     "support", "oppose", "reference", "discuss", "detail", "welcome", "hail", "blame"]
+)  # fmt: skip
+
+# Verbs that name something as something ("called the charges unsubstantiated", "branded him a liar").
+NAMING_VERBS = frozenset(["call", "brand", "label", "dub", "term", "deem", "pronounce"])
+
+# Verbs of a stated intention whose content is an infinitive ("plans to run again", "wants to build a
+# wall"): PolNeAR and PARC take the intention as the subject's attributed position, as they do a promise.
+INTENT_VERBS = frozenset(["want", "plan", "intend", "seek", "aim"])
+
+# Passive infinitives of a source's request for anonymity ("asked not to be named"), never a reported request.
+ANONYMITY_VERBS = frozenset(["name", "identify", "quote"])
 
 # Verbs that frame quoted words without reporting a whole statement: called the plan a "win-win",
 # described the exercises as "provocative", urged delegates to show "flexibility".
@@ -264,6 +297,23 @@ PERSON_PRONOUNS = {"he": "m", "she": "f"}
 
 # Subjects that name no speaker at all ("That is what he said", "This shows ..."): no speaker is given.
 NOT_SPEAKERS = frozenset({"that", "this", "which", "what", "there", "him", "her", "them", "me", "us"})
+
+# Speaker confidence by how the speaker was found, checked per band against PolNeAR (bench/quotes.py): a
+# named subject of the cue, a role noun ("the mayor") resolved to the one person with that title, the writer
+# of the article for "I", a pronoun resolved to its antecedent, a floating quote continuing the speaker of
+# the quote before it (at most this, and at most that quote's own), a description the text names no one by
+# ("a senior official"), a pronoun left unresolved. ``no cue`` is taken off where no reporting verb ties the
+# speaker to the words (a dash signature, "Name: ..." lines).
+CONFIDENCE = {
+    "named": 0.9,
+    "title": 0.75,
+    "author": 0.7,
+    "pronoun": 0.6,
+    "floating": 0.5,
+    "description": 0.4,
+    "unresolved pronoun": 0.25,
+    "no cue": 0.1,
+}
 
 # A speaker phrase longer than this (in tokens) is a parse running wild: only the name's head is kept.
 MAX_SPEAKER_TOKENS = 16
@@ -426,7 +476,23 @@ def named_mention(names: Names, subject: Token) -> Span | None:
     for child in subject.children:
         if child.dep_ == "appos" and (appos := entity_at(child, names.ents)) is not None and appos.label_ == "PERSON":
             return appos
-    return None
+    return untyped_person(subject)
+
+
+def untyped_person(subject: Token) -> Span | None:
+    """A name the tagger left untyped that the text shows is a person's: part of it typed PERSON ("Choe Son"
+    of "Choe Son Hui"), or a relative "who" on it ("Issachar, who had been held since April")."""
+    if subject.pos_ != "PROPN" or subject.ent_type_:
+        return None
+    lefts = [t for t in subject.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"]
+    typed = [t for t in lefts if t.ent_type_ == "PERSON"]
+    who = any(c.dep_ == "relcl" and any(g.lower_ == "who" for g in c.children) for c in subject.children)
+    if not typed and not (who and not lefts):
+        return None
+    start = typed[0].i if typed else subject.i
+    if any(not t.text[:1].isupper() for t in subject.doc[start : subject.i + 1]):
+        return None
+    return Span(subject.doc, start, subject.i + 1, label="PERSON")
 
 
 def only_person(names: Names, words: list[str], *, contains: bool) -> Span | None:
@@ -473,6 +539,9 @@ def antecedent(names: Names, pronoun: Token) -> Span | None:
     quotes and reported clauses, that names a person of that gender. A reporting verb's subject that is
     not a named person ("the official said") stops the search: the pronoun may be that speaker."""
     gender = PERSON_PRONOUNS[pronoun.lower_]
+    own = own_report(names, pronoun, gender)
+    if own is not None:
+        return own
     floor = names.sentence_of[pronoun.i] - PRONOUN_WINDOW_SENTENCES
     others = {t.text for c in pronoun.head.children if c != pronoun for t in c.subtree if t.pos_ == "PROPN"}
     for i in range(pronoun.i - 1, -1, -1):
@@ -499,6 +568,31 @@ def antecedent(names: Names, pronoun: Token) -> Span | None:
         names.genders[key] = gender
         return named
     return None
+
+
+def own_report(names: Names, pronoun: Token, gender: str) -> Span | None:
+    """'Trump said he had told Putin ...': the subject of a reporting verb whose reported clause has the
+    pronoun as its subject is the pronoun's person, when that subject is a name (a person, or a name the
+    tagger did not type or typed as an organization) the text has not shown to be of the other gender."""
+    clause = pronoun.head
+    if pronoun.dep_ != "nsubj" or clause.dep_ != "ccomp" or not is_cue(clause.head):
+        return None
+    speaker = subject(clause.head)
+    if speaker is None or speaker.i > pronoun.i:
+        return None
+    if speaker.pos_ != "PROPN" and not (speaker.ent_type_ and speaker.text[:1].isupper()):
+        return None  # "Trump", tagged a noun where it opens the sentence, is still a name
+    named = named_mention(names, speaker)
+    if named is None or named.label_ == "ORG":
+        words = [t for t in speaker.lefts if t.dep_ == "compound" and t.text[:1].isupper()] + [speaker]
+        named = Span(speaker.doc, words[0].i, speaker.i + 1, label="PERSON")
+    if named.label_ != "PERSON":
+        return None
+    known = names.genders.get(gender_key(named)) or honorific(named)
+    if known is not None and known != gender:
+        return None
+    names.genders[gender_key(named)] = gender
+    return named
 
 
 def titled_person(names: Names, subject: Token) -> Span | None:

@@ -359,4 +359,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         UPDATE article_features SET stage = 'features/1/' || model WHERE model = 'all-MiniLM-L6-v2-onnx-int8';
         """,
     ),
+    Migration(
+        10,
+        "quote speaker confidence",
+        """
+        -- how sure the speaker of a quote is (0-1, from how it was found: storyline.analyze.quotes); NULL for
+        -- quotes stored before, until their articles are analyzed again (ANALYSIS_VERSION 5)
+        ALTER TABLE quotes ADD COLUMN IF NOT EXISTS speaker_confidence DOUBLE;
+        """,
+    ),
 )

@@ -82,13 +82,16 @@ class SearchReads:
         """The quotes of these articles, with their speakers' entities, by article and position."""
         rows = self._con.execute(
             "SELECT q.id, q.article_id, q.start_char, q.end_char, q.text, q.kind, q.cue, q.speaker, "
-            "q.speaker_start, q.speaker_end, n.entity_id FROM quotes q "
+            "q.speaker_start, q.speaker_end, n.entity_id, q.speaker_confidence FROM quotes q "
             "LEFT JOIN mentions m ON m.article_id = q.article_id AND m.start_char = q.speaker_start "
             "LEFT JOIN entity_names n ON n.type = m.type AND n.name = m.name "
             "WHERE q.article_id IN (SELECT unnest(?)) ORDER BY q.article_id, q.start_char",
             [list(ids)],
         ).fetchall()
-        return [Quote(r[1], r[2], r[3], r[4], QuoteKind(r[5]), r[6], r[7], r[8], r[9], r[10], r[0]) for r in rows]
+        return [
+            Quote(r[1], r[2], r[3], r[4], QuoteKind(r[5]), r[6], r[7], r[8], r[9], r[10], r[0], r[11] or 0.0)
+            for r in rows
+        ]
 
     def stories_of_articles(self, ids: Sequence[str]) -> dict[str, str]:
         """Article id -> the id of the story it belongs to."""
