@@ -7,7 +7,7 @@ clean text. Paragraphs in ``text`` are separated by a blank line (``"\\n\\n"``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -506,6 +506,7 @@ class Event:
     independent: int = 0  # reprint groups count once
     summary: tuple[SummarySentence, ...] = ()
     timeline: tuple[TimelineEntry, ...] = ()
+    happened: date | None = None  # the day of the happening its articles report; first/last: its reports
 
 
 @dataclass(frozen=True)

@@ -345,4 +345,16 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX actions_article ON actions (article_id);
         """,
     ),
+    Migration(
+        9,
+        "happening dates",
+        """
+        -- the online pass orders and compares articles by the date of the happening they report
+        -- (stories.happening), not their publication time: features stored before are recomputed (NULL terms
+        -- count as pending) and every article placed again; events keep the day of their happening
+        ALTER TABLE events ADD COLUMN happened DATE;
+        UPDATE article_features SET terms = NULL;
+        DELETE FROM assignments;
+        """,
+    ),
 )

@@ -109,10 +109,11 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.mean(a == b))
 
 
-def compute(
-    items: Sequence[tuple[str, datetime, str | None, str, list[tuple[str, str]]]],
-) -> list[Features]:
-    """Features of (article id, time, title, text, [(type, name) of its mentions]) in one batch."""
+Item = tuple[str, datetime, str | None, str, list[tuple[str, str]]]  # id, time, title, text, (type, name) mentions
+
+
+def compute(items: Sequence[Item]) -> list[Features]:
+    """Features of (article id, clustering time, title, text, [(type, name) of its mentions]) in one batch."""
     if not items:
         return []
     vectors = embedder().encode([lead(title, text) for _, _, title, text, _ in items])
@@ -123,4 +124,4 @@ def compute(
     return found
 
 
-__all__ = ["MODEL_ID", "Features", "compute", "entity_key", "jaccard", "signature", "topic_terms"]
+__all__ = ["MODEL_ID", "Features", "Item", "compute", "entity_key", "jaccard", "signature", "topic_terms"]

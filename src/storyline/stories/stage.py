@@ -17,7 +17,7 @@ from storyline.progress import NoProgress, Progress
 from storyline.settings import Settings
 from storyline.store import Store
 from storyline.store.stories import ArticleMeta
-from storyline.stories import cluster, features, reprints, summarize, timeline
+from storyline.stories import cluster, features, happening, reprints, summarize, timeline
 
 
 def cluster_pending(
@@ -65,9 +65,20 @@ def embed_pending(store: Store, progress: Progress | None = None) -> int:
     progress.start(len(pending) or None, "embed")
     for begin in range(0, len(pending), _EMBED_BATCH):
         chunk = pending[begin : begin + _EMBED_BATCH]
-        store.save_features(features.compute(store.feature_inputs(chunk)))
+        store.save_features(features.compute(_dated(store, store.feature_inputs(chunk))))
         progress.advance(len(chunk))
     return len(pending)
+
+
+def _dated(store: Store, items: list[features.Item]) -> list[features.Item]:
+    """``items`` with their clustering time moved to the date of the happening they report (see
+    ``stories.happening``)."""
+    ids = [item[0] for item in items]
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for (article_id, _), s in sorted(store.sentences_near([(a, 0) for a in ids], happening.LEAD_SENTENCES - 1).items()):
+        spans.setdefault(article_id, []).append((s.start, s.end))
+    when = happening.happening_times({item[0]: item[1] for item in items}, store.times_of(ids), spans)
+    return [(a, when[a], title, text, mentions) for a, _, title, text, mentions in items]
 
 
 def cluster_params(settings: Settings) -> cluster.Params:
@@ -142,8 +153,10 @@ def _write_stories(
 ) -> tuple[int, int]:
     """Store events and stories with their titles, sources and independent-source counts."""
     members: dict[str, list[str]] = {}
+    times: dict[str, list[datetime]] = {}  # happening times of each event's members
     for raw, state in states.items():
         members.setdefault(grouping.event_of[raw], []).extend(state.members)
+        times.setdefault(grouping.event_of[raw], []).extend(state.times)
     meta = store.article_meta([a for ids in members.values() for a in ids])
     vectors = {a: v for state in states.values() for a, v in zip(state.members, state.vectors, strict=True)}
     event_rows: list[tuple[Any, ...]] = []
@@ -158,7 +171,8 @@ def _write_stories(
         story_events.setdefault(story, []).append(event)
         title = _title(ids, meta, vectors, original_of)
         first, last, count, independent, sources, fingerprint = _describe(ids, meta, original_of)
-        event_rows.append((event, story, title, first, last, count, independent, sources, fingerprint))
+        happened = cluster.main_day(times[event])
+        event_rows.append((event, story, title, first, last, count, independent, sources, fingerprint, happened))
         member_rows.extend((a, event) for a in ids)
         weight = (independent, count)  # ties: the earlier event
         if story not in main_event or weight > main_event[story][0]:
