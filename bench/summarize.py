@@ -17,6 +17,7 @@ bench/out/. ``--record`` writes the results into docs/benchmarks.md, between thi
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import re
 import statistics
@@ -37,7 +38,7 @@ import rouge  # noqa: E402
 from common import Section, Table, fmt, machine, print_sections, record  # noqa: E402
 from duc import DUC, documents  # noqa: E402
 
-from storyline.stories.summarize import Unit, summarize, usable  # noqa: E402
+from storyline.stories.summarize import Unit, quote_interiors, summarize, usable  # noqa: E402
 
 NIST = DUC / "NISTeval" / "ROUGE"
 OUT = ROOT / "bench" / "out"
@@ -124,12 +125,17 @@ def docsets(limit: int | None = None) -> list[Docset]:
     for i, row in enumerate(rows):
         by_set.setdefault(row["docset"], []).append(i)
     found = []
+    quoted: list[bool] = []  # sentences inside a quotation an earlier one opened (cached without paragraphs)
+    for _, doc_rows in itertools.groupby(rows, key=lambda r: r["doc"]):
+        quoted.extend(quote_interiors([r["text"] for r in doc_rows]))
     for name in sorted(by_set)[:limit]:
         units = []
         for i in by_set[name]:
             r = rows[i]
             published = _date(r["published"])
-            units.append(Unit(r["doc"], r["index"], r["text"], published, r["index"], r["doc"][:3], r["doc"]))
+            units.append(
+                Unit(r["doc"], r["index"], r["text"], published, r["index"], r["doc"][:3], r["doc"], quoted=quoted[i])
+            )
         docset = Docset(name, queries[name], units, matrix[by_set[name]], models[name[:5]])
         docset.query_vector = query_vectors[name]  # type: ignore[attr-defined]
         found.append(docset)

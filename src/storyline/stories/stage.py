@@ -12,7 +12,7 @@ import numpy as np
 
 from storyline.analyze import embed
 from storyline.headline import headline, title_of
-from storyline.model import ClusterReport, TimelineEntry
+from storyline.model import ClusterReport, Sentence, TimelineEntry
 from storyline.progress import NoProgress, Progress
 from storyline.settings import Settings
 from storyline.store import Store
@@ -258,9 +258,18 @@ def _units(
         store.save_sentence_vectors([(a, i, v) for (a, i), v in zip(missing, fresh, strict=True)])
         cached.update({k: v for k, v in zip(missing, fresh, strict=True)})
     keys = sorted(sentences, key=lambda k: (meta[k[0]].time, k[0], k[1]))
+    quoted = _quote_interiors(keys, sentences)
     units = [
         summarize.Unit(
-            a, i, sentences[a, i].text, meta[a].published, i, meta[a].source, original_of.get(a, a), event_of.get(a, "")
+            a,
+            i,
+            sentences[a, i].text,
+            meta[a].published,
+            i,
+            meta[a].source,
+            original_of.get(a, a),
+            event_of.get(a, ""),
+            (a, i) in quoted,
         )
         for a, i in keys
     ]
@@ -269,6 +278,20 @@ def _units(
         if key in embedded:
             vectors[row] = cached[key]
     return units, vectors
+
+
+def _quote_interiors(keys: list[tuple[str, int]], sentences: dict[tuple[str, int], Sentence]) -> set[tuple[str, int]]:
+    """The sentences (of ``keys``, grouped by article in order) that begin inside a quotation; a gap of two
+    characters or more between two sentences is a paragraph break."""
+    found: set[tuple[str, int]] = set()
+    by_article: dict[str, list[Sentence]] = {}
+    for key in keys:
+        by_article.setdefault(key[0], []).append(sentences[key])
+    for article_id, ordered in by_article.items():
+        breaks = [k == 0 or s.start - ordered[k - 1].end >= 2 for k, s in enumerate(ordered)]
+        inside = summarize.quote_interiors([s.text for s in ordered], breaks)
+        found.update((article_id, s.index) for s, flag in zip(ordered, inside, strict=True) if flag)
+    return found
 
 
 def timeline_of_entity(store: Store, entity_id: str, article_ids: list[str]) -> list[TimelineEntry]:

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from storyline.model import Citation, Granularity, Sentence, TimeExpression, TimelineEntry
+from storyline.stories.summarize import DATELINE
 
 DATED = frozenset({Granularity.DAY, Granularity.WEEK, Granularity.MONTH, Granularity.TIME})
 MAX_PER_DATE = 2
@@ -105,7 +106,8 @@ def _entries(value: str, granularity: Granularity, found: list[Sentence]) -> lis
         group = [j for j in support[i] if j not in used]
         used.update(group)
         citations = tuple(sorted({Citation(found[j].article_id, found[j].index) for j in group}, key=_cite_key))
-        out.append(TimelineEntry(value, granularity, found[i].text, citations))
+        text = DATELINE.sub("", found[i].text).strip()  # "SEOUL — Moon pledged on Friday ..." reads without it
+        out.append(TimelineEntry(value, granularity, text[:1].upper() + text[1:], citations))
     return out
 
 
