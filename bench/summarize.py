@@ -113,6 +113,24 @@ def _date(text: str) -> datetime | None:
         return None
 
 
+def paragraph_breaks(text: str, found: Sequence[str]) -> list[bool]:
+    """Which of a document's sentences (in order) open a paragraph of ``text`` (paragraphs split by blank lines)."""
+    paragraphs = [" ".join(p.split()) for p in text.split("\n\n")]
+    breaks: list[bool] = []
+    at, cursor = -1, 0
+    for sentence in found:
+        k = at
+        while k < len(paragraphs) and (k < 0 or paragraphs[k].find(sentence, cursor if k == at else 0) < 0):
+            k += 1
+        if k >= len(paragraphs):  # not found (should not happen): keep the paragraph
+            breaks.append(False)
+            continue
+        start = paragraphs[k].find(sentence, cursor if k == at else 0)
+        breaks.append(k != at)
+        at, cursor = k, start + len(sentence)
+    return breaks
+
+
 def docsets(limit: int | None = None) -> list[Docset]:
     rows = sentences()
     matrix = vectors([r["text"] for r in rows], "duc2006_vectors")
@@ -125,9 +143,11 @@ def docsets(limit: int | None = None) -> list[Docset]:
     for i, row in enumerate(rows):
         by_set.setdefault(row["docset"], []).append(i)
     found = []
-    quoted: list[bool] = []  # sentences inside a quotation an earlier one opened (cached without paragraphs)
-    for _, doc_rows in itertools.groupby(rows, key=lambda r: r["doc"]):
-        quoted.extend(quote_interiors([r["text"] for r in doc_rows]))
+    quoted: list[bool] = []  # sentences inside a quotation an earlier one opened, as the story stage marks them
+    texts = {doc.id: doc.text for doc in documents()}
+    for doc_id, doc_rows in itertools.groupby(rows, key=lambda r: r["doc"]):
+        found = [r["text"] for r in doc_rows]
+        quoted.extend(quote_interiors(found, paragraph_breaks(texts.get(doc_id, ""), found)))
     for name in sorted(by_set)[:limit]:
         units = []
         for i in by_set[name]:
