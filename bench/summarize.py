@@ -146,8 +146,8 @@ def docsets(limit: int | None = None) -> list[Docset]:
     quoted: list[bool] = []  # sentences inside a quotation an earlier one opened, as the story stage marks them
     texts = {doc.id: doc.text for doc in documents()}
     for doc_id, doc_rows in itertools.groupby(rows, key=lambda r: r["doc"]):
-        found = [r["text"] for r in doc_rows]
-        quoted.extend(quote_interiors(found, paragraph_breaks(texts.get(doc_id, ""), found)))
+        lines = [r["text"] for r in doc_rows]
+        quoted.extend(quote_interiors(lines, paragraph_breaks(texts.get(doc_id, ""), lines)))
     for name in sorted(by_set)[:limit]:
         units = []
         for i in by_set[name]:

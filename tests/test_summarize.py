@@ -322,7 +322,7 @@ def test_sentences_inside_a_quotation_are_marked() -> None:
     "text",
     [
         "According to the same account, Xi then said:",
-        "&HT; The finance ministers met in Washington on Monday.",
+        "Lip-Smacking Ideas for Fresh Strawberries &LR;",
         "$ADV21 The company reported strong earnings for the quarter.",
         "By Jane Porter, Associated Press Writer in Washington today",
         "Officials inspect the damage in the town (AP Photo/John Smith).",
@@ -344,3 +344,11 @@ def test_a_quotation_interior_is_never_chosen() -> None:
     vectors = np.eye(len(units), 8, dtype=np.float32)
     chosen = {s.text for s in summarize(units, vectors, max_words=None)}
     assert texts[2] not in chosen and texts[0] in chosen
+
+
+def test_wire_codes_inside_a_sentence_are_dropped_from_its_text() -> None:
+    text = "One chronic truant in the county was Janice &UR; &LR; Baxter's 16-year-old son."
+    assert usable(text)
+    units = [Unit("a", 0, text, None, 0, "X", "a")]
+    (only,) = summarize(units, np.ones((1, 4), dtype=np.float32), max_words=None)
+    assert only.text == "One chronic truant in the county was Janice Baxter's 16-year-old son."

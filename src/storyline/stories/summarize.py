@@ -64,10 +64,14 @@ DATELINE = re.compile(  # 'DUBAI, United Arab Emirates —', 'NEW YORK, Nov. 3 (
 )
 _DATELINE = DATELINE
 _LINK = re.compile(r"https?:|www\.|\.(?:com|org|net)\b|@\w")
-# Wire markup and production lines: "&HT;", "$ADV21", "NYT-", "(AP)", a byline or a photo credit.
+# Wire markup: codes inside a sentence ("was Janice &UR; &LR; Baxter's son") are dropped from its text; a
+# sentence ending in one is a heading or a production line ("Lip-Smacking Ideas for Fresh Strawberries &LR;").
+_CODE = re.compile(r"\s*&[A-Za-z]{2,};")
+_ENDS_IN_CODE = re.compile(r"&[A-Za-z]{2,};\W*$")
+# Production lines: "$ADV21", "NYT-", "(AP)", a byline or a photo credit.
 _WIRE = re.compile(
-    r"&[A-Za-z]{2,};|\$ADV\d*|\bNYT\d*-|\((?:AP|Reuters|AFP)\)|\bAP-\w+|^\W*(?:UNDATED|BC-)|\b[A-Z]{2,}-[A-Z]{2,}-|"
-    r"^By\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}\s*(?:$|,)|\b(?:Associated Press|Staff|Special to|Contributing)\s+"
+    r"\$ADV\d*|\bNYT\d*-|\((?:AP|Reuters|AFP)\)|\bAP-\w+|^\W*(?:UNDATED|BC-)|\b[A-Z]{2,}-[A-Z]{2,}-|"
+    r"^By\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3}\s*(?:$|,)|\b(?:Associated Press|Staff|Special to|Contributing)\s+"
     r"Writer\b|\((?:AP|Reuters|AFP|Getty)\s+Photo|\bPhoto(?:graph)?s?\s*(?:by|:|credit)|\bGetty Images\b"
 )
 _CONTEXT_OPENERS = frozenset(
@@ -213,7 +217,9 @@ def _content(terms: list[str]) -> set[str]:
 def _suitable(text: str, n_words: int) -> bool:
     if not MIN_WORDS <= n_words <= MAX_WORDS or text.rstrip().endswith(("?", ":", ";", ",")):
         return False  # a question, or a heading or lead-in to what follows ("Xi then said:")
-    body = _DATELINE.sub("", text).lstrip()
+    if _ENDS_IN_CODE.search(text):
+        return False
+    body = clean(_DATELINE.sub("", text))
     if body.startswith(_QUOTE_OPEN) or not body[:1].isupper() or _LINK.search(body) or _WIRE.search(body):
         return False
     if (body.count('"') + body.count("''") + body.count("``")) % 2 or body.count("“") != body.count("”"):
@@ -223,6 +229,11 @@ def _suitable(text: str, n_words: int) -> bool:
         return False  # leans on what came before, or on its article's date ("tomorrow", "this week")
     letters = [c for c in body if c.isalpha()]
     return sum(c.isupper() for c in letters) < 0.5 * len(letters)  # not a headline in capitals
+
+
+def clean(text: str) -> str:
+    """``text`` without wire codes, on one line."""
+    return " ".join(_CODE.sub(" ", text).split())
 
 
 def usable(text: str) -> bool:
@@ -449,7 +460,7 @@ def _write(
 ) -> list[SummarySentence]:
     summary = []
     for _, i, ids in order:
-        text = _DATELINE.sub("", units[i].text).strip()
+        text = clean(_DATELINE.sub("", units[i].text))
         summary.append(SummarySentence(text[:1].upper() + text[1:], _cite(units, ids)))
         note = _disagreement(units, similarity, content, i)
         if note:

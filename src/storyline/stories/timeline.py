@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from storyline.model import Citation, Granularity, Sentence, TimeExpression, TimelineEntry
-from storyline.stories.summarize import DATELINE
+from storyline.stories.summarize import DATELINE, clean
 
 DATED = frozenset({Granularity.DAY, Granularity.WEEK, Granularity.MONTH, Granularity.TIME})
 MAX_PER_DATE = 2
@@ -106,7 +106,7 @@ def _entries(value: str, granularity: Granularity, found: list[Sentence]) -> lis
         group = [j for j in support[i] if j not in used]
         used.update(group)
         citations = tuple(sorted({Citation(found[j].article_id, found[j].index) for j in group}, key=_cite_key))
-        text = DATELINE.sub("", found[i].text).strip()  # "SEOUL — Moon pledged on Friday ..." reads without it
+        text = clean(DATELINE.sub("", found[i].text))  # "SEOUL — Moon pledged on Friday ..." reads without it
         out.append(TimelineEntry(value, granularity, text[:1].upper() + text[1:], citations))
     return out
 
