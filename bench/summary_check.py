@@ -64,7 +64,7 @@ _WIRE = re.compile(
     r"&[A-Za-z]{2,};|\$ADV\d*|\bNYT\d*-|\(AP\)|\(Reuters\)|\bAP-\w+|^\W*(?:UNDATED|BC-)|\b[A-Z]{2,}-[A-Z]{2,}-"
 )
 _BYLINE = re.compile(
-    r"^By\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}\s*(?:$|,|\n)|"
+    r"^By\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3}\s*(?:$|,|\n)|"
     r"\b(?:Associated Press|Staff|Special to|Contributing)\s+Writer\b|^\W*[A-Z][a-z]+\s+[A-Z][a-z]+\s*/\s*[A-Z]",
 )
 _CREDIT = re.compile(
@@ -112,9 +112,15 @@ class Checker:
         self._titles: dict[str, str] = {}
 
     def finite(self, texts: Sequence[str]) -> list[bool]:
-        """Whether each text has a finite verb (or a modal)."""
+        """Whether each text has a finite verb: a past or present tense or a modal, a verb with a subject (the
+        small tagger reads "warplanes bombed" as a participle), or an imperative."""
         return [
-            any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in doc)
+            any(
+                t.tag_ in ("VBD", "VBZ", "VBP", "MD")
+                or (t.pos_ in ("VERB", "AUX") and any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in t.children))
+                or (t.dep_ == "ROOT" and t.tag_ == "VB")
+                for t in doc
+            )
             for doc in self.nlp.pipe(texts, disable=["ner", "lemmatizer"])
         ]
 
@@ -151,7 +157,7 @@ class Checker:
                 tally.flag(kind, text, tally.summary)
             if not has_verb:
                 tally.flag("fragment", text, tally.summary)
-            first = re.sub(r"^\W+", "", text).split(maxsplit=1)[0].casefold().strip(",.;:") if text else ""
+            first = next(iter(re.sub(r"^\W+", "", text).split(maxsplit=1)), "").casefold().strip(",.;:")
             cited = s.citations[0] if s.citations else None
             if first in _OPENERS and not (
                 previous is not None

@@ -67,6 +67,7 @@ _LINK = re.compile(r"https?:|www\.|\.(?:com|org|net)\b|@\w")
 # Wire markup: codes inside a sentence ("was Janice &UR; &LR; Baxter's son") are dropped from its text; a
 # sentence ending in one is a heading or a production line ("Lip-Smacking Ideas for Fresh Strawberries &LR;").
 _CODE = re.compile(r"\s*&[A-Za-z]{2,};")
+_ENDED = re.compile(r"[.!?][\"'”’)\]]*\s*$")  # a sentence ends with its stop, maybe inside quotes or brackets
 _ENDS_IN_CODE = re.compile(r"&[A-Za-z]{2,};\W*$")
 # Production lines: "$ADV21", "NYT-", "(AP)", a byline or a photo credit.
 _WIRE = re.compile(
@@ -217,8 +218,8 @@ def _content(terms: list[str]) -> set[str]:
 def _suitable(text: str, n_words: int) -> bool:
     if not MIN_WORDS <= n_words <= MAX_WORDS or text.rstrip().endswith(("?", ":", ";", ",")):
         return False  # a question, or a heading or lead-in to what follows ("Xi then said:")
-    if _ENDS_IN_CODE.search(text):
-        return False
+    if _ENDS_IN_CODE.search(text) or not _ENDED.search(text):
+        return False  # a heading, a bare dateline ("NAIROBI, January 24 (Xinhua) --") or a cut-off line
     body = clean(_DATELINE.sub("", text))
     if body.startswith(_QUOTE_OPEN) or not body[:1].isupper() or _LINK.search(body) or _WIRE.search(body):
         return False
