@@ -69,7 +69,7 @@ _BYLINE = re.compile(
 )
 _CREDIT = re.compile(
     r"\((?:AP|Reuters|AFP|Getty)\s+Photo|\bPhoto(?:graph)?s?\s*(?:by|:|credit)|\bGetty Images\b|"
-    r"\bImage(?:s)?\s*(?:by|:|credit)|\bfile photo\b",
+    r"^\W*Image(?:s)?\s*(?:by|:|credit)|\bfile photo\b",
     re.IGNORECASE,
 )
 _OPENERS = frozenset("he she it they him her his its their them this these those such".split())

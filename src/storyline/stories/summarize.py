@@ -220,7 +220,7 @@ def _suitable(text: str, n_words: int) -> bool:
         return False  # a question, or a heading or lead-in to what follows ("Xi then said:")
     if _ENDS_IN_CODE.search(text) or not _ENDED.search(text):
         return False  # a heading, a bare dateline ("NAIROBI, January 24 (Xinhua) --") or a cut-off line
-    body = clean(_DATELINE.sub("", text))
+    body = _DATELINE.sub("", clean(text)).lstrip()
     if body.startswith(_QUOTE_OPEN) or not body[:1].isupper() or _LINK.search(body) or _WIRE.search(body):
         return False
     if (body.count('"') + body.count("''") + body.count("``")) % 2 or body.count("“") != body.count("”"):
@@ -461,7 +461,7 @@ def _write(
 ) -> list[SummarySentence]:
     summary = []
     for _, i, ids in order:
-        text = clean(_DATELINE.sub("", units[i].text))
+        text = _DATELINE.sub("", clean(units[i].text)).strip()
         summary.append(SummarySentence(text[:1].upper() + text[1:], _cite(units, ids)))
         note = _disagreement(units, similarity, content, i)
         if note:

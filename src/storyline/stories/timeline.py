@@ -106,7 +106,7 @@ def _entries(value: str, granularity: Granularity, found: list[Sentence]) -> lis
         group = [j for j in support[i] if j not in used]
         used.update(group)
         citations = tuple(sorted({Citation(found[j].article_id, found[j].index) for j in group}, key=_cite_key))
-        text = clean(DATELINE.sub("", found[i].text))  # "SEOUL — Moon pledged on Friday ..." reads without it
+        text = DATELINE.sub("", clean(found[i].text)).strip()  # "SEOUL — Moon pledged on Friday ..." reads without it
         out.append(TimelineEntry(value, granularity, text[:1].upper() + text[1:], citations))
     return out
 
