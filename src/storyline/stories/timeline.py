@@ -53,7 +53,12 @@ def build(
         if t.value is None or t.granularity not in granularities or t.article_id in original_of:
             continue
         home = next((s for s in by_article.get(t.article_id, ()) if s.start <= t.start < s.end), None)
-        if home is not None and len(home.text.split()) >= 6 and (home.article_id, home.index) not in placed:
+        if (
+            home is not None
+            and len(home.text.split()) >= 6
+            and not home.text.rstrip().endswith(":")  # a lead-in to a list or a quotation ("The report showed:")
+            and (home.article_id, home.index) not in placed
+        ):
             placed.add((home.article_id, home.index))
             value = t.value[:10] if t.granularity is Granularity.TIME else t.value
             level: Granularity = Granularity.DAY if t.granularity is Granularity.TIME else t.granularity
@@ -62,9 +67,20 @@ def build(
     for (value, granularity), found in dated.items():
         entries.extend(_entries(value, granularity, list(found.values())))
     entries.sort(key=lambda e: (-len({c.article_id for c in e.citations}), date_key(e.date), e.text))
+    worded: set[str] = set()  # one wording once: the same line in two articles ("SPORTS STORIES will ...")
+    unique = []
+    for e in entries:
+        if _wording(e.text) not in worded:
+            worded.add(_wording(e.text))
+            unique.append(e)
+    entries = unique
     kept = entries[:max_entries]
     kept.sort(key=lambda e: (date_key(e.date), -len(e.citations), e.text))
     return kept
+
+
+def _wording(text: str) -> str:
+    return " ".join(_WORD.findall(text.casefold()))
 
 
 _SEASON_MONTH = {"SP": 3, "SU": 6, "FA": 9, "AU": 9, "WI": 12}
