@@ -352,3 +352,10 @@ def test_wire_codes_inside_a_sentence_are_dropped_from_its_text() -> None:
     units = [Unit("a", 0, text, None, 0, "X", "a")]
     (only,) = summarize(units, np.ones((1, 4), dtype=np.float32), max_words=None)
     assert only.text == "One chronic truant in the county was Janice Baxter's 16-year-old son."
+
+
+def test_without_a_usable_sentence_a_whole_one_beats_a_bare_dateline() -> None:
+    texts = ["NAIROBI, January 24 (Xinhua) --", '"We will see what happens next in the talks here," he said.']
+    units = [Unit("a", i, t, None, i, "X", "a") for i, t in enumerate(texts)]
+    (only,) = summarize(units, np.ones((2, 4), dtype=np.float32), max_words=None)
+    assert only.text == texts[1]

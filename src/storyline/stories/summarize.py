@@ -149,7 +149,9 @@ def summarize(
     terms = [_terms(u.text) for u in units]
     candidates = _candidates(units, words, max_words)
     if not candidates:
-        candidates = [i for i in range(len(units)) if max_words is None or words[i] <= max_words][:1]
+        fitting = [i for i in range(len(units)) if max_words is None or words[i] <= max_words]
+        whole = [i for i in fitting if words[i] >= MIN_WORDS and _ENDED.search(units[i].text)]
+        candidates = (whole or fitting)[:1]  # nothing usable: a whole sentence, not a bare dateline, if any
         if not candidates:
             return []
     content = [_content(t) for t in terms]
