@@ -17,6 +17,7 @@ bench/out/. ``--record`` writes the results into docs/benchmarks.md, between thi
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import re
 import statistics
@@ -37,7 +38,7 @@ import rouge  # noqa: E402
 from common import Section, Table, fmt, machine, print_sections, record  # noqa: E402
 from duc import DUC, documents  # noqa: E402
 
-from storyline.stories.summarize import Unit, summarize, usable  # noqa: E402
+from storyline.stories.summarize import Unit, quote_interiors, summarize, usable  # noqa: E402
 
 NIST = DUC / "NISTeval" / "ROUGE"
 OUT = ROOT / "bench" / "out"
@@ -112,6 +113,24 @@ def _date(text: str) -> datetime | None:
         return None
 
 
+def paragraph_breaks(text: str, found: Sequence[str]) -> list[bool]:
+    """Which of a document's sentences (in order) open a paragraph of ``text`` (paragraphs split by blank lines)."""
+    paragraphs = [" ".join(p.split()) for p in text.split("\n\n")]
+    breaks: list[bool] = []
+    at, cursor = -1, 0
+    for sentence in found:
+        k = at
+        while k < len(paragraphs) and (k < 0 or paragraphs[k].find(sentence, cursor if k == at else 0) < 0):
+            k += 1
+        if k >= len(paragraphs):  # not found (should not happen): keep the paragraph
+            breaks.append(False)
+            continue
+        start = paragraphs[k].find(sentence, cursor if k == at else 0)
+        breaks.append(k != at)
+        at, cursor = k, start + len(sentence)
+    return breaks
+
+
 def docsets(limit: int | None = None) -> list[Docset]:
     rows = sentences()
     matrix = vectors([r["text"] for r in rows], "duc2006_vectors")
@@ -124,12 +143,19 @@ def docsets(limit: int | None = None) -> list[Docset]:
     for i, row in enumerate(rows):
         by_set.setdefault(row["docset"], []).append(i)
     found = []
+    quoted: list[bool] = []  # sentences inside a quotation an earlier one opened, as the story stage marks them
+    texts = {doc.id: doc.text for doc in documents()}
+    for doc_id, doc_rows in itertools.groupby(rows, key=lambda r: r["doc"]):
+        lines = [r["text"] for r in doc_rows]
+        quoted.extend(quote_interiors(lines, paragraph_breaks(texts.get(doc_id, ""), lines)))
     for name in sorted(by_set)[:limit]:
         units = []
         for i in by_set[name]:
             r = rows[i]
             published = _date(r["published"])
-            units.append(Unit(r["doc"], r["index"], r["text"], published, r["index"], r["doc"][:3], r["doc"]))
+            units.append(
+                Unit(r["doc"], r["index"], r["text"], published, r["index"], r["doc"][:3], r["doc"], quoted=quoted[i])
+            )
         docset = Docset(name, queries[name], units, matrix[by_set[name]], models[name[:5]])
         docset.query_vector = query_vectors[name]  # type: ignore[attr-defined]
         found.append(docset)

@@ -236,3 +236,22 @@ def test_a_sentence_is_listed_once_in_a_timeline() -> None:
     ]
     entries = timeline.build(times, {("a1", 0): sentence}, {})
     assert [(e.date, e.text) for e in entries] == [("2019-11-19", text)]
+
+
+def test_a_timeline_lists_one_wording_once_and_no_lead_ins() -> None:
+    from storyline.model import Granularity, Sentence, TimeExpression
+    from storyline.stories import timeline
+
+    line = "Sports stories will have an arrival time of 9:30 p.m. on Monday."
+    lead_in = "The education department report released on Monday showed:"
+    sentences = {("a1", 0): Sentence("a1", 0, 0, len(line), line), ("a2", 0): Sentence("a2", 0, 0, len(line), line)}
+    sentences["a3", 0] = Sentence("a3", 0, 0, len(lead_in), lead_in)
+    times = [
+        TimeExpression("a1", line.index("Monday"), line.index("Monday") + 6, "Monday", "1999-03-01", Granularity.DAY),
+        TimeExpression("a2", line.index("Monday"), line.index("Monday") + 6, "Monday", "1999-03-08", Granularity.DAY),
+        TimeExpression(
+            "a3", lead_in.index("Monday"), lead_in.index("Monday") + 6, "Monday", "1999-03-01", Granularity.DAY
+        ),
+    ]
+    entries = timeline.build(times, sentences, {})
+    assert [e.text for e in entries] == [line]

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from storyline.model import Citation
-from storyline.stories.summarize import Unit, self_contained, summarize
+from storyline.stories.summarize import Unit, quote_interiors, self_contained, summarize, usable
 
 DAY = datetime(2024, 3, 14, 9, 0)
 
@@ -297,3 +297,65 @@ def test_a_sentence_that_names_the_other_value_does_not_disagree() -> None:
                      "war crimes.", hours=2),
     ]  # fmt: skip
     assert not [s for s in summarize(units, vectors([0, 0])) if s.kind == "disagreement"]
+
+
+def test_sentences_inside_a_quotation_are_marked() -> None:
+    texts = [
+        '"I am grateful to the president.',
+        "Thankfully for her, she did not cross the border.",
+        'We will go on," Putin said.',
+        "The talks ended in the evening.",
+    ]
+    assert quote_interiors(texts) == [False, True, True, False]
+    # continued into a new paragraph that reopens with a mark; a paragraph that does not reopen ends it
+    assert quote_interiors(['He said: "We will win.', '"We are strong.', "They are weak."], [True, True, False]) == [
+        False,
+        False,
+        True,
+    ]
+    assert quote_interiors(['He said: "We will win.', "Officials left the hall."], [True, True]) == [False, False]
+    assert quote_interiors(["“I am here.", "She is there.”", "He went home."]) == [False, True, False]
+    assert quote_interiors(['He said "yes" twice that day.', "She left early in the day."]) == [False, False]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "According to the same account, Xi then said:",
+        "Lip-Smacking Ideas for Fresh Strawberries &LR;",
+        "$ADV21 The company reported strong earnings for the quarter.",
+        "By Jane Porter, Associated Press Writer in Washington today",
+        "Officials inspect the damage in the town (AP Photo/John Smith).",
+    ],
+)
+def test_headings_wire_codes_bylines_and_credits_are_not_usable(text: str) -> None:
+    assert not usable(text)
+
+
+def test_a_quotation_interior_is_never_chosen() -> None:
+    texts = [
+        "President Putin met the prime minister in Moscow on Thursday for talks on Syria.",
+        '"We discussed many things with our Israeli friends.',
+        "Thankfully for her, she did not cross the Russian border with any more drugs.",
+        'We hope relations keep improving," Putin said after the talks ended.',
+    ]
+    inside = quote_interiors(texts)
+    units = [Unit("a", i, t, None, i, "X", "a", quoted=inside[i]) for i, t in enumerate(texts)]
+    vectors = np.eye(len(units), 8, dtype=np.float32)
+    chosen = {s.text for s in summarize(units, vectors, max_words=None)}
+    assert texts[2] not in chosen and texts[0] in chosen
+
+
+def test_wire_codes_inside_a_sentence_are_dropped_from_its_text() -> None:
+    text = "One chronic truant in the county was Janice &UR; &LR; Baxter's 16-year-old son."
+    assert usable(text)
+    units = [Unit("a", 0, text, None, 0, "X", "a")]
+    (only,) = summarize(units, np.ones((1, 4), dtype=np.float32), max_words=None)
+    assert only.text == "One chronic truant in the county was Janice Baxter's 16-year-old son."
+
+
+def test_without_a_usable_sentence_a_whole_one_beats_a_bare_dateline() -> None:
+    texts = ["NAIROBI, January 24 (Xinhua) --", '"We will see what happens next in the talks here," he said.']
+    units = [Unit("a", i, t, None, i, "X", "a") for i, t in enumerate(texts)]
+    (only,) = summarize(units, np.ones((2, 4), dtype=np.float32), max_words=None)
+    assert only.text == texts[1]

@@ -7,7 +7,7 @@ clean text. Paragraphs in ``text`` are separated by a blank line (``"\\n\\n"``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -633,6 +633,7 @@ class Event:
     independent: int = 0  # reprint groups count once
     summary: tuple[SummarySentence, ...] = ()
     timeline: tuple[TimelineEntry, ...] = ()
+    happened: date | None = None  # the day of the happening its articles report; first/last: its reports
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -644,6 +645,7 @@ class Event:
             "last": _iso(self.last),
             "sources": list(self.sources),
             "independent_sources": self.independent,
+            "happened": self.happened.isoformat() if self.happened else None,
             "summary": [s.to_dict() for s in self.summary],
             "timeline": [t.to_dict() for t in self.timeline],
         }

@@ -51,12 +51,12 @@ STAGES: tuple[Stage, ...] = (
     Stage("analyze", str(ANALYSIS_VERSION), ("ingest",),
           ("analyses", "sentences", "mentions", "titles", "quotes", "times", "actions"), scope="article"),
     Stage("link", "1", ("analyze",), ("entities", "entity_names")),
-    Stage("features", f"1/{MODEL_ID}", ("analyze",), ("article_features",), scope="article"),
+    Stage("features", f"2/{MODEL_ID}", ("analyze",), ("article_features",), scope="article"),
     Stage("reprints", "1", ("features",), ("lsh_bands", "reprints"), ("reprint_threshold",)),
     Stage("place", "1", ("features",), ("assignments",), ("event_threshold", "event_gap_days")),
     Stage("group", "1", ("place", "reprints", "link"), ("events", "event_articles", "stories"),
           ("event_threshold", "event_gap_days", "story_threshold")),
-    Stage("summarize", "1", ("group",), ("summaries", "timelines", "sentence_vectors"), ("summary_words",)),
+    Stage("summarize", "2", ("group",), ("summaries", "timelines", "sentence_vectors"), ("summary_words",)),
 )  # fmt: skip
 ANALYSIS = ("analyze", "link")  # Workspace.analyze
 STORY = ("features", "reprints", "place", "group", "summarize")  # Workspace.cluster: the story stage

@@ -368,4 +368,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE quotes ADD COLUMN IF NOT EXISTS speaker_confidence DOUBLE;
         """,
     ),
+    Migration(
+        11,
+        "happening dates",
+        """
+        -- events keep the day of the happening their articles report (stories.happening); the features stage's
+        -- version 2 orders articles by that day, so stored features and placements are recomputed once
+        ALTER TABLE events ADD COLUMN happened DATE;
+        """,
+    ),
 )

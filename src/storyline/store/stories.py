@@ -282,7 +282,7 @@ class StoryTables:
         ``fingerprints`` holds each one's fingerprint of its members. Summaries of owners gone are dropped."""
         event_rows = [
             (e.id, e.story_id, e.title, e.first, e.last, len(e.article_ids), e.independent, list(e.sources),
-             fingerprints[e.id])
+             fingerprints[e.id], e.happened)
             for e in events
         ]  # fmt: skip
         story_rows = [
@@ -352,13 +352,24 @@ class StoryTables:
         rows = self._con.execute(
             "SELECT e.id, e.story_id, e.title, e.first, e.last, e.sources, e.independent, "
             "(SELECT list(x.article_id ORDER BY coalesce(a.published, a.ingested_at), a.id) "
-            " FROM event_articles x JOIN articles a ON a.id = x.article_id WHERE x.event_id = e.id) "
+            " FROM event_articles x JOIN articles a ON a.id = x.article_id WHERE x.event_id = e.id), e.happened "
             f"FROM events e {where} ORDER BY e.first, e.id",
             params,
         ).fetchall()
         found = self._texts([r[0] for r in rows]) if texts else {}
         return [
-            Event(r[0], r[1], r[2], tuple(r[7] or ()), r[3], r[4], tuple(r[5]), int(r[6]), *found.get(r[0], ((), ())))
+            Event(
+                r[0],
+                r[1],
+                r[2],
+                tuple(r[7] or ()),
+                r[3],
+                r[4],
+                tuple(r[5]),
+                int(r[6]),
+                *found.get(r[0], ((), ())),
+                r[8],
+            )
             for r in rows
         ]
 

@@ -1,6 +1,8 @@
 """Events and stories from article features.
 
-Events: one pass over the articles in time order (publication time, then id). Each article is scored
+Events: one pass over the articles in time order (the time of the happening each reports, see
+``stories.happening``: a preview, its coverage and a follow-up share the day of what they report, however
+many days apart they were published; then id). Each article is scored
 against the events still open at its time (an event closes ``gap_days`` after its latest article, or
 ``span_days`` after its first): cosine of its vector with the event centroid plus ``entity_weight``
 times the overlap of their entity keys. It joins the best event scoring at least ``join``, else opens
@@ -20,9 +22,10 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import numpy as np
 from scipy import sparse
@@ -60,6 +63,7 @@ class EventState:
     members: list[str] = field(default_factory=list)
     vectors: list[np.ndarray] = field(default_factory=list)
     terms: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)  # members' (hashes, weights)
+    times: list[datetime] = field(default_factory=list)  # members' happening times
     _centroid: np.ndarray | None = None
 
     def add(self, f: Features) -> None:
@@ -72,6 +76,7 @@ class EventState:
         self.members.append(f.article_id)
         self.vectors.append(f.vector)
         self.terms.append((f.terms, f.term_weights))
+        self.times.append(f.t)
 
     @property
     def centroid(self) -> np.ndarray:
@@ -80,6 +85,12 @@ class EventState:
             norm = float(np.sqrt(self.total @ self.total))
             self._centroid = self.total / norm if norm else self.total
         return self._centroid
+
+
+def main_day(times: Iterable[datetime]) -> date | None:
+    """The day most of ``times`` fall on (ties: the earliest): an event's happening day."""
+    days = Counter(t.date() for t in times)
+    return min(days, key=lambda d: (-days[d], d)) if days else None
 
 
 def event_id(first_article: str) -> str:
@@ -167,6 +178,7 @@ def _combine(event: str, parts: list[EventState]) -> EventState:
         out.members.extend(p.members)
         out.vectors.extend(p.vectors)
         out.terms.extend(p.terms)
+        out.times.extend(p.times)
         for k, w in p.profile.items():
             out.profile[k] = out.profile.get(k, 0.0) + w
     return out

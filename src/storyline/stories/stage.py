@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from datetime import timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
 
 from storyline.analyze import embed
 from storyline.headline import headline, title_of
-from storyline.model import Event, Features, Placement, Story, TimelineEntry
+from storyline.model import Event, FeatureInput, Features, Placement, Sentence, Story, TimelineEntry
 from storyline.progress import NoProgress, Progress
 from storyline.settings import Settings
 from storyline.store import Store
 from storyline.store.stories import ArticleMeta, EntityCount
-from storyline.stories import cluster, features, reprints, summarize, timeline
+from storyline.stories import cluster, features, happening, reprints, summarize, timeline
 
 _EMBED_BATCH = 256
 
@@ -35,9 +36,22 @@ def embed_pending(store: Store, progress: Progress | None = None, key: str | Non
     progress.start(len(pending) or None, "embed")
     for begin in range(0, len(pending), _EMBED_BATCH):
         chunk = pending[begin : begin + _EMBED_BATCH]
-        store.save_features(features.compute(store.feature_inputs(chunk), threads), embed.MODEL_ID, key or "")
+        store.save_features(
+            features.compute(_dated(store, store.feature_inputs(chunk)), threads), embed.MODEL_ID, key or ""
+        )
         progress.advance(len(chunk))
     return len(pending)
+
+
+def _dated(store: Store, items: list[FeatureInput]) -> list[FeatureInput]:
+    """``items`` with their clustering time moved to the date of the happening they report (see
+    ``stories.happening``)."""
+    ids = [item.article_id for item in items]
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for (article_id, _), s in sorted(store.sentences_near([(a, 0) for a in ids], happening.LEAD_SENTENCES - 1).items()):
+        spans.setdefault(article_id, []).append((s.start, s.end))
+    when = happening.happening_times({item.article_id: item.t for item in items}, store.times_of(ids), spans)
+    return [replace(item, t=when[item.article_id]) for item in items]
 
 
 def cluster_params(settings: Settings) -> cluster.Params:
@@ -145,8 +159,10 @@ def _write_stories(
 ) -> tuple[int, int]:
     """Store events and stories with their titles, sources, independent-source counts and main entities."""
     members: dict[str, list[str]] = {}
+    times: dict[str, list[datetime]] = {}  # happening times of each event's members
     for raw, state in states.items():
         members.setdefault(grouping.event_of[raw], []).extend(state.members)
+        times.setdefault(grouping.event_of[raw], []).extend(state.times)
     meta = store.article_meta([a for ids in members.values() for a in ids])
     vectors = {a: v for state in states.values() for a, v in zip(state.members, state.vectors, strict=True)}
     events: list[Event] = []
@@ -161,7 +177,10 @@ def _write_stories(
         story_events.setdefault(story, []).append(event)
         title = _title(ids, meta, vectors, original_of)
         first, last, count, independent, sources, fingerprint = _describe(ids, meta, original_of)
-        events.append(Event(event, story, title, tuple(ids), first, last, tuple(sources), independent))
+        events.append(
+            Event(event, story, title, tuple(ids), first, last, tuple(sources), independent,
+                  happened=cluster.main_day(times[event]))
+        )  # fmt: skip
         fingerprints[event] = fingerprint
         weight = (independent, count)  # ties: the earlier event
         if story not in main_event or weight > main_event[story][0]:
@@ -251,9 +270,18 @@ def _units(
         store.save_sentence_vectors([(a, i, v) for (a, i), v in zip(missing, fresh, strict=True)])
         cached.update({k: v for k, v in zip(missing, fresh, strict=True)})
     keys = sorted(sentences, key=lambda k: (meta[k[0]].time, k[0], k[1]))
+    quoted = _quote_interiors(keys, sentences)
     units = [
         summarize.Unit(
-            a, i, sentences[a, i].text, meta[a].published, i, meta[a].source, original_of.get(a, a), event_of.get(a, "")
+            a,
+            i,
+            sentences[a, i].text,
+            meta[a].published,
+            i,
+            meta[a].source,
+            original_of.get(a, a),
+            event_of.get(a, ""),
+            (a, i) in quoted,
         )
         for a, i in keys
     ]
@@ -262,6 +290,20 @@ def _units(
         if key in embedded:
             vectors[row] = cached[key]
     return units, vectors
+
+
+def _quote_interiors(keys: list[tuple[str, int]], sentences: dict[tuple[str, int], Sentence]) -> set[tuple[str, int]]:
+    """The sentences (of ``keys``, grouped by article in order) that begin inside a quotation; a gap of two
+    characters or more between two sentences is a paragraph break."""
+    found: set[tuple[str, int]] = set()
+    by_article: dict[str, list[Sentence]] = {}
+    for key in keys:
+        by_article.setdefault(key[0], []).append(sentences[key])
+    for article_id, ordered in by_article.items():
+        breaks = [k == 0 or s.start - ordered[k - 1].end >= 2 for k, s in enumerate(ordered)]
+        inside = summarize.quote_interiors([s.text for s in ordered], breaks)
+        found.update((article_id, s.index) for s, flag in zip(ordered, inside, strict=True) if flag)
+    return found
 
 
 def timeline_of_entity(store: Store, entity_id: str, article_ids: list[str]) -> list[TimelineEntry]:

@@ -64,6 +64,17 @@ DATELINE = re.compile(  # 'DUBAI, United Arab Emirates —', 'NEW YORK, Nov. 3 (
 )
 _DATELINE = DATELINE
 _LINK = re.compile(r"https?:|www\.|\.(?:com|org|net)\b|@\w")
+# Wire markup: codes inside a sentence ("was Janice &UR; &LR; Baxter's son") are dropped from its text; a
+# sentence ending in one is a heading or a production line ("Lip-Smacking Ideas for Fresh Strawberries &LR;").
+_CODE = re.compile(r"\s*&[A-Za-z]{2,};")
+_ENDED = re.compile(r"[.!?][\"'”’)\]]*\s*$")  # a sentence ends with its stop, maybe inside quotes or brackets
+_ENDS_IN_CODE = re.compile(r"&[A-Za-z]{2,};\W*$")
+# Production lines: "$ADV21", "NYT-", "(AP)", a byline or a photo credit.
+_WIRE = re.compile(
+    r"\$ADV\d*|\bNYT\d*-|\((?:AP|Reuters|AFP)\)|\bAP-\w+|^\W*(?:UNDATED|BC-)|\b[A-Z]{2,}-[A-Z]{2,}-|"
+    r"^By\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3}\s*(?:$|,)|\b(?:Associated Press|Staff|Special to|Contributing)\s+"
+    r"Writer\b|\((?:AP|Reuters|AFP|Getty)\s+Photo|\bPhoto(?:graph)?s?\s*(?:by|:|credit)|\bGetty Images\b"
+)
 _CONTEXT_OPENERS = frozenset(
     "he she they it its his her their them we i this these those that such but and or so however also "
     "meanwhile still yet instead moreover furthermore then thus therefore nevertheless besides otherwise "
@@ -113,6 +124,7 @@ class Unit:
     source: str | None  # outlet
     group: str  # reprint group id (the original's article id); copies of one article count as one source
     event: str = ""  # the article's event: sentences of two events never cite or contradict each other
+    quoted: bool = False  # begins inside a quotation opened in an earlier sentence (``quote_interiors``)
 
 
 def summarize(
@@ -137,7 +149,9 @@ def summarize(
     terms = [_terms(u.text) for u in units]
     candidates = _candidates(units, words, max_words)
     if not candidates:
-        candidates = [i for i in range(len(units)) if max_words is None or words[i] <= max_words][:1]
+        fitting = [i for i in range(len(units)) if max_words is None or words[i] <= max_words]
+        whole = [i for i in fitting if words[i] >= MIN_WORDS and _ENDED.search(units[i].text)]
+        candidates = (whole or fitting)[:1]  # nothing usable: a whole sentence, not a bare dateline, if any
         if not candidates:
             return []
     content = [_content(t) for t in terms]
@@ -204,10 +218,12 @@ def _content(terms: list[str]) -> set[str]:
 
 
 def _suitable(text: str, n_words: int) -> bool:
-    if not MIN_WORDS <= n_words <= MAX_WORDS or text.rstrip().endswith("?"):
-        return False
-    body = _DATELINE.sub("", text).lstrip()
-    if body.startswith(_QUOTE_OPEN) or not body[:1].isupper() or _LINK.search(body):
+    if not MIN_WORDS <= n_words <= MAX_WORDS or text.rstrip().endswith(("?", ":", ";", ",")):
+        return False  # a question, or a heading or lead-in to what follows ("Xi then said:")
+    if _ENDS_IN_CODE.search(text) or not _ENDED.search(text):
+        return False  # a heading, a bare dateline ("NAIROBI, January 24 (Xinhua) --") or a cut-off line
+    body = _DATELINE.sub("", clean(text)).lstrip()
+    if body.startswith(_QUOTE_OPEN) or not body[:1].isupper() or _LINK.search(body) or _WIRE.search(body):
         return False
     if (body.count('"') + body.count("''") + body.count("``")) % 2 or body.count("“") != body.count("”"):
         return False  # a piece of a quotation that spans sentences
@@ -218,9 +234,43 @@ def _suitable(text: str, n_words: int) -> bool:
     return sum(c.isupper() for c in letters) < 0.5 * len(letters)  # not a headline in capitals
 
 
+def clean(text: str) -> str:
+    """``text`` without wire codes, on one line."""
+    return " ".join(_CODE.sub(" ", text).split())
+
+
 def usable(text: str) -> bool:
     """Whether a sentence can be chosen for a summary at all; only these are embedded and weighed."""
     return _suitable(text, len(text.split()))
+
+
+def quote_interiors(texts: Sequence[str], breaks: Sequence[bool] | None = None) -> list[bool]:
+    """Which of an article's sentences (in order) begin inside a quotation an earlier sentence opened.
+
+    "I am grateful. Thankfully, she is home. We will go on," Putin said: the middle sentence is the
+    speaker's, not the news's. A quotation continued into a new paragraph reopens with a mark (news
+    style), so a paragraph break (``breaks[i]``: sentence i opens a paragraph) that does not reopen one
+    ends it; so does ``_QUOTE_REACH`` sentences without a mark, in case a stray mark was never closed.
+    """
+    found = []
+    open_, quiet = False, 0
+    for i, text in enumerate(texts):
+        body = text.lstrip()
+        reopens = body.startswith(('"', "“", "``"))
+        if open_ and not reopens and ((breaks is not None and breaks[i]) or quiet >= _QUOTE_REACH):
+            open_ = False
+        found.append(open_ and not reopens)
+        marks = _MARK.findall(body)
+        if reopens and open_:
+            marks = marks[1:]  # the mark that continues the open quotation
+        for mark in marks:
+            open_ = mark in ("“", "``") or (mark == '"' and not open_)
+        quiet = 0 if marks or reopens else quiet + 1
+    return found
+
+
+_QUOTE_REACH = 4
+_MARK = re.compile(r'"|“|”|``|\'\'')
 
 
 def _candidates(units: Sequence[Unit], words: list[int], max_words: int | None) -> list[int]:
@@ -228,7 +278,12 @@ def _candidates(units: Sequence[Unit], words: list[int], max_words: int | None) 
     found = []
     for i, u in enumerate(units):
         key = " ".join(u.text.lower().split())
-        if key in seen or (max_words is not None and words[i] > max_words) or not _suitable(u.text, words[i]):
+        if (
+            key in seen
+            or u.quoted
+            or (max_words is not None and words[i] > max_words)
+            or not _suitable(u.text, words[i])
+        ):
             continue
         seen.add(key)  # a reprinted sentence is one candidate (its copies are cited)
         found.append(i)
@@ -408,7 +463,7 @@ def _write(
 ) -> list[SummarySentence]:
     summary = []
     for _, i, ids in order:
-        text = _DATELINE.sub("", units[i].text).strip()
+        text = _DATELINE.sub("", clean(units[i].text)).strip()
         summary.append(SummarySentence(text[:1].upper() + text[1:], _cite(units, ids)))
         note = _disagreement(units, similarity, content, i)
         if note:

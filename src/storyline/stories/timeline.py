@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from storyline.model import Citation, Granularity, Sentence, TimeExpression, TimelineEntry
+from storyline.stories.summarize import DATELINE, clean
 
 DATED = frozenset({Granularity.DAY, Granularity.WEEK, Granularity.MONTH, Granularity.TIME})
 MAX_PER_DATE = 2
@@ -52,7 +53,12 @@ def build(
         if t.value is None or t.granularity not in granularities or t.article_id in original_of:
             continue
         home = next((s for s in by_article.get(t.article_id, ()) if s.start <= t.start < s.end), None)
-        if home is not None and len(home.text.split()) >= 6 and (home.article_id, home.index) not in placed:
+        if (
+            home is not None
+            and len(home.text.split()) >= 6
+            and not home.text.rstrip().endswith(":")  # a lead-in to a list or a quotation ("The report showed:")
+            and (home.article_id, home.index) not in placed
+        ):
             placed.add((home.article_id, home.index))
             value = t.value[:10] if t.granularity is Granularity.TIME else t.value
             level: Granularity = Granularity.DAY if t.granularity is Granularity.TIME else t.granularity
@@ -61,9 +67,20 @@ def build(
     for (value, granularity), found in dated.items():
         entries.extend(_entries(value, granularity, list(found.values())))
     entries.sort(key=lambda e: (-len({c.article_id for c in e.citations}), date_key(e.date), e.text))
+    worded: set[str] = set()  # one wording once: the same line in two articles ("SPORTS STORIES will ...")
+    unique = []
+    for e in entries:
+        if _wording(e.text) not in worded:
+            worded.add(_wording(e.text))
+            unique.append(e)
+    entries = unique
     kept = entries[:max_entries]
     kept.sort(key=lambda e: (date_key(e.date), -len(e.citations), e.text))
     return kept
+
+
+def _wording(text: str) -> str:
+    return " ".join(_WORD.findall(text.casefold()))
 
 
 _SEASON_MONTH = {"SP": 3, "SU": 6, "FA": 9, "AU": 9, "WI": 12}
@@ -105,7 +122,8 @@ def _entries(value: str, granularity: Granularity, found: list[Sentence]) -> lis
         group = [j for j in support[i] if j not in used]
         used.update(group)
         citations = tuple(sorted({Citation(found[j].article_id, found[j].index) for j in group}, key=_cite_key))
-        out.append(TimelineEntry(value, granularity, found[i].text, citations))
+        text = DATELINE.sub("", clean(found[i].text)).strip()  # "SEOUL — Moon pledged on Friday ..." reads without it
+        out.append(TimelineEntry(value, granularity, text[:1].upper() + text[1:], citations))
     return out
 
 
