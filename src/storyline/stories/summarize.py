@@ -51,6 +51,9 @@ PARAPHRASE = 0.82  # cosine above which another article states the same thing (i
 OVERLAP = 0.6  # ... or this share of its content words (Dice) in common
 DISAGREE = 0.7  # cosine above which two sentences from different sources can be compared for values
 MIN_WORDS, MAX_WORDS = 6, 55
+# Usable sentences per article that are embedded and can be chosen: news puts what matters first, and
+# embedding every sentence of every article was most of the story stage's time (bench/e2e.py).
+EMBEDDED = 15
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:[.,][0-9]+)*")
 _CAPS = r"[A-Z][A-Z.'’&-]+"  # a word in capitals: WASHINGTON, ST., U.S.
@@ -123,11 +126,14 @@ def summarize(
     max_sentences: int | None = None,
     query: str | None = None,
     query_vector: np.ndarray | None = None,
+    choosable: Sequence[bool] | None = None,
 ) -> list[SummarySentence]:
     """A cited extractive summary of ``units`` (``vectors``: their unit vectors, row i for units[i]).
 
     At most ``max_words`` words and ``max_sentences`` statements (disagreement notes come on top); with
-    ``query`` (and/or ``query_vector``), sentences relevant to it are preferred.
+    ``query`` (and/or ``query_vector``), sentences relevant to it are preferred. ``choosable`` (row i for
+    units[i]) limits the sentences that can be chosen to those marked (the ones given a vector, see
+    ``embedded``); the others still count for their words.
     """
     if not units or (max_words is not None and max_words <= 0) or (max_sentences is not None and max_sentences <= 0):
         return []
@@ -136,8 +142,14 @@ def summarize(
     words = [len(u.text.split()) for u in units]
     terms = [_terms(u.text) for u in units]
     candidates = _candidates(units, words, max_words)
+    if choosable is not None:
+        candidates = [i for i in candidates if choosable[i]]
     if not candidates:
-        candidates = [i for i in range(len(units)) if max_words is None or words[i] <= max_words][:1]
+        candidates = [
+            i
+            for i in range(len(units))
+            if (max_words is None or words[i] <= max_words) and (choosable is None or choosable[i])
+        ][:1]
         if not candidates:
             return []
     content = [_content(t) for t in terms]
@@ -221,6 +233,13 @@ def _suitable(text: str, n_words: int) -> bool:
 def usable(text: str) -> bool:
     """Whether a sentence can be chosen for a summary at all; only these are embedded and weighed."""
     return _suitable(text, len(text.split()))
+
+
+def embedded(texts: Sequence[str]) -> list[int]:
+    """Which of an article's sentences (``texts``, in order) get a vector and can be chosen: its first
+    ``EMBEDDED`` usable ones, or its first three when none is usable."""
+    found = [i for i, text in enumerate(texts) if usable(text)][:EMBEDDED]
+    return found or list(range(min(3, len(texts))))
 
 
 def _candidates(units: Sequence[Unit], words: list[int], max_words: int | None) -> list[int]:
