@@ -117,6 +117,7 @@ def test_every_citation_resolves_to_a_stored_sentence(demo_ws: storyline.Workspa
 def test_only_the_sentences_a_summary_can_choose_are_embedded(demo_ws: storyline.Workspace) -> None:
     """Each original article gets vectors for exactly the sentences ``summarize.embedded`` picks; each summary
     statement is one of them (or cites a paraphrase of one)."""
+    from storyline.stories.stage import embed_sentences
     from storyline.stories.summarize import embedded
 
     con = demo_ws.store._con
@@ -128,6 +129,7 @@ def test_only_the_sentences_a_summary_can_choose_are_embedded(demo_ws: storyline
         keys = sorted(k for k in sentences if k[0] == a)
         expected = {keys[k] for k in embedded([sentences[key].text for key in keys])}
         assert {k for k in stored if k[0] == a} == expected, a
+    assert embed_sentences(demo_ws.store, ids) == 0  # each sentence is embedded once
     for owner in [*demo_ws.stories(limit=None), *demo_ws.events()]:
         for line in owner.summary:
             if line.kind == "statement":

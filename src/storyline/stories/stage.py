@@ -253,7 +253,7 @@ def embed_sentences(store: Store, ids: Sequence[str], progress: Progress | None 
     for begin in range(0, len(ids), _SENTENCE_BATCH):
         chunk = ids[begin : begin + _SENTENCE_BATCH]
         sentences = store.sentences_of(chunk)
-        keys = sorted(_embedded_keys(sentences))
+        keys = sorted(_embedded_keys(sentences) - set(store.sentence_vectors(chunk)))  # each sentence once
         if keys:
             vectors = embed.embedder().encode([sentences[k].text for k in keys])
             store.save_sentence_vectors([(a, i, v) for (a, i), v in zip(keys, vectors, strict=True)])
