@@ -18,6 +18,7 @@ run time, never written into the project.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -41,28 +42,33 @@ class Clock:
     '''A Progress that notes when each labelled step starts.'''
     def __init__(self):
         self.marks = []
+        self.walls = []
     def start(self, total, description):
         self.marks.append((description, time.perf_counter()))
+        self.walls.append((description, time.time()))
     def advance(self, amount):
         pass
 
 db, path = sys.argv[1], sys.argv[2]
 records = [json.loads(line) for line in open(path, encoding="utf-8")]
 with storyline.open(db) as ws:
+    walls = [("ingest", time.time())]
     t0 = time.perf_counter()
     report = ws.ingest_records(records)
     t1 = time.perf_counter()
+    walls.append(("analyze", time.time()))
     analysis = ws.analyze()
     t2 = time.perf_counter()
     clock = Clock()
     ws.cluster(clock)
     t3 = time.perf_counter()
+    walls += clock.walls + [("end", time.time())]
     steps = {}
     marks = clock.marks + [("end", t3)]
     for (label, begin), (_, end) in zip(marks, marks[1:]):
         steps[label] = steps.get(label, 0.0) + end - begin
     print(json.dumps({
-        "ingest": t1 - t0, "analyze": t2 - t1, "stories": t3 - t2, "steps": steps,
+        "ingest": t1 - t0, "analyze": t2 - t1, "stories": t3 - t2, "steps": steps, "walls": walls,
         "ingested": len(report.ingested), "words": analysis.words, "articles": ws.count(),
     }))
 """
@@ -95,8 +101,8 @@ def _tree_rss_kib(pid: int) -> int:
     return total
 
 
-def run_measured(command: list[str]) -> tuple[str, float, float]:
-    """(stdout, seconds, peak MiB of the process tree, sampled every 50 ms)."""
+def run_measured(command: list[str], samples: list[tuple[float, int]] | None = None) -> tuple[str, float, float]:
+    """(stdout, seconds, peak MiB of the process tree, sampled every 50 ms); ``samples`` gets (time, KiB)."""
     peak = 0
     start = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=os.environ | {"PYTHONUNBUFFERED": "1"})
@@ -105,7 +111,10 @@ def run_measured(command: list[str]) -> tuple[str, float, float]:
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss_kib(child.pid))
+            rss = _tree_rss_kib(child.pid)
+            peak = max(peak, rss)
+            if samples is not None:
+                samples.append((time.time(), rss))
             time.sleep(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -147,10 +156,20 @@ def synthetic(n: int, seed: int = 7) -> list[dict[str, str]]:
 
 def child_run(db: Path, records: list[dict[str, str]], phase: str, tmp: Path) -> dict[str, float]:
     path = write_jsonl(records, tmp / f"{phase}.jsonl")
-    out, seconds, peak = run_measured([sys.executable, "-c", CHILD, str(db), str(path)])
+    samples: list[tuple[float, int]] = []
+    out, seconds, peak = run_measured([sys.executable, "-c", CHILD, str(db), str(path)], samples)
     result = json.loads(out.strip().splitlines()[-1])
-    result.update(wall=seconds, peak_mib=peak)
+    result.update(wall=seconds, peak_mib=peak, peaks=phase_peaks(result.pop("walls"), samples))
     return result
+
+
+def phase_peaks(walls: list[list], samples: list[tuple[float, int]]) -> dict[str, float]:
+    """Peak MiB of the process tree during each phase (ingest, analyze, each story step)."""
+    peaks: dict[str, float] = {}
+    for (label, begin), (_, end) in itertools.pairwise(walls):
+        inside = [kib for t, kib in samples if begin <= t <= end]
+        peaks[label] = max(peaks.get(label, 0.0), max(inside, default=0) / 1024)
+    return peaks
 
 
 def bare(records: list[dict[str, str]], tmp: Path) -> tuple[float, float]:
@@ -206,10 +225,14 @@ def main() -> None:
                            fmt(words / bare_all, 0), fmt(len(records) / bare_all, 1), "1.00x",
                            fmt(bare_peak, 0)])  # fmt: skip
         section.tables.append(table)
-        steps = Table("story stage by step, all articles", ["step", "seconds"])
-        names = {"embed": "embed (and reprint groups)", "cluster": "events and stories (place, group, write)",
+        steps = Table("by step, all articles", ["step", "seconds", "peak MiB (tree)"])
+        names = {"embed": "embed leads (and reprint groups)", "embed sentences": "embed the sentences a summary "
+                 "can choose", "cluster": "events and stories (place, group, write)",
                  "summarize": "summaries and timelines"}  # fmt: skip
-        steps.rows = [[names.get(label, label), fmt(seconds)] for label, seconds in fresh["steps"].items()]
+        peaks = fresh["peaks"]
+        steps.rows = [[label, fmt(fresh[label]), fmt(peaks.get(label, 0.0), 0)] for label in ("ingest", "analyze")]
+        steps.rows += [[names.get(label, label), fmt(seconds), fmt(peaks.get(label, 0.0), 0)]
+                       for label, seconds in fresh["steps"].items()]  # fmt: skip
         section.tables.append(steps)
         section.notes.append(
             f"incremental: adding the newest 10% took {more['wall'] / full['wall']:.0%} of the first run's time"

@@ -38,7 +38,7 @@ import rouge  # noqa: E402
 from common import Section, Table, fmt, machine, print_sections, record  # noqa: E402
 from duc import DUC, documents  # noqa: E402
 
-from storyline.stories.summarize import Unit, quote_interiors, summarize, usable  # noqa: E402
+from storyline.stories.summarize import Unit, embedded, quote_interiors, summarize  # noqa: E402
 
 NIST = DUC / "NISTeval" / "ROUGE"
 OUT = ROOT / "bench" / "out"
@@ -232,24 +232,28 @@ def textrank(d: Docset) -> str:
     return _sumy(d, "textrank")
 
 
-def _usable(d: Docset) -> tuple[list[Unit], np.ndarray]:
-    """The sentences with the vectors the story stage gives them (stories.stage._units): only sentences a summary
-    can use are embedded; the others count for their words, with a zero vector."""
-    keep = np.array([usable(u.text) for u in d.units])
-    if not keep.any():
-        keep = np.array([u.index < 3 for u in d.units])
-    return list(d.units), np.where(keep[:, None], d.vectors, 0.0).astype(np.float32)
+def _usable(d: Docset) -> tuple[list[Unit], np.ndarray, list[bool]]:
+    """The sentences with the vectors the story stage gives them (stories.stage._units): only the sentences
+    ``summarize.embedded`` picks in each article (its first usable ones) have a vector and can be chosen; the
+    others count for their words, with a zero vector."""
+    by_article: dict[str, list[int]] = {}
+    for i, u in enumerate(d.units):
+        by_article.setdefault(u.article_id, []).append(i)
+    keep = np.zeros(len(d.units), dtype=bool)
+    for rows in by_article.values():
+        keep[[rows[k] for k in embedded([d.units[i].text for i in rows])]] = True
+    return list(d.units), np.where(keep[:, None], d.vectors, 0.0).astype(np.float32), keep.tolist()
 
 
 def ours(d: Docset) -> str:
-    units, vectors = _usable(d)
-    summary = summarize(units, vectors, max_words=WORDS)
+    units, vectors, choosable = _usable(d)
+    summary = summarize(units, vectors, max_words=WORDS, choosable=choosable)
     return "\n".join(s.text for s in summary if s.kind == "statement")
 
 
 def ours_query(d: Docset) -> str:
-    units, vectors = _usable(d)
-    summary = summarize(units, vectors, max_words=WORDS, query=d.query,
+    units, vectors, choosable = _usable(d)
+    summary = summarize(units, vectors, max_words=WORDS, query=d.query, choosable=choosable,
                         query_vector=d.query_vector)  # type: ignore[attr-defined]  # fmt: skip
     return "\n".join(s.text for s in summary if s.kind == "statement")
 

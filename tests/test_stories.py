@@ -114,6 +114,29 @@ def test_every_citation_resolves_to_a_stored_sentence(demo_ws: storyline.Workspa
 
 
 @pytest.mark.slow
+def test_only_the_sentences_a_summary_can_choose_are_embedded(demo_ws: storyline.Workspace) -> None:
+    """Each original article gets vectors for exactly the sentences ``summarize.embedded`` picks; each summary
+    statement is one of them (or cites a paraphrase of one)."""
+    from storyline.stories.stage import embed_sentences
+    from storyline.stories.summarize import embedded
+
+    con = demo_ws.store._con
+    stored = {(a, i) for a, i in con.execute("SELECT article_id, idx FROM sentence_vectors").fetchall()}
+    copies = demo_ws.reprints()
+    ids = [r[0] for r in con.execute("SELECT id FROM articles").fetchall() if r[0] not in copies]
+    sentences = demo_ws.store.sentences_of(ids)
+    for a in ids:
+        keys = sorted(k for k in sentences if k[0] == a)
+        expected = {keys[k] for k in embedded([sentences[key].text for key in keys])}
+        assert {k for k in stored if k[0] == a} == expected, a
+    assert embed_sentences(demo_ws.store, ids) == 0  # each sentence is embedded once
+    for owner in [*demo_ws.stories(limit=None), *demo_ws.events()]:
+        for line in owner.summary:
+            if line.kind == "statement":
+                assert (line.citations[0].article_id, line.citations[0].sentence) in stored, (owner.id, line)
+
+
+@pytest.mark.slow
 def test_timelines_are_sorted_and_dated(demo_ws: storyline.Workspace) -> None:
     for story in demo_ws.stories(limit=None):
         dates = [date_key(e.date) for e in story.timeline]

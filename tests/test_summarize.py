@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from storyline.model import Citation
-from storyline.stories.summarize import Unit, quote_interiors, self_contained, summarize, usable
+from storyline.stories.summarize import EMBEDDED, Unit, embedded, quote_interiors, self_contained, summarize, usable
 
 DAY = datetime(2024, 3, 14, 9, 0)
 
@@ -359,3 +359,21 @@ def test_without_a_usable_sentence_a_whole_one_beats_a_bare_dateline() -> None:
     units = [Unit("a", i, t, None, i, "X", "a") for i, t in enumerate(texts)]
     (only,) = summarize(units, np.ones((2, 4), dtype=np.float32), max_words=None)
     assert only.text == texts[1]
+
+
+def test_only_choosable_sentences_are_chosen() -> None:
+    """A sentence marked not choosable (it has no vector) is never picked, but still counts for its words."""
+    choosable = [u.article_id != "a" for u in FLOOD]
+    summary = statements(summarize(FLOOD, vectors(FLOOD_MEANINGS), max_words=None, choosable=choosable))
+    assert summary
+    assert all(s.citations[0].article_id != "a" for s in summary)
+    assert statements(summarize(FLOOD, vectors(FLOOD_MEANINGS), max_words=None, choosable=[False] * len(FLOOD))) == []
+
+
+def test_embedded_takes_the_first_usable_sentences_of_an_article() -> None:
+    usable_text = "The council approved the new budget for the county hospital on Monday."
+    texts = ["SPRINGFIELD", "Is this a question about the budget of the county?"]
+    texts += [f"{usable_text[:-1]} number {k}." for k in range(EMBEDDED + 5)]
+    assert embedded(texts) == list(range(2, 2 + EMBEDDED))
+    assert embedded(["Short.", "Why?", "He said so."]) == [0, 1, 2]  # none usable: the first three
+    assert embedded([]) == []

@@ -53,13 +53,14 @@ STAGES: tuple[Stage, ...] = (
     Stage("link", "1", ("analyze",), ("entities", "entity_names")),
     Stage("features", f"2/{MODEL_ID}", ("analyze",), ("article_features",), scope="article"),
     Stage("reprints", "1", ("features",), ("lsh_bands", "reprints"), ("reprint_threshold",)),
+    Stage("sentences", "1", ("features", "reprints"), ("sentence_vectors",)),
     Stage("place", "1", ("features",), ("assignments",), ("event_threshold", "event_gap_days")),
     Stage("group", "1", ("place", "reprints", "link"), ("events", "event_articles", "stories"),
           ("event_threshold", "event_gap_days", "story_threshold")),
     Stage("summarize", "2", ("group",), ("summaries", "timelines", "sentence_vectors"), ("summary_words",)),
 )  # fmt: skip
 ANALYSIS = ("analyze", "link")  # Workspace.analyze
-STORY = ("features", "reprints", "place", "group", "summarize")  # Workspace.cluster: the story stage
+STORY = ("features", "reprints", "sentences", "place", "group", "summarize")  # Workspace.cluster: the story stage
 _KEYED = {"features", "place", "summarize"}  # stages whose stored results carry their key
 
 
@@ -143,6 +144,10 @@ def _reprints(store: Store, settings: Settings, progress: Progress, reports: Rep
     reports.stories.reprints = story.find_reprints(store, settings.reprint_threshold)
 
 
+def _sentences(store: Store, settings: Settings, progress: Progress, reports: Reports) -> None:
+    story.embed_sentences(store, store.unembedded_articles(), progress, threads=settings.embed_threads)
+
+
 def _place(store: Store, settings: Settings, progress: Progress, reports: Reports) -> None:
     reports.stories.clustered = story.place_new(store, story.cluster_params(settings), progress, key("place", settings))
 
@@ -167,6 +172,7 @@ STEPS: dict[str, Step] = {
     "link": _link,
     "features": _features,
     "reprints": _reprints,
+    "sentences": _sentences,
     "place": _place,
     "group": _group,
     "summarize": _summarize,
@@ -235,7 +241,7 @@ def cluster(
     store: Store, settings: Settings, progress: Progress | None = None, *, summaries: bool = True
 ) -> ClusterReport:
     """The story stage: features, reprints, events, stories and (unless ``summaries=False``) summaries."""
-    names = STORY if summaries else tuple(n for n in STORY if n != "summarize")
+    names = STORY if summaries else tuple(n for n in STORY if n not in ("sentences", "summarize"))
     return run(store, settings, names, progress).stories
 
 

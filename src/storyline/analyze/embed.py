@@ -44,6 +44,9 @@ class Embedder:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+        # Memory patterns are planned per input shape and kept: with batches of ever-changing widths they only
+        # add up (200 DUC leads then 3,000 sentences: peak 696 MiB with them, 557 MiB without; no slower).
+        options.enable_mem_pattern = False
         self._session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
         self._inputs = {i.name for i in self._session.get_inputs()}
         self._tokenizer = load_tokenizer(tokenizer)

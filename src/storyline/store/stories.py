@@ -443,6 +443,14 @@ class StoryTables:
         ).fetchall()
         return {(r[0], r[1]): np.asarray(r[2], dtype=np.float32) for r in rows}
 
+    def unembedded_articles(self) -> list[str]:
+        """Articles with features none of whose sentences has a vector yet, in clustering order."""
+        rows = self._con.execute(
+            "SELECT article_id FROM article_features ANTI JOIN (SELECT DISTINCT article_id FROM sentence_vectors) v "
+            "USING (article_id) ORDER BY t, article_id"
+        ).fetchall()
+        return [r[0] for r in rows]
+
     def save_sentence_vectors(self, rows: Sequence[tuple[str, int, np.ndarray]]) -> None:
         with self._transaction():
             self._insert("sentence_vectors", [(a, i, v.tolist()) for a, i, v in rows])

@@ -9,7 +9,7 @@ or the summarizer's key, changed.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -243,28 +243,67 @@ def summarize_changed(store: Store, settings: Settings, progress: Progress | Non
     original_of = store.reprints()
     for owner, ids in todo:
         chosen = [a for a in ids if a not in original_of][-_SUMMARY_ARTICLES:] or list(ids[-_SUMMARY_ARTICLES:])
-        units, vectors = _units(store, chosen, original_of, event_of, settings.embed_threads)
-        text = summarize.summarize(units, vectors, max_words=settings.summary_words)
-        entries = timeline.build(store.times_of(list(ids)), store.sentences_of(list(ids)), original_of)
+        sentences = store.sentences_of(list(ids))  # read once: the summary's articles are among them
+        units, vectors, choosable = _units(store, chosen, sentences, original_of, event_of, settings.embed_threads)
+        text = summarize.summarize(units, vectors, max_words=settings.summary_words, choosable=choosable)
+        entries = timeline.build(store.times_of(list(ids)), sentences, original_of)
         store.save_summary(owner, current[owner], text, entries)
         progress.advance(1)
     return len(todo)
 
 
-def _units(
-    store: Store, ids: list[str], original_of: dict[str, str], event_of: dict[str, str], threads: int = 0
-) -> tuple[list[summarize.Unit], np.ndarray]:
-    """The sentences of ``ids`` with their vectors (computed once, then read from the store).
+_SENTENCE_BATCH = 64  # articles whose sentences are embedded and stored together
 
-    Only sentences a summary can use are embedded (quotes, questions, fragments and datelines cannot be
-    chosen); the others still count for their words (which concepts the sources share) with a zero vector.
-    When no sentence can be used, the first three of each article are embedded instead.
+
+def _embedded_keys(sentences: dict[tuple[str, int], Sentence]) -> set[tuple[str, int]]:
+    """The (article id, index) of the sentences that get a vector (``summarize.embedded``, per article)."""
+    by_article: dict[str, list[tuple[str, int]]] = {}
+    for key in sorted(sentences):
+        by_article.setdefault(key[0], []).append(key)
+    return {keys[k] for keys in by_article.values() for k in summarize.embedded([sentences[key].text for key in keys])}
+
+
+def embed_sentences(store: Store, ids: Sequence[str], progress: Progress | None = None, *, threads: int = 0) -> int:
+    """Embed and store the sentences a summary can choose (``summarize.embedded``) of the articles ``ids``,
+    ``_SENTENCE_BATCH`` articles at a time; copies of a reprinted article are left out (a summary reads
+    the originals; ``_units`` embeds what it still lacks). Returns how many sentences were embedded."""
+    progress = progress or NoProgress()
+    copies = store.reprints()
+    ids = [a for a in ids if a not in copies]
+    progress.start(len(ids) or None, "embed sentences")
+    done = 0
+    for begin in range(0, len(ids), _SENTENCE_BATCH):
+        chunk = ids[begin : begin + _SENTENCE_BATCH]
+        sentences = store.sentences_of(chunk)
+        keys = sorted(_embedded_keys(sentences) - set(store.sentence_vectors(chunk)))  # each sentence once
+        if keys:
+            vectors = embed.embedder(threads).encode([sentences[k].text for k in keys])
+            store.save_sentence_vectors([(a, i, v) for (a, i), v in zip(keys, vectors, strict=True)])
+        done += len(keys)
+        progress.advance(len(chunk))
+    return done
+
+
+def _units(
+    store: Store,
+    ids: list[str],
+    all_sentences: dict[tuple[str, int], Sentence],
+    original_of: dict[str, str],
+    event_of: dict[str, str],
+    threads: int = 0,
+) -> tuple[list[summarize.Unit], np.ndarray, list[bool]]:
+    """The sentences of ``ids`` (taken from ``all_sentences``) with their vectors and whether each can be chosen.
+
+    Only the sentences ``summarize.embedded`` picks in each article (its first usable ones) have a vector
+    (computed once, then read from the store) and can be chosen; the others still count for their words
+    (which concepts the sources share) with a zero vector.
     """
     meta = store.article_meta(ids)
-    sentences = store.sentences_of(ids)
-    embedded = {k for k, s in sentences.items() if summarize.usable(s.text)} or {k for k in sentences if k[1] < 3}
+    wanted = set(ids)
+    sentences = {k: s for k, s in all_sentences.items() if k[0] in wanted}
+    embedded = _embedded_keys(sentences)
     cached = store.sentence_vectors(ids)
-    missing = [key for key in embedded if key not in cached]
+    missing = sorted(key for key in embedded if key not in cached)
     if missing:
         fresh = embed.embedder(threads).encode([sentences[k].text for k in missing])
         store.save_sentence_vectors([(a, i, v) for (a, i), v in zip(missing, fresh, strict=True)])
@@ -289,7 +328,7 @@ def _units(
     for row, key in enumerate(keys):
         if key in embedded:
             vectors[row] = cached[key]
-    return units, vectors
+    return units, vectors, [key in embedded for key in keys]
 
 
 def _quote_interiors(keys: list[tuple[str, int]], sentences: dict[tuple[str, int], Sentence]) -> set[tuple[str, int]]:

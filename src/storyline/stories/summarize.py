@@ -51,6 +51,9 @@ PARAPHRASE = 0.82  # cosine above which another article states the same thing (i
 OVERLAP = 0.6  # ... or this share of its content words (Dice) in common
 DISAGREE = 0.7  # cosine above which two sentences from different sources can be compared for values
 MIN_WORDS, MAX_WORDS = 6, 55
+# Usable sentences per article that are embedded and can be chosen: news puts what matters first, and
+# embedding every sentence of every article was most of the story stage's time (bench/e2e.py).
+EMBEDDED = 20
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:[.,][0-9]+)*")
 _CAPS = r"[A-Z][A-Z.'’&-]+"  # a word in capitals: WASHINGTON, ST., U.S.
@@ -135,11 +138,14 @@ def summarize(
     max_sentences: int | None = None,
     query: str | None = None,
     query_vector: np.ndarray | None = None,
+    choosable: Sequence[bool] | None = None,
 ) -> list[SummarySentence]:
     """A cited extractive summary of ``units`` (``vectors``: their unit vectors, row i for units[i]).
 
     At most ``max_words`` words and ``max_sentences`` statements (disagreement notes come on top); with
-    ``query`` (and/or ``query_vector``), sentences relevant to it are preferred.
+    ``query`` (and/or ``query_vector``), sentences relevant to it are preferred. ``choosable`` (row i for
+    units[i]) limits the sentences that can be chosen to those marked (the ones given a vector, see
+    ``embedded``); the others still count for their words.
     """
     if not units or (max_words is not None and max_words <= 0) or (max_sentences is not None and max_sentences <= 0):
         return []
@@ -148,8 +154,14 @@ def summarize(
     words = [len(u.text.split()) for u in units]
     terms = [_terms(u.text) for u in units]
     candidates = _candidates(units, words, max_words)
+    if choosable is not None:
+        candidates = [i for i in candidates if choosable[i]]
     if not candidates:
-        fitting = [i for i in range(len(units)) if max_words is None or words[i] <= max_words]
+        fitting = [
+            i
+            for i in range(len(units))
+            if (max_words is None or words[i] <= max_words) and (choosable is None or choosable[i])
+        ]
         whole = [i for i in fitting if words[i] >= MIN_WORDS and _ENDED.search(units[i].text)]
         candidates = (whole or fitting)[:1]  # nothing usable: a whole sentence, not a bare dateline, if any
         if not candidates:
@@ -271,6 +283,13 @@ def quote_interiors(texts: Sequence[str], breaks: Sequence[bool] | None = None) 
 
 _QUOTE_REACH = 4
 _MARK = re.compile(r'"|“|”|``|\'\'')
+
+
+def embedded(texts: Sequence[str]) -> list[int]:
+    """Which of an article's sentences (``texts``, in order) get a vector and can be chosen: its first
+    ``EMBEDDED`` usable ones, or its first three when none is usable."""
+    found = [i for i, text in enumerate(texts) if usable(text)][:EMBEDDED]
+    return found or list(range(min(3, len(texts))))
 
 
 def _candidates(units: Sequence[Unit], words: list[int], max_words: int | None) -> list[int]:
