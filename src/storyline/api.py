@@ -47,6 +47,7 @@ from storyline.store import ArticleFilter, Store
 from storyline.store.actions import ActionFilter
 from storyline.store.analysis import QuoteFilter
 from storyline.store.parquet import jsonl_to_parquet
+from storyline.stories.actions import merge_actions
 from storyline.stories.stage import timeline_of_entity
 from storyline.views import (
     SORTS,
@@ -336,9 +337,11 @@ class Workspace:
     ) -> list[MergedAction]:
         """Records of one happening (same source, target, type, date) merged across each event's articles,
         with every sentence that states it and the number of independent sources (reprints count once)."""
-        return self.store.merged_actions(
-            self._action_filter(actor, target, type, since, until, story, event, None, None, 0), lexicon().symmetric
-        )
+        found = self.store.actions(self._action_filter(actor, target, type, since, until, story, event, None, None, 0))
+        if not found:
+            return []
+        meta, texts = self.store.action_context(sorted({a.article_id for a in found}))
+        return merge_actions(found, meta, texts, lexicon().symmetric)
 
     def export_actions(self, path: str | Path, format: str = "jsonl", **filters: Any) -> int:
         """Write action records (filtered as ``actions()``) as JSON Lines or Parquet; returns the count."""
