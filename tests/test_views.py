@@ -173,3 +173,13 @@ def test_the_structure_check_catches_what_it_should() -> None:
         assert FORBIDDEN.search(bad), bad
     for fine in ("ws.story_view(story_id)", "the store, for its whole life", "ws.sources()", "restore(x)"):
         assert not FORBIDDEN.search(fine), fine
+
+
+def test_reported_quotes_are_not_shown_as_the_speakers_words() -> None:
+    from storyline.model import Quote, QuoteKind
+    from storyline.report import _said, md_escape
+
+    direct = Quote("a", 0, 10, "We will go on,", QuoteKind.DIRECT, "say", "Ruiz")
+    reported = Quote("a", 20, 30, "the board had failed", QuoteKind.INDIRECT, "say", "Ruiz")
+    assert _said(direct, md_escape) == "“We will go on,”"
+    assert _said(reported, md_escape) == "_reported:_ the board had failed"

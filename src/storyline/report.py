@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
-from storyline.model import Actor, Article, Citation, MergedAction, Story
+from storyline.model import Actor, Article, Citation, MergedAction, Quote, Story
 from storyline.views import StoryView
 
 if TYPE_CHECKING:
@@ -104,7 +104,7 @@ def markdown(report: StoryView) -> str:
         lines += ["", "## Quotes", ""]
         for speaker, _, said in speakers[:SPEAKERS_SHOWN]:
             lines.append(f"**{m(speaker)}**")
-            lines += [f"- “{m(q.text)}” [{report.number(q.article_id)}]" for q in said[:QUOTES_SHOWN]]
+            lines += [f"- {_said(q, m)} [{report.number(q.article_id)}]" for q in said[:QUOTES_SHOWN]]
             lines.append("")
     lines += ["", "## Sources", ""]
     for src in report.sources:
@@ -114,6 +114,14 @@ def markdown(report: StoryView) -> str:
         link = f" <{_md_url(url)}>" if url else ""
         lines.append(f"{src.number}. {m(a.source or 'unknown outlet')}, {_day(a)}: {m(a.title or a.id)}{link}{note}")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _said(quote: Quote, escape: Callable[[str], str], reported: str = "_reported:_ ") -> str:
+    """A quote as a reader should see it: the speaker's words in quote marks, a reported (indirect) one without
+    them, since its words are the writer's."""
+    if quote.kind == "indirect":
+        return f"{reported}{escape(quote.text)}"
+    return f"“{escape(quote.text)}”"
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~!{}])")
@@ -211,7 +219,7 @@ def to_html(report: StoryView) -> str:
             parts.append(f"<h3>{e(speaker)}</h3><ul>")
             for q in said[:QUOTES_SHOWN]:
                 n = report.number(q.article_id)
-                parts.append(f"<li>“{e(q.text)}” <a class='cite' href='#src-{n}'>[{n}]</a></li>")
+                parts.append(f"<li>{_said(q, e, '<i>reported:</i> ')} <a class='cite' href='#src-{n}'>[{n}]</a></li>")
             parts.append("</ul>")
     parts.append("<h2>Sources</h2><ol>")
     for src in report.sources:
