@@ -181,3 +181,18 @@ def test_a_changed_reprint_or_story_threshold_is_pending_and_redone(small: Path,
         assert not ws.pending()
         rebuilt = ws.store._con.execute("SELECT count(*) FROM lsh_bands").fetchone()
         assert rebuilt != bands  # indexed again with the bands of the new threshold
+
+
+def test_a_changed_summarizer_constant_rewrites_the_summaries(
+    small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storyline.stories import summarize
+
+    with storyline.open(_copy(small, tmp_path / "c.duckdb")) as ws:
+        owners = len(ws.events()) + len(ws.stories(limit=None))
+        assert ws.cluster().summarized == 0
+        monkeypatch.setattr(summarize, "REDUNDANT", summarize.REDUNDANT - 0.05)  # a retuned weight, no version bump
+        assert ws.pending()
+        report = ws.cluster()
+        assert (report.embedded, report.clustered, report.summarized) == (0, 0, owners)
+        assert ws.cluster().summarized == 0

@@ -12,6 +12,7 @@ To change what a stage computes, bump its ``version`` here: that is the one plac
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -43,6 +44,7 @@ class Stage:
     produces: tuple[str, ...]  # the tables it writes
     settings: tuple[str, ...] = ()  # the Settings fields its results depend on
     scope: str = "corpus"
+    code: tuple[str, ...] = ()  # modules whose public constants (tuning weights, limits) its results depend on
 
 
 STAGES: tuple[Stage, ...] = (
@@ -57,7 +59,8 @@ STAGES: tuple[Stage, ...] = (
     Stage("place", "1", ("features",), ("assignments",), ("event_threshold", "event_gap_days")),
     Stage("group", "1", ("place", "reprints", "link"), ("events", "event_articles", "stories"),
           ("event_threshold", "event_gap_days", "story_threshold")),
-    Stage("summarize", "2", ("group",), ("summaries", "timelines", "sentence_vectors"), ("summary_words",)),
+    Stage("summarize", "2", ("group",), ("summaries", "timelines", "sentence_vectors"), ("summary_words",),
+          code=("storyline.stories.summarize", "storyline.stories.timeline")),
 )  # fmt: skip
 ANALYSIS = ("analyze", "link")  # Workspace.analyze
 STORY = ("features", "reprints", "sentences", "place", "group", "summarize")  # Workspace.cluster: the story stage
@@ -78,6 +81,7 @@ def key(name: str, settings: Settings) -> str:
     s = stage(name)
     inputs: dict[str, Any] = {n: _plain(getattr(settings, n)) for n in s.settings}
     inputs.update({n: key(n, settings) for n in s.needs if n in _KEYED})
+    inputs.update({f"{m}.{n}": v for m in s.code for n, v in _constants(m).items()})
     if not inputs:
         return f"{s.name}/{s.version}"
     digest = hashlib.sha1(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:12]
@@ -248,6 +252,13 @@ def cluster(
 def update(store: Store, settings: Settings, progress: Progress | None = None) -> Reports:
     """Every stage with pending work, in order (what follows an ingest: feeds, the web writer)."""
     return run(store, settings, ANALYSIS + STORY, progress)
+
+
+def _constants(module: str) -> dict[str, Any]:
+    """The public constants of a module (UPPER_CASE numbers and strings): a changed weight or limit changes the
+    key of the stage whose code it tunes, so its results are recomputed without a version bump."""
+    found = vars(importlib.import_module(module))
+    return {n: v for n, v in sorted(found.items()) if n.isupper() and isinstance(v, int | float | str)}
 
 
 def _plain(value: Any) -> Any:
