@@ -211,14 +211,17 @@ class Workspace:
         """Copy article id -> the id of the original it reprints."""
         return self.store.reprints()
 
-    def timeline(self, story_or_entity: str) -> Timeline:
-        """The dated timeline of a story (by id) or of an entity (by id, name or alias), with coverage per day."""
+    def timeline(self, story_or_entity: str | Entity) -> Timeline:
+        """The dated timeline of a story (by id) or of an entity (by id, name or alias, or one already read),
+        with coverage per day."""
         try:
+            if isinstance(story_or_entity, Entity):
+                raise NotFoundError("an entity, not a story")
             story = self.story(story_or_entity)
             entries, ids = list(story.timeline), list(story.article_ids)
             owner, title = story.id, story.title
         except NotFoundError:
-            entity = self.entity(story_or_entity)
+            entity = story_or_entity if isinstance(story_or_entity, Entity) else self.entity(story_or_entity)
             ids = list(entity.article_ids)
             entries = timeline_of_entity(self.store, entity.id, ids)
             owner, title = entity.id, entity.name

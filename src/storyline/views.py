@@ -365,6 +365,8 @@ class EntityView:
 
 
 def entity_view(ws: Workspace, name_or_id: str, limit: int = ENTITY_LISTED) -> EntityView:
+    from storyline.store.analysis import QuoteFilter
+
     entity = ws.entity(name_or_id)
     ids = list(entity.article_ids)
     store = ws.store
@@ -377,8 +379,8 @@ def entity_view(ws: Workspace, name_or_id: str, limit: int = ENTITY_LISTED) -> E
         articles,
         {a: m.source or "unknown outlet" for a, m in meta.items()},
         {a: m.published for a, m in meta.items()},
-        tuple(ws.quotes(speaker=entity.id, limit=limit)),
-        ws.timeline(entity.id),
+        tuple(store.quotes(QuoteFilter(entity.id, None, None, limit, 0))),
+        ws.timeline(entity),
         tuple(story_cards(ws, story_ids)) if story_ids else (),
         tuple(store.cooccurring(entity.id)),
         tuple(ws.merged_actions(actor=entity.id)[:limit]),
@@ -433,7 +435,7 @@ def article_view(ws: Workspace, article_id: str) -> ArticleView:
         tuple(ws.times(article.id)),
         tuple(store.sentences(article.id)),
         tuple((e, *labels[e], n) for e, n in counts.most_common() if e in labels),
-        (story_id, ws.story(story_id).title) if story_id else None,
+        (story_id, store.story_cards([story_id])[0].title) if story_id else None,
         ws.reprints().get(article.id),
         tuple(ws.actions(article_id=article.id)),
     )
