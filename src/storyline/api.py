@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
@@ -343,18 +343,20 @@ class Workspace:
         found = self.store.actions(self._action_filter(actor, target, type, since, until, story, event, None, None, 0))
         if not found:
             return []
-        meta, texts = self.store.action_context(sorted({a.article_id for a in found}))
-        return merge_actions(found, meta, texts, lexicon().symmetric)
+        meta = self.store.action_context(sorted({a.article_id for a in found}))
+        return merge_actions(found, meta, self._action_texts(found), lexicon().symmetric)
 
     def export_actions(self, path: str | Path, format: str = "jsonl", **filters: Any) -> int:
         """Write action records (filtered as ``actions()``) as JSON Lines or Parquet; returns the count."""
         found = self.actions(**filters)
-        ids = sorted({a.article_id for a in found})
-        texts = {(s.article_id, s.index): s.text for s in self.store.sentences_of(ids).values()}
-        events = {
-            aid: (e.id, e.story_id) for e in self.store.event_rows(texts=False) for aid in e.article_ids if aid in ids
-        }
-        return export_actions(found, texts, events, Path(path), format, jsonl_to_parquet)
+        meta = self.store.action_context(sorted({a.article_id for a in found}))
+        events = {aid: (event, story) for aid, (_, _, event, story) in meta.items() if event is not None}
+        return export_actions(found, self._action_texts(found), events, Path(path), format, jsonl_to_parquet)
+
+    def _action_texts(self, found: Sequence[Action]) -> dict[tuple[str, int], str]:
+        """The text of the sentence each record comes from, by (article id, sentence index)."""
+        keys = sorted({(a.article_id, a.sentence) for a in found})
+        return {k: s.text for k, s in self.store.sentences_near(keys, reach=0).items()} if keys else {}
 
     def _action_filter(
         self,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TextIO
@@ -108,8 +108,9 @@ ACTION_COLUMNS: dict[str, str] = {
 }
 
 
-def export_actions(actions: Sequence[Action], texts: dict[tuple[str, int], str], events: dict[str, tuple[str, str]],
-                   path: Path, fmt: str, to_parquet: Callable[[Path, Path, dict[str, str]], None]) -> int:  # fmt: skip
+def export_actions(actions: Sequence[Action], texts: Mapping[tuple[str, int], str],
+                   events: Mapping[str, tuple[str | None, str | None]], path: Path, fmt: str,
+                   to_parquet: Callable[[Path, Path, dict[str, str]], None]) -> int:  # fmt: skip
     """Write action records as JSON Lines or Parquet (one row per record, with its sentence and event);
     written beside ``path`` and renamed into place. ``to_parquet(jsonl, parquet, columns)`` is the store's
     columnar copy. Returns the number of records."""

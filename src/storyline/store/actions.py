@@ -98,12 +98,10 @@ class ActionTables:
         ).fetchall()
         return [_action(r) for r in rows]
 
-    def action_context(
-        self, ids: Sequence[str]
-    ) -> tuple[dict[str, tuple[str | None, str | None, str | None, str | None]], dict[tuple[str, int], str]]:
-        """What merging the records of these articles needs: article id -> (outlet, original id if a reprint,
-        event id, story id), and the text of each of their sentences by (article id, index)."""
-        meta = {
+    def action_context(self, ids: Sequence[str]) -> dict[str, tuple[str | None, str | None, str | None, str | None]]:
+        """What merging and exporting the records of these articles needs: article id -> (outlet, original id if
+        a reprint, event id, story id)."""
+        return {
             r[0]: (r[1], r[2], r[3], r[4])
             for r in self._con.execute(
                 "SELECT a.id, a.source, r.original_id, ea.event_id, e.story_id FROM articles a "
@@ -112,13 +110,6 @@ class ActionTables:
                 [list(ids)],
             ).fetchall()
         }
-        texts = {
-            (r[0], r[1]): r[2]
-            for r in self._con.execute(
-                "SELECT article_id, idx, text FROM sentences WHERE article_id IN (SELECT unnest(?))", [list(ids)]
-            ).fetchall()
-        }
-        return meta, texts
 
 
 def _action(r: tuple[Any, ...]) -> Action:
