@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from storyline import stages
-from storyline.analyze.actions import lexicon
+from storyline.analyze.lexicon import lexicon
 from storyline.errors import InputError, NotFoundError
 from storyline.export import export as export_store
 from storyline.export import export_actions
