@@ -70,6 +70,15 @@ class Link:
     words: tuple[str, ...]  # the topic words both use (at most WORDS_KEPT)
     days: int | None  # days between the two happenings
 
+    def reasons(self) -> list[str]:
+        """The link in words, each part one phrase: shared actors, topic words, similarity, time apart."""
+        found = [f"shared actors {', '.join(self.actors)}"] if self.actors else []
+        found += [f"topic words {', '.join(self.words)}"] if self.words else []
+        found.append(f"similarity {self.similarity:.2f}")
+        if self.days is not None:
+            found.append(apart(self.days))
+        return found
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "event": self.event.to_dict(),
@@ -82,6 +91,18 @@ class Link:
             "shared_words": list(self.words),
             "days_apart": self.days,
         }
+
+
+def apart(days: int) -> str:
+    """Days between two happenings as a reader counts them: "same day", "5 days apart", "about 8 months
+    apart", "about 2 years apart"."""
+    if days == 0:
+        return "same day"
+    if days < 60:
+        return f"{days} day{'' if days == 1 else 's'} apart"
+    if days < 730:
+        return f"about {round(days / 30.44)} months apart"
+    return f"about {round(days / 365.25)} years apart"
 
 
 # -- the linker's score, in parts -------------------------------------------------------------------

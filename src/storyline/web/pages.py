@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode, urlparse
@@ -31,7 +31,7 @@ env = jinja2.Environment(
 )
 
 
-def day(value: datetime | None) -> str:
+def day(value: date | None) -> str:
     return value.strftime("%-d %b %Y") if value else "undated"
 
 
