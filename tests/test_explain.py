@@ -11,9 +11,9 @@ import pytest
 
 import storyline
 from storyline.model import Event, Features
+from storyline.store.stories import LinkCounts, NameUse
 from storyline.stories import cluster, explain, features
 from storyline.stories.stage import cluster_params
-from storyline.store.stories import LinkCounts, NameUse
 
 T0 = datetime(2024, 3, 1, tzinfo=timezone.utc)
 
@@ -123,7 +123,7 @@ def test_content_words_are_what_the_stored_hashes_count() -> None:
     ],
 )
 def test_words_are_shown_as_the_articles_write_them(word: str, text: str, written: str) -> None:
-    assert explain._as_written(word, text) == written
+    assert explain._as_written({word}, text) == {word: written}
 
 
 def test_actors_are_named_by_their_entities() -> None:
@@ -134,9 +134,10 @@ def test_actors_are_named_by_their_entities() -> None:
         NameUse("GPE", "Moscow", None, 4),
         NameUse("DATE", "Monday", None, 9),
     ]
-    names = explain._names(uses)
+    keyed = explain._keyed(uses)
+    names = explain._names(keyed)
     assert names == {"p:putin": "Vladimir Putin", "p:netanyahu": "Benjamin Netanyahu", "n:moscow": "Moscow"}
-    parts = explain._name_parts(uses)
+    parts = explain._name_parts(keyed)
     assert explain._name_word("Binyamin", set(), parts[""])  # a word of a longer name
     assert not explain._name_word("talks", set(), parts[""])
     assert explain._name_word("Moscow", parts["n:moscow"], parts[""])  # named as an actor already
@@ -149,6 +150,16 @@ def test_actors_are_named_by_their_entities() -> None:
 )  # fmt: skip
 def test_time_apart_reads_as_a_reader_counts(days: int, said: str) -> None:
     assert explain.apart(days) == said
+
+
+def test_days_apart_count_happenings_and_only_dated_ones() -> None:
+    preview = Event("e1", "s", "Preview", ("x",), first=T0, happened=date(2024, 3, 7))
+    coverage = Event("e2", "s", "Coverage", ("y",), first=T0 + timedelta(days=6))  # no happening day: its first
+    undated = Event("e3", "s", "Undated", ("z",), happened=date(2024, 3, 7))  # the day it was stored: unknown
+    assert explain._days_apart(coverage, preview) == 0
+    assert explain._days_apart(preview, Event("e4", "s", "Later", ("w",), first=T0, happened=date(2026, 3, 7))) == 730
+    assert explain._days_apart(undated, preview) is None
+    assert explain._linked(undated).happened is None
 
 
 def test_a_link_in_words() -> None:

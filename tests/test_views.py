@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -59,7 +60,7 @@ def cli_json(db: Path, *args: str) -> Any:
 def test_python_http_and_cli_agree_field_for_field(
     demo_ws: storyline.Workspace, client: TestClient, demo_copy: Path
 ) -> None:
-    story = max(demo_ws.stories(limit=None), key=lambda s: len(s.article_ids))
+    story = max(demo_ws.stories(limit=None), key=lambda s: (len(s.event_ids) > 1, len(s.article_ids)))
     entity = demo_ws.entities(type="PERSON", limit=1)[0]
     cases = [
         (demo_ws.story_view(story.id).to_dict(), f"/api/stories/{story.id}", ("story", story.id, "--format", "json")),
@@ -76,7 +77,7 @@ def test_python_http_and_cli_agree_field_for_field(
             assert over_http[field] == expected[field], (url, field)
             assert on_cli[field] == expected[field], (command, field)
     story_json = plain(demo_ws.story_view(story.id).to_dict())
-    assert story_json["summary"] and story_json["sentences"] and story_json["articles"]
+    assert story_json["summary"] and story_json["sentences"] and story_json["articles"] and story_json["links"]
     assert json.loads(render(demo_ws.story_view(story.id), "json")) == story_json  # the report's JSON too
 
 
@@ -119,6 +120,27 @@ def test_who_did_what_on_story_pages_reports_and_entity_pages(demo_ws: storyline
     assert entity.as_source and all(m.source.entity_id == actor for m in entity.as_source)
     assert all(m.target.entity_id == actor for m in entity.as_target)
     assert "Who did what" in client.get(f"/entities/{actor}").text
+
+
+def test_story_pages_and_reports_say_why_events_are_one_story(
+    demo_ws: storyline.Workspace, client: TestClient, demo_copy: Path
+) -> None:
+    stories = demo_ws.stories(limit=None)
+    linked = next(s for s in stories if len(s.event_ids) > 1)
+    (link,) = demo_ws.story_view(linked.id).links
+    page = client.get(f"/stories/{linked.id}").text
+    section = page.split('id="h-links"', 1)[1].split("</section>", 1)[0]
+    assert "Why these events are one story" in section and " joined " in section
+    for shown in (link.event.title, link.joined.title, *link.actors, *link.words, f"similarity {link.similarity:.2f}"):
+        assert html.escape(shown) in section, shown
+    single = next(s for s in stories if len(s.event_ids) == 1)
+    assert 'id="h-links"' not in client.get(f"/stories/{single.id}").text
+    result = CliRunner().invoke(app, ["--db", str(demo_copy), "story", linked.id])
+    assert result.exit_code == 0, result.output
+    why = result.stdout.split("## Why these events are one story", 1)[1].split("\n## ", 1)[0]
+    assert " joined " in why and all(actor in why for actor in link.actors)
+    assert "Why these events are one story" not in render(demo_ws.story_view(single.id), "md")
+    assert "Why these events are one story" in render(demo_ws.story_view(linked.id), "html")
 
 
 def test_a_disagreement_line_gets_no_second_badge() -> None:

@@ -98,8 +98,8 @@ def markdown(report: StoryView) -> str:
         lines.append(f"- {m(sentence.text)} {marks}")
     if report.links:
         lines += ["", f"## {LINKS_HEADING}", ""]
-        for link in report.links:
-            lines.append(f"- {_joined(link, lambda t: f'**{m(t)}**')}: {m('; '.join(link.reasons()))}")
+        for why in report.links:
+            lines.append(f"- {_joined(why, lambda t: f'**{m(t)}**')}: {m('; '.join(why.reasons()))}")
     if s.timeline:
         lines += ["", "## Timeline", ""]
         for entry in s.timeline:
@@ -211,8 +211,8 @@ def to_html(report: StoryView) -> str:
     parts.append("</ul>")
     if report.links:
         parts.append(f"<h2>{LINKS_HEADING}</h2><ul>")
-        for link in report.links:
-            parts.append(f"<li>{_joined(link, lambda t: f'<b>{e(t)}</b>')}: {e('; '.join(link.reasons()))}</li>")
+        for why in report.links:
+            parts.append(f"<li>{_joined(why, lambda t: f'<b>{e(t)}</b>')}: {e('; '.join(why.reasons()))}</li>")
         parts.append("</ul>")
     if s.timeline:
         parts.append("<h2>Timeline</h2><ul>")

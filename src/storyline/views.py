@@ -31,7 +31,6 @@ from storyline.model import (
     TimeExpression,
     Timeline,
 )
-
 from storyline.stories.explain import Link, story_links
 from storyline.stories.stage import cluster_params
 

@@ -33,7 +33,7 @@ from storyline.stories.cluster import EventState, Params
 
 if TYPE_CHECKING:
     from storyline.store import Store
-    from storyline.store.stories import LinkCounts
+    from storyline.store.stories import LinkCounts, NameUse
 
 WORDS_KEPT = 8  # shared topic words a link names, the strongest first
 _FEW_EVENTS = 4  # from this many stored events on, a word in more than half of them names no link ("said")
@@ -46,7 +46,7 @@ class LinkedEvent:
 
     id: str
     title: str
-    happened: date | None  # the day of its happening (else of its first report)
+    happened: date | None  # the day of its happening (None: none of its articles is dated)
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "happened": self.happened.isoformat() if self.happened else None}
@@ -251,18 +251,18 @@ def story_links(
     common = {h for h, df in counts.terms.items() if counts.events >= _FEW_EVENTS and 2 * df > counts.events}
     terms = {h for _, _, p in pairs for h in [t for t in p.terms if t not in common][: 2 * WORDS_KEPT]}
     words = _words(terms, stored, store, articles or {})
-    uses = store.names_in([a for e, _ in kept for a in e.article_ids])
-    names, parts = _names(uses), _name_parts(uses)
+    keyed = _keyed(store.names_in([a for e, _ in kept for a in e.article_ids]))
+    names, parts = _names(keyed), _name_parts(keyed)
     links = []
     for i, j, p in pairs:
-        (a, _), (b, _) = kept[i], kept[j]
+        (later, _), (earlier, _) = kept[i], kept[j]
         actors = tuple(dict.fromkeys(names.get(k, _key_name(k)) for k in p.actors))
         in_actors = set().union(*(parts.get(k, set()) for k in p.actors))
-        shown = [w for h in p.terms if (w := words.get(h)) and not _name_word(w, in_actors, parts.get("", set()))]
-        shown = tuple(dict.fromkeys(shown))[:WORDS_KEPT]
+        written = [w for h in p.terms if (w := words.get(h)) and not _name_word(w, in_actors, parts.get("", set()))]
+        shown = tuple(dict.fromkeys(written))[:WORDS_KEPT]
         links.append(
-            Link(_linked(a), _linked(b), p.score, p.similarity, p.actor_overlap, p.topic_overlap,
-                 actors, shown, _days_apart(a, b))
+            Link(_linked(later), _linked(earlier), p.score, p.similarity, p.actor_overlap, p.topic_overlap,
+                 actors, shown, _days_apart(later, earlier))
         )  # fmt: skip
     return tuple(links)
 
@@ -272,7 +272,11 @@ def _linked(event: Event) -> LinkedEvent:
 
 
 def _day(event: Event) -> date | None:
-    return event.happened or (event.first.date() if event.first else None)
+    """The day of an event's happening; None when none of its articles is dated (the stage then dates it by
+    the day the articles were stored, which says nothing of when it happened)."""
+    if event.first is None:
+        return None
+    return event.happened or event.first.date()
 
 
 def _days_apart(a: Event, b: Event) -> int | None:
@@ -280,27 +284,31 @@ def _days_apart(a: Event, b: Event) -> int | None:
     return abs((first - second).days) if first and second else None
 
 
-def _names(uses: Sequence[Any]) -> dict[str, str]:
+def _keyed(uses: Sequence[NameUse]) -> list[tuple[str | None, NameUse]]:
+    """Each name use with its entity key (None for a type the linker does not key)."""
+    return [(features.entity_key(u.type, u.name) if u.type in features.KEY_TYPES else None, u) for u in uses]
+
+
+def _names(keyed: Sequence[tuple[str | None, NameUse]]) -> dict[str, str]:
     """Entity key -> the name a reader knows it by: the entity (else the written name) most of its mentions
     use (ties: alphabetically)."""
     votes: dict[str, Counter[str]] = {}
-    for use in uses:
-        if use.type in features.KEY_TYPES:
-            key = features.entity_key(use.type, use.name)
+    for key, use in keyed:
+        if key is not None:
             votes.setdefault(key, Counter())[use.entity or use.name] += use.mentions
     return {key: min(c, key=lambda name: (-c[name], name)) for key, c in votes.items()}
 
 
-def _name_parts(uses: Sequence[Any]) -> dict[str, set[str]]:
+def _name_parts(keyed: Sequence[tuple[str | None, NameUse]]) -> dict[str, set[str]]:
     """The casefolded words of names: by entity key, every word of each written name of the key (a link
     naming North Korea as an actor does not list "North" as a word); under "", every word of a name of two
     words or more ("Binyamin", "Aviv", "House": no topic words when the text never writes them in lower
     case)."""
     parts: dict[str, set[str]] = {}
-    for use in uses:
+    for key, use in keyed:
         words = {w.casefold() for w in _NAME_WORD.findall(use.name)}
-        if use.type in features.KEY_TYPES:
-            parts.setdefault(features.entity_key(use.type, use.name), set()).update(words)
+        if key is not None:
+            parts.setdefault(key, set()).update(words)
         if len(words) > 1:
             parts.setdefault("", set()).update(words)
     return parts
@@ -336,25 +344,26 @@ def _words(
     for article_id in sources:
         if (article := texts.get(article_id)) is None:
             continue
+        new = {}
         for word in features.content_words(article.title, article.text):
             h = features.term_hash(word)
             if h in wanted and h not in found:
-                found[h] = _as_written(word, article.text)
+                new[h] = word
+        written = _as_written(set(new.values()), article.text)
+        found.update({h: written[w] for h, w in new.items()})
     return found
 
 
-def _as_written(word: str, text: str) -> str:
-    """A casefolded word as the text (not its title) writes it inside sentences: in lower case if it ever
+def _as_written(words: set[str], text: str) -> dict[str, str]:
+    """Casefolded words as the text (not its title) writes them inside sentences: in lower case if it ever
     does ("talks"), else in the form it uses most ("Moscow", "NATO"); a word that only opens sentences
     ("According to ...") or only the title is written in lower case."""
-    forms = Counter(
-        m.group(0)
-        for m in re.finditer(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.IGNORECASE)
-        if not _OPENS.search(text, max(0, m.start() - 12), m.start())
-    )
-    if not forms or word in forms:
-        return word
-    return min(forms, key=lambda f: (-forms[f], f))
+    forms: dict[str, Counter[str]] = {w: Counter() for w in words}
+    for m in _NAME_WORD.finditer(text):
+        folded = m.group(0).casefold()
+        if folded in forms and not _OPENS.search(text, max(0, m.start() - 12), m.start()):
+            forms[folded][m.group(0)] += 1
+    return {w: w if not c or w in c else min(c, key=lambda f: (-c[f], f)) for w, c in forms.items()}
 
 
-_OPENS = re.compile(r"(?:^|[.!?][\"'”’)\]]*\s+|\n\s*)[\"'“‘(\[]*$")  # what comes right before a sentence's first word
+_OPENS = re.compile(r"""(?:^|[.!?]["'”’)\]]*\s+|\n\s*)["'“‘(\[]*$""")  # right before a sentence's first word
