@@ -143,6 +143,25 @@ def test_story_pages_and_reports_say_why_events_are_one_story(
     assert "Why these events are one story" in render(demo_ws.story_view(linked.id), "html")
 
 
+def test_a_story_page_lists_the_first_links_and_points_to_the_rest() -> None:
+    from storyline.model import Article
+    from storyline.stories.explain import Link, LinkedEvent
+    from storyline.web.views import LINKS_SHOWN
+
+    events = [LinkedEvent(f"e{i}", f"Meeting <{i}>", None) for i in range(LINKS_SHOWN + 4)]
+    links = tuple(Link(e, events[0], 1.0, 0.8, 0.5, 0.5, ("Putin",), ("talks",), None) for e in events[1:])
+    story = Story("s1", "Talks", tuple(e.id for e in events), ("a1",))
+    view = StoryView(story, (Source(1, Article("a1", "Text.", source="A"), None),), (), (), {}, links=links)
+    page = env.get_template("story.html").render(p=story_page(view), q="")
+    section = page.split('id="h-links"', 1)[1].split("</section>", 1)[0]
+    assert section.count("<li>") == LINKS_SHOWN and "and 3 more events" in section
+    assert "Meeting &lt;1&gt;" in section and "<1>" not in section  # titles escaped
+    assert "(undated)" not in section and "shared actors Putin; topic words talks; similarity 0.80" in section
+    assert "## Why these events are one story\n\n- **Meeting &lt;1&gt;** joined **Meeting &lt;0&gt;**:" in render(
+        view, "md"
+    )
+
+
 def test_a_disagreement_line_gets_no_second_badge() -> None:
     from storyline.model import Article
 

@@ -49,13 +49,14 @@ def _marks(report: StoryView, citations: Sequence[Citation]) -> list[int]:
 
 
 def _joined(link: Link, title: Callable[[str], str]) -> str:
-    """ "B (day) joined A (day)", each event by its title (``title`` escapes and marks it up)."""
+    """ "B (day) joined A (day)", each event by its title (``title`` escapes and marks it up) and the day of
+    its happening, if dated."""
     b, a = link.event, link.joined
-    return f"{title(b.title)} ({_when(b.happened)}) joined {title(a.title)} ({_when(a.happened)})"
+    return f"{title(b.title)}{_when(b.happened)} joined {title(a.title)}{_when(a.happened)}"
 
 
 def _when(day: date | None) -> str:
-    return day.isoformat() if day else "undated"
+    return f" ({day.isoformat()})" if day else ""
 
 
 def _action_citations(action: MergedAction) -> list[Citation]:

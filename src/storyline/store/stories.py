@@ -551,7 +551,7 @@ class StoryReads:
             rows = self._con.execute(
                 f"SELECT f.v, count(DISTINCT x.event_id) FROM "
                 f"(SELECT article_id, unnest({column}) AS v FROM article_features) f "
-                "JOIN event_articles x USING (article_id) WHERE f.v IN (SELECT unnest(?)) GROUP BY f.v",
+                "JOIN (SELECT unnest(?) AS v) w USING (v) JOIN event_articles x USING (article_id) GROUP BY f.v",
                 [values],
             ).fetchall() if values else []  # fmt: skip
             found.append({r[0]: int(r[1]) for r in rows})
