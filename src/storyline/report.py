@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from storyline.model import Actor, Article, Citation, MergedAction, Quote, Story
-from storyline.stories.explain import Link
 from storyline.views import StoryView
 
 if TYPE_CHECKING:
     from storyline.api import Workspace
+    from storyline.stories.explain import Link
 
 REPORT_FORMATS = ("md", "html", "json")
 LINKS_HEADING = "Why these events are one story"

@@ -31,12 +31,11 @@ from storyline.model import (
     TimeExpression,
     Timeline,
 )
-from storyline.stories.explain import Link, story_links
-from storyline.stories.stage import cluster_params
 
 if TYPE_CHECKING:
     from storyline.api import Workspace
     from storyline.store.search import MentionSpan
+    from storyline.stories.explain import Link
 
 ENTITY_LISTED = 50  # quotes, articles and actions an entity view carries (their lists have their own calls)
 SORTS = {
@@ -195,6 +194,9 @@ def story_view(ws: Workspace, story_id: str) -> StoryView:
     actions = tuple(ws.merged_actions(story=story.id))
     keys = cited_keys(story) | {(x.article_id, x.sentence) for m in actions for x in m.sentences}
     sentences = store.sentences_near(sorted(k for k in keys if k[0] in numbers))
+    from storyline.stories.explain import story_links  # the story stage's modules: only when a story is shown
+    from storyline.stories.stage import cluster_params
+
     links = story_links(store, story, cluster_params(ws.settings), {a.id: a for a in articles})
     return StoryView(story, sources, entities, tuple(quotes), sentences, actions, links)
 
