@@ -6,7 +6,8 @@ times the TF-IDF cosine of their topic words, the IDF of actors and words counte
 For each event after the story's first (in time order), a reader gets the earlier event of the story it
 scores highest with, and that score in parts they can check: how similar the two leads are, the main
 actors they share (by name), the topic words they share (as the articles write them) and the days between
-the two happenings. A one-event story has no links.
+the two happenings. A one-event story has no links. Earlier events only: every event is then explained by
+what the story held before it, and the links join all the story's events.
 
 Everything is read back from what the story stage stored: the articles' features (vectors, entity keys,
 topic-word hashes), the events' members, and, to name what the hashes and keys stand for, the mentions and
@@ -57,7 +58,10 @@ class Link:
     """Why ``event`` is in the story: the earlier event of the story it scores highest with, and that score.
 
     ``score`` = ``similarity`` + entity_weight x ``actor_overlap`` + topic_weight x ``topic_overlap`` (the
-    linker's weights); ``actors`` and ``words`` are what the two overlaps share, the strongest first.
+    linker's weights); ``actors`` and ``words`` are what the two overlaps share, the strongest first. Words
+    that say nothing a reader does not see already are left out of ``words`` (they still count in
+    ``topic_overlap``): words of the shared actors' names, capitalized words of longer names ("Aviv"), and,
+    once four events are stored, words more than half of them use ("said").
     """
 
     event: LinkedEvent
@@ -67,7 +71,7 @@ class Link:
     actor_overlap: float  # cosine of their main actors' weights
     topic_overlap: float  # cosine of their topic words' TF-IDF weights
     actors: tuple[str, ...]  # the main actors both name
-    words: tuple[str, ...]  # the topic words both use (at most WORDS_KEPT)
+    words: tuple[str, ...]  # topic words both use, as the articles write them (at most WORDS_KEPT)
     days: int | None  # days between the two happenings
 
     def reasons(self) -> list[str]:
