@@ -202,6 +202,9 @@ def test_demo_links_name_what_the_events_share(demo_ws: storyline.Workspace) -> 
                 texts = " ".join(f"{x.title}\n{x.text}" for x in store.articles_by_ids(list(member_ids)))
                 assert {w.casefold() for w in link.words} <= whole_words(texts), (link.words, story.title)
             assert link.days == abs(((b.happened or date.min) - (a.happened or date.min)).days)
+    assert demo_ws.story_links(linked[0].id) == demo_ws.story_view(linked[0].id).links
+    with pytest.raises(storyline.NotFoundError):
+        demo_ws.story_links("st-none")
     netanyahu = next(s for s in linked if "Netanyahu" in s.title)
     (link,) = demo_ws.story_view(netanyahu.id).links
     assert {"Benjamin Netanyahu", "Vladimir Putin"} <= set(link.actors)
