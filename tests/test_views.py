@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -59,7 +60,7 @@ def cli_json(db: Path, *args: str) -> Any:
 def test_python_http_and_cli_agree_field_for_field(
     demo_ws: storyline.Workspace, client: TestClient, demo_copy: Path
 ) -> None:
-    story = max(demo_ws.stories(limit=None), key=lambda s: len(s.article_ids))
+    story = max(demo_ws.stories(limit=None), key=lambda s: (len(s.event_ids) > 1, len(s.article_ids)))
     entity = demo_ws.entities(type="PERSON", limit=1)[0]
     cases = [
         (demo_ws.story_view(story.id).to_dict(), f"/api/stories/{story.id}", ("story", story.id, "--format", "json")),
@@ -76,7 +77,7 @@ def test_python_http_and_cli_agree_field_for_field(
             assert over_http[field] == expected[field], (url, field)
             assert on_cli[field] == expected[field], (command, field)
     story_json = plain(demo_ws.story_view(story.id).to_dict())
-    assert story_json["summary"] and story_json["sentences"] and story_json["articles"]
+    assert story_json["summary"] and story_json["sentences"] and story_json["articles"] and story_json["links"]
     assert json.loads(render(demo_ws.story_view(story.id), "json")) == story_json  # the report's JSON too
 
 
@@ -119,6 +120,46 @@ def test_who_did_what_on_story_pages_reports_and_entity_pages(demo_ws: storyline
     assert entity.as_source and all(m.source.entity_id == actor for m in entity.as_source)
     assert all(m.target.entity_id == actor for m in entity.as_target)
     assert "Who did what" in client.get(f"/entities/{actor}").text
+
+
+def test_story_pages_and_reports_say_why_events_are_one_story(
+    demo_ws: storyline.Workspace, client: TestClient, demo_copy: Path
+) -> None:
+    stories = demo_ws.stories(limit=None)
+    linked = next(s for s in stories if len(s.event_ids) > 1)
+    (link,) = demo_ws.story_view(linked.id).links
+    page = client.get(f"/stories/{linked.id}").text
+    section = page.split('id="h-links"', 1)[1].split("</section>", 1)[0]
+    assert "Why these events are one story" in section and " joined " in section
+    for shown in (link.event.title, link.joined.title, *link.actors, *link.words, f"similarity {link.similarity:.2f}"):
+        assert html.escape(shown) in section, shown
+    single = next(s for s in stories if len(s.event_ids) == 1)
+    assert 'id="h-links"' not in client.get(f"/stories/{single.id}").text
+    result = CliRunner().invoke(app, ["--db", str(demo_copy), "story", linked.id])
+    assert result.exit_code == 0, result.output
+    why = result.stdout.split("## Why these events are one story", 1)[1].split("\n## ", 1)[0]
+    assert " joined " in why and all(actor in why for actor in link.actors)
+    assert "Why these events are one story" not in render(demo_ws.story_view(single.id), "md")
+    assert "Why these events are one story" in render(demo_ws.story_view(linked.id), "html")
+
+
+def test_a_story_page_lists_the_first_links_and_points_to_the_rest() -> None:
+    from storyline.model import Article
+    from storyline.stories.explain import Link, LinkedEvent
+    from storyline.web.views import LINKS_SHOWN
+
+    events = [LinkedEvent(f"e{i}", f"Meeting <{i}>", None) for i in range(LINKS_SHOWN + 4)]
+    links = tuple(Link(e, events[0], 1.0, 0.8, 0.5, 0.5, ("Putin",), ("talks",), None) for e in events[1:])
+    story = Story("s1", "Talks", tuple(e.id for e in events), ("a1",))
+    view = StoryView(story, (Source(1, Article("a1", "Text.", source="A"), None),), (), (), {}, links=links)
+    page = env.get_template("story.html").render(p=story_page(view), q="")
+    section = page.split('id="h-links"', 1)[1].split("</section>", 1)[0]
+    assert section.count("<li>") == LINKS_SHOWN and "and 3 more events" in section
+    assert "Meeting &lt;1&gt;" in section and "<1>" not in section  # titles escaped
+    assert "(undated)" not in section and "shared actors Putin; topic words talks; similarity 0.80" in section
+    assert "## Why these events are one story\n\n- **Meeting &lt;1&gt;** joined **Meeting &lt;0&gt;**:" in render(
+        view, "md"
+    )
 
 
 def test_a_disagreement_line_gets_no_second_badge() -> None:

@@ -48,7 +48,8 @@ from storyline.store.actions import ActionFilter
 from storyline.store.analysis import QuoteFilter
 from storyline.store.parquet import jsonl_to_parquet
 from storyline.stories.actions import merge_actions
-from storyline.stories.stage import timeline_of_entity
+from storyline.stories.explain import Link, story_links
+from storyline.stories.stage import cluster_params, timeline_of_entity
 from storyline.views import (
     SORTS,
     ArticleView,
@@ -206,6 +207,12 @@ class Workspace:
         if not found:
             raise NotFoundError(f"no event {event_id!r}; list stories with: storyline stories")
         return found[0]
+
+    def story_links(self, story_id: str) -> tuple[Link, ...]:
+        """Why a story's events are one story: for each event after the first, the earlier event it scores
+        highest with by the story linker's score, in parts (``stories.explain``); the story view carries
+        them too. NotFoundError for an unknown id."""
+        return story_links(self.store, self.story(story_id), cluster_params(self.settings))
 
     def reprints(self) -> dict[str, str]:
         """Copy article id -> the id of the original it reprints."""

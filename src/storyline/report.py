@@ -11,6 +11,7 @@ import html
 import json
 import re
 from collections.abc import Callable, Sequence
+from datetime import date
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
@@ -19,8 +20,10 @@ from storyline.views import StoryView
 
 if TYPE_CHECKING:
     from storyline.api import Workspace
+    from storyline.stories.explain import Link
 
 REPORT_FORMATS = ("md", "html", "json")
+LINKS_HEADING = "Why these events are one story"
 SPEAKERS_SHOWN = 12
 QUOTES_SHOWN = 5  # per speaker
 ACTIONS_SHOWN = 40
@@ -43,6 +46,17 @@ def render(report: StoryView, fmt: str) -> str:
 
 def _marks(report: StoryView, citations: Sequence[Citation]) -> list[int]:
     return report.marks(citations)
+
+
+def _joined(link: Link, title: Callable[[str], str]) -> str:
+    """ "B (day) joined A (day)", each event by its title (``title`` escapes and marks it up) and the day of
+    its happening, if dated."""
+    b, a = link.event, link.joined
+    return f"{title(b.title)}{_when(b.happened)} joined {title(a.title)}{_when(a.happened)}"
+
+
+def _when(day: date | None) -> str:
+    return f" ({day.isoformat()})" if day else ""
 
 
 def _action_citations(action: MergedAction) -> list[Citation]:
@@ -83,6 +97,10 @@ def markdown(report: StoryView) -> str:
     for sentence in s.summary:
         marks = "".join(f"[{n}]" for n in _marks(report, sentence.citations))
         lines.append(f"- {m(sentence.text)} {marks}")
+    if report.links:
+        lines += ["", f"## {LINKS_HEADING}", ""]
+        for why in report.links:
+            lines.append(f"- {_joined(why, lambda t: f'**{m(t)}**')}: {m('; '.join(why.reasons()))}")
     if s.timeline:
         lines += ["", "## Timeline", ""]
         for entry in s.timeline:
@@ -192,6 +210,11 @@ def to_html(report: StoryView) -> str:
         cls = ' class="differ"' if sentence.kind == "disagreement" else ""
         parts.append(f"<li{cls}>{e(sentence.text)} {marks(sentence.citations)}</li>")
     parts.append("</ul>")
+    if report.links:
+        parts.append(f"<h2>{LINKS_HEADING}</h2><ul>")
+        for why in report.links:
+            parts.append(f"<li>{_joined(why, lambda t: f'<b>{e(t)}</b>')}: {e('; '.join(why.reasons()))}</li>")
+        parts.append("</ul>")
     if s.timeline:
         parts.append("<h2>Timeline</h2><ul>")
         parts += [f"<li><b>{e(t.date)}</b> — {e(t.text)} {marks(t.citations)}</li>" for t in s.timeline]

@@ -35,6 +35,7 @@ from storyline.model import (
 if TYPE_CHECKING:
     from storyline.api import Workspace
     from storyline.store.search import MentionSpan
+    from storyline.stories.explain import Link
 
 ENTITY_LISTED = 50  # quotes, articles and actions an entity view carries (their lists have their own calls)
 SORTS = {
@@ -66,7 +67,7 @@ class StoryView:
     """One story with what its outputs show: build it with ``Workspace.story_view``; it reads nothing itself.
 
     ``actions`` are the story's merged action records (who did what to whom, each happening once, with the
-    sentences that state it).
+    sentences that state it); ``links`` say why its events are one story (``stories.explain``).
     """
 
     story: Story
@@ -75,6 +76,7 @@ class StoryView:
     quotes: tuple[Quote, ...]  # in citation order, then by position in the article
     sentences: Mapping[tuple[str, int], Sentence]  # every cited sentence, and the one before and after it
     actions: tuple[MergedAction, ...] = ()
+    links: tuple[Link, ...] = ()  # why its events are one story: each event after the first (stories.explain)
 
     @cached_property
     def _numbers(self) -> dict[str, int]:
@@ -149,8 +151,8 @@ class StoryView:
 
     def to_dict(self) -> dict[str, Any]:
         """The story's JSON form (docs/schema.md, "Views"): the story, its articles in citation order, its
-        entities with the titles its articles give them, quotes, the text of every cited sentence, and who
-        did what to whom."""
+        entities with the titles its articles give them, quotes, the text of every cited sentence, who did
+        what to whom, and why its events are one story."""
         return self.story.to_dict() | {
             "articles": [
                 s.article.brief() | {"number": s.number, "reprint_of": self.original_of.get(s.article.id)}
@@ -168,6 +170,7 @@ class StoryView:
             "quotes": [q.to_dict() | {"speaker_name": self.speaker(q)} for q in self.quotes],
             "sentences": [{"article_id": a, "sentence": i, "text": t} for (a, i), t in self.cited.items()],
             "actions": [m.to_dict() for m in self.actions],
+            "links": [link.to_dict() for link in self.links],
         }
 
 
@@ -191,7 +194,11 @@ def story_view(ws: Workspace, story_id: str) -> StoryView:
     actions = tuple(ws.merged_actions(story=story.id))
     keys = cited_keys(story) | {(x.article_id, x.sentence) for m in actions for x in m.sentences}
     sentences = store.sentences_near(sorted(k for k in keys if k[0] in numbers))
-    return StoryView(story, sources, entities, tuple(quotes), sentences, actions)
+    from storyline.stories.explain import story_links  # the story stage's modules: only when a story is shown
+    from storyline.stories.stage import cluster_params
+
+    links = story_links(store, story, cluster_params(ws.settings), {a.id: a for a in articles})
+    return StoryView(story, sources, entities, tuple(quotes), sentences, actions, links)
 
 
 # -- an event ---------------------------------------------------------------------------------------

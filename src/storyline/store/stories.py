@@ -144,13 +144,17 @@ class StoryTables:
         since: datetime | None = None,
         before: tuple[datetime, str] | None = None,
         start: tuple[datetime, str] | None = None,
+        ids: Sequence[str] | None = None,
     ) -> list[Features]:
         """Stored features in clustering order: at or after time ``since``, strictly before the (time, id)
-        ``before``, at or after the (time, id) ``start`` (each optional).
+        ``before``, at or after the (time, id) ``start``, of the articles ``ids`` (each optional).
 
         Read column-wise with ``fetchnumpy``: 20x faster than row tuples for the vector column.
         """
         where, params = _order_bounds("t", since, before, start)
+        if ids is not None:
+            where = f"{where} {'AND' if where else 'WHERE'} article_id IN (SELECT unnest(?))"
+            params.append(list(ids))
         cols = self._con.execute(
             "SELECT article_id, epoch_us(t) AS us, vector, keys, weights, signature, "
             "coalesce(terms, []) AS terms, coalesce(term_weights, []) AS term_weights FROM article_features "
@@ -488,6 +492,27 @@ def _citations(raw: str) -> tuple[Citation, ...]:
 
 
 @dataclass(frozen=True)
+class LinkCounts:
+    """What the story linker's IDF counts over every stored event: how many events there are, and in how many
+    of them (in any member article's features) each of some entity keys and topic-word hashes occurs."""
+
+    events: int
+    keys: dict[str, int]
+    terms: dict[int, int]
+
+
+@dataclass(frozen=True)
+class NameUse:
+    """A name as some articles mention it: its type, its fullest form in an article, the name of its entity
+    (None when no entity has it) and how many mentions use it."""
+
+    type: str
+    name: str
+    entity: str | None
+    mentions: int
+
+
+@dataclass(frozen=True)
 class ArticleMeta:
     """What the story stage shows of an article: enough for titles, sources and ordering."""
 
@@ -516,6 +541,32 @@ class StoryReads:
             "SELECT article_id, vector FROM article_features WHERE article_id IN (SELECT unnest(?))", [list(ids)]
         ).fetchnumpy()
         return dict(zip(cols["article_id"], cols["vector"], strict=True))
+
+    def link_counts(self, keys: Sequence[str], terms: Sequence[int]) -> LinkCounts:
+        """The number of stored events, and of events whose articles' features hold each of these entity keys
+        and topic-word hashes (a key or word no event holds is left out)."""
+        row = self._con.execute("SELECT count(*) FROM events").fetchone()
+        found: list[dict[Any, int]] = []
+        for column, values in (("keys", list(keys)), ("terms", [int(t) for t in terms])):
+            rows = self._con.execute(
+                f"SELECT f.v, count(DISTINCT x.event_id) FROM "
+                f"(SELECT article_id, unnest({column}) AS v FROM article_features) f "
+                "JOIN (SELECT unnest(?) AS v) w USING (v) JOIN event_articles x USING (article_id) GROUP BY f.v",
+                [values],
+            ).fetchall() if values else []  # fmt: skip
+            found.append({r[0]: int(r[1]) for r in rows})
+        return LinkCounts(int(row[0]) if row else 0, found[0], found[1])
+
+    def names_in(self, ids: Sequence[str]) -> list[NameUse]:
+        """The names these articles mention, each with its entity's name and how often it is used."""
+        rows = self._con.execute(
+            "SELECT m.type, m.name, e.name, count(*) FROM mentions m "
+            "LEFT JOIN entity_names n ON n.type = m.type AND n.name = m.name "
+            "LEFT JOIN entities e ON e.id = n.entity_id "
+            "WHERE m.article_id IN (SELECT unnest(?)) GROUP BY ALL ORDER BY 1, 2",
+            [list(ids)],
+        ).fetchall()
+        return [NameUse(r[0], r[1], r[2], int(r[3])) for r in rows]
 
     def owner_fingerprints(self) -> dict[str, str]:
         rows = self._con.execute("SELECT id, fingerprint FROM events UNION ALL SELECT id, fingerprint FROM stories")

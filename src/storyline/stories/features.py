@@ -64,14 +64,22 @@ def topic_terms(title: str | None, text: str) -> tuple[np.ndarray, np.ndarray]:
     corpus-wide rarity of each word (its IDF) is applied when events are linked, not here, so the terms
     stay a property of the article alone.
     """
-    counts = Counter(
-        w
-        for w in (_POSSESSIVE.sub("", w) for w in _WORD.findall(f"{title or ''}\n{text}".casefold()))
-        if len(w) > 2 and w.isalpha() and w not in STOP_WORDS
-    )
+    counts = Counter(content_words(title, text))
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TOPIC_TERMS]
-    hashes = np.array([zlib.crc32(w.encode()) for w, _ in ranked], dtype=np.uint32)
+    hashes = np.array([term_hash(w) for w, _ in ranked], dtype=np.uint32)
     return hashes, np.array([1.0 + math.log(c) for _, c in ranked], dtype=np.float32)
+
+
+def content_words(title: str | None, text: str) -> list[str]:
+    """The article's content words as ``topic_terms`` counts them: casefolded, possessive dropped, no stop
+    words, numbers or words under three letters, in text order (the title first)."""
+    words = (_POSSESSIVE.sub("", w) for w in _WORD.findall(f"{title or ''}\n{text}".casefold()))
+    return [w for w in words if len(w) > 2 and w.isalpha() and w not in STOP_WORDS]
+
+
+def term_hash(word: str) -> int:
+    """The hash a topic word is stored as (``Features.terms``)."""
+    return zlib.crc32(word.encode())
 
 
 def signature(text: str) -> np.ndarray:
@@ -106,4 +114,14 @@ def compute(items: Sequence[FeatureInput], threads: int = 0) -> list[Features]:
     return found
 
 
-__all__ = ["MODEL_ID", "Features", "compute", "entity_key", "jaccard", "signature", "topic_terms"]
+__all__ = [
+    "MODEL_ID",
+    "Features",
+    "compute",
+    "content_words",
+    "entity_key",
+    "jaccard",
+    "signature",
+    "term_hash",
+    "topic_terms",
+]

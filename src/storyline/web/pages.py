@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode, urlparse
@@ -17,7 +17,7 @@ from storyline.errors import NotFoundError
 from storyline.report import safe_url
 from storyline.views import SORTS
 from storyline.web.service import Read, Service
-from storyline.web.views import SOURCES_SHOWN, TIMELINE_SHOWN, article_pieces, story_page
+from storyline.web.views import LINKS_SHOWN, SOURCES_SHOWN, TIMELINE_SHOWN, article_pieces, story_page
 
 PER_PAGE = 25
 router = APIRouter(include_in_schema=False)
@@ -31,7 +31,7 @@ env = jinja2.Environment(
 )
 
 
-def day(value: datetime | None) -> str:
+def day(value: date | None) -> str:
     return value.strftime("%-d %b %Y") if value else "undated"
 
 
@@ -54,7 +54,12 @@ env.filters.update(
     combine_page=lambda query, n: {**query, "page": n},
 )
 env.globals.update(
-    span=span, sorts=SORTS, urlencode=urlencode, timeline_shown=TIMELINE_SHOWN, sources_shown=SOURCES_SHOWN
+    span=span,
+    sorts=SORTS,
+    urlencode=urlencode,
+    timeline_shown=TIMELINE_SHOWN,
+    sources_shown=SOURCES_SHOWN,
+    links_shown=LINKS_SHOWN,
 )
 
 

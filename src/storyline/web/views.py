@@ -13,6 +13,7 @@ from storyline.views import ArticleView, Source, StoryView
 
 TIMELINE_SHOWN = 80  # entries on a story page; the API has them all
 SOURCES_SHOWN = 150  # articles listed on a story page
+LINKS_SHOWN = 8  # "why these events are one story" lines on a story page; the API has them all
 ACTIONS_SHOWN = 40  # merged action records on a story page
 MARKS_SHOWN = 8  # citations shown after one sentence (a wire story can be cited by hundreds of copies)
 PEOPLE = ("PERSON", "ORG", "NORP")  # entity types listed with their titles; the others (places, ...) as chips
