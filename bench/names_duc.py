@@ -110,12 +110,12 @@ def tables(ids: list[str], found: list[DocEntities], people: int, others: int) -
         "places": [g for g in groups if g.type in PLACES][:others],
         "products": [g for g in groups if g.type == "PRODUCT"][:others],
     }
-    columns = ["#", "entity", "type", "mentions", "article mentions", "other names"]
+    columns = ["#", "entity", "type", "mentions", "article mentions", "other names", "titles (count)"]
     return [
-        Table(f"The {people} most mentioned people", [*columns, "titles (count)"], rows(by_type["PERSON"], True), 3),
-        Table(f"The {others} most mentioned organizations", columns, rows(by_type["ORG"], False), 3),
-        Table(f"The {others} most mentioned places", columns, rows(by_type["places"], False), 3),
-        Table(f"The {others} most mentioned products", columns, rows(by_type["products"], False), 3),
+        Table(f"The {people} most mentioned people", columns, rows(by_type["PERSON"], True), 3),
+        Table(f"The {others} most mentioned organizations", columns, rows(by_type["ORG"], True), 3),
+        Table(f"The {others} most mentioned places", columns, rows(by_type["places"], True), 3),
+        Table(f"The {others} most mentioned products", columns, rows(by_type["products"], True), 3),
     ]
 
 

@@ -23,6 +23,7 @@ _TITLE_POS = ("NOUN", "PROPN", "ADJ", "NUM", "PART")
 _TITLE_DEPS = {"compound", "amod", "nmod", "poss", "case", "npadvmod", "nummod"}
 _ORG_STOP = {"and", "of", "the", "for", "&", "on", "in"}
 _ACRONYM_IN_PARENS = re.compile(r"\(([A-Z][A-Z.&]{1,9})\)")
+_OPENING_TAGS = frozenset({"VBG", "VB", "VBD", "VBN", "VBP", "VBZ", "MD", "RB"})
 _DATE_WORDS = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow tonight january
     february march april june july august september october november december jan feb mar apr jun jul aug
@@ -79,6 +80,10 @@ def _trim(ent: Span) -> tuple[Span | None, list[Token]]:
             break
     while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_space):
         start += 1
+    # "Surrounding Europa are ...", "Turning Elian over ...", "Will La Nina ...": a verb or adverb that opens
+    # the sentence is capitalized for that reason only
+    if end - start > 1 and doc[start].tag_ in _OPENING_TAGS and (doc[start].is_sent_start or _after_colon(doc, start)):
+        start += 1
     title_tokens: list[Token] = []
     if ent.label_ == "PERSON":
         while start < end - 1 and (doc[start].lower_ in ROLE_WORDS or doc[start].lower_.rstrip(".") in HONORIFICS):
@@ -99,6 +104,10 @@ def _trim(ent: Span) -> tuple[Span | None, list[Token]]:
             break
         end += 2
     return (doc[start:end] if end > start else None), title_tokens
+
+
+def _after_colon(doc: Doc, i: int) -> bool:
+    return i > 0 and doc[i - 1].text in (":", '"', "``", "“")
 
 
 def _people_names(raw: list[tuple[Span, str, list[Token]]]) -> dict[int, str]:
@@ -218,6 +227,8 @@ def _premodifier_title(doc: Doc, span: Span, folded: list[Token]) -> tuple[int, 
         return None
     while tokens and tokens[0].lower_ in ("'s", "’s", "of", "for"):
         tokens.pop(0)
+    while len(tokens) > 1 and tokens[-1].lower_.rstrip(".") in HONORIFICS:
+        tokens.pop()  # "retired judge Sir William Macpherson": the title is "retired judge"
     return (tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)) if tokens else None
 
 
@@ -227,7 +238,7 @@ def _appositive_titles(doc: Doc, span: Span) -> list[tuple[int, int]]:
     for child in root.children:
         if child.dep_ == "appos" and child.i >= span.end:
             tokens = [t for t in child.subtree if not (t.i == child.right_edge.i and t.is_punct)]
-            cut = next((t.i for t in tokens if t.i > child.i and t.text in (",", ";", "(")), None)
+            cut = next((t.i for t in tokens if t.i > child.i and t.lower_ in (",", ";", "(", "who", "which", "that")), None)
             tokens = [t for t in tokens if cut is None or t.i < cut]  # "..., the secretary-general, in New York"
             # "Benjamin Netanyahu, U.S. Assistant Secretary of State ... Martin Indyk": the next person's title
             if any(t.ent_type_ == "PERSON" for t in tokens) or _person_next(doc, child.right_edge.i + 1):

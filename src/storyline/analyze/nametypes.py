@@ -42,7 +42,7 @@ ORG_WORDS = frozenset(
     industries systems technologies pharmaceuticals securities exchange organization organisation church
     school hospital team brothers bros partners capital financial energy telecom petroleum oil railways
     assembly parliament congress senate cabinet government authority service services republicans democrats
-    bureau""".split()
+    bureau automotive""".split()
 )
 # Words that make an organization's name when they open it ("Bank of England", "University of Chicago").
 ORG_OPENERS = frozenset(
