@@ -235,6 +235,7 @@ def test_products_and_credit_lines_are_not_people() -> None:
         "Doctors were asked to prescribe Prozac to older patients with care.",
         "Lilly is months ahead in selling a rival antidepressant named Prozac in Europe.",
         "Older antidepressants, including Prozac, were tested on children last year.",
+        "She began taking a widely used medicine called Prozac to calm her nerves. Prozac helped.",
     ],
 )
 def test_what_the_sentence_says_makes_a_product(text: str) -> None:

@@ -123,6 +123,8 @@ def _types(names: list[NameCount]) -> dict[str, str]:
     A country, city or international organization (``gazetteer``) keeps its kind unless two thirds of its
     mentions say otherwise (a "Washington" of sports pages); a name with an organization word ("Carter
     Center", "Log Cabin Republicans") is an organization unless most mentions make it a person; any other
+    name is a product when a quarter of its mentions are products (the evidence for a product is
+    explicit, "the drug Vioxx") in two articles or more, or more than are organizations; any other
     name is a person when at least a third of its mentions say so (the tagger misreads unfamiliar people's
     names far more often than it invents people), else it takes the type most of its mentions have. An
     acronym's expansion ("Asia-Pacific Economic Cooperation" for APEC) is typed as an organization.

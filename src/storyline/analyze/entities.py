@@ -238,7 +238,9 @@ def _appositive_titles(doc: Doc, span: Span) -> list[tuple[int, int]]:
     for child in root.children:
         if child.dep_ == "appos" and child.i >= span.end:
             tokens = [t for t in child.subtree if not (t.i == child.right_edge.i and t.is_punct)]
-            cut = next((t.i for t in tokens if t.i > child.i and t.lower_ in (",", ";", "(", "who", "which", "that")), None)
+            cut = next(
+                (t.i for t in tokens if t.i > child.i and t.lower_ in (",", ";", "(", "who", "which", "that")), None
+            )
             tokens = [t for t in tokens if cut is None or t.i < cut]  # "..., the secretary-general, in New York"
             # "Benjamin Netanyahu, U.S. Assistant Secretary of State ... Martin Indyk": the next person's title
             if any(t.ent_type_ == "PERSON" for t in tokens) or _person_next(doc, child.right_edge.i + 1):

@@ -13,7 +13,11 @@ person, organization and place, and all its mentions take the winner:
   ("BONN 1996-08-22", "SUVA, Dec 6"): place;
 - a line of a results table ("Chicago 5 Houston 3", "CHICAGO 71 64 .526"): the club, an organization,
   unless the name is a country (national teams are filed under their country, where readers look for them);
-- the subject of "said" leans person, but never for an acronym or a known place.
+- the subject of "said" leans person, but never for an acronym or a known place;
+- what the sentence says the name is: "the pain pill Vioxx", "Prozac, a drug that", "Prozac is a medicine",
+  "drugs such as Prozac", "an overdose of Prozac", "a medicine called Adderall", "Celebrex and Vioxx": a
+  product (stored as PRODUCT, never a person; ``canonical`` adds the evidence up across the corpus). A credit
+  line's label ("Story Filed By") is dropped.
 
 Names the tagger missed are added where the evidence is plain: datelines, countries and cities in
 capitalized runs, and later bare occurrences of a name (or a person's surname) the article already has.
@@ -63,6 +67,11 @@ _PRODUCT_NOUNS = frozenset(
 )
 _DOSE_NOUNS = frozenset("dose doses overdose dosage supply prescription prescriptions".split())
 _PRODUCT_VERBS = frozenset({"prescribe"})
+_PRODUCT_CUE = re.compile(
+    r"\b(?:" + "|".join(sorted(_PRODUCT_NOUNS, key=len, reverse=True)) + r") (?:called|named|known as) "
+    r"([A-Z][\w-]+)(?![\w'’-]| [A-Z])"
+)
+_DAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 _PLACE_AFTER = frozenset("province region district county city state island islands valley river".split())
 _SIDES = frozenset("west east north south left right".split())
 _PLACE_BEFORE = frozenset({"in", "near"})
@@ -139,8 +148,11 @@ def decide(doc: Doc, raw: list[Raw]) -> list[Raw]:
     for key, (span, label, titles) in zip(keys, raw, strict=True):
         _mention_evidence(scores[key], lines, span, label, titles)
         labels[key][label] += 1
+    called = _called_products(lines.text) if "PERSON" in {label for _, label, _ in raw} else set()
     for key in scores:
         _name_evidence(scores[key], key, sum(labels[key].values()))
+        if key in called and labels[key]["ORG"] * 2 <= sum(labels[key].values()):
+            scores[key]["PRODUCT"] += 100.0  # "a medicine called Adderall" where the tagger saw no name
     winners = {key: _winner(score) for key, score in scores.items()}
     # short forms of people's full names ("Lebed" of "Alexander Lebed") are those people
     people = [k.split() for k, w in winners.items() if w == "PER" and len(k.split()) > 1]
@@ -266,6 +278,17 @@ def _said_to_be_product(span: Span, label: str, before: Token | None, after: Tok
         return True  # "prescribe Vioxx"
     # "a painkiller named Vioxx", "a drug called Prozac"
     return head.lemma_ in ("name", "call") and head.dep_ == "acl" and head.head.lower_ in _PRODUCT_NOUNS
+
+
+def _called_products(text: str) -> set[str]:
+    """Names the text calls a product in so many words ("a medicine called Adderall", "a painkiller named
+    Vioxx"), read from the text: the tagger often sees no name there."""
+    found = set()
+    for match in _PRODUCT_CUE.finditer(text):
+        name = match.group(1)
+        if fold(name).rstrip(".") not in _MONTHS and name.lower() not in _DAYS:
+            found.add(fold(name))
+    return found
 
 
 def _fixed_class(lines: _Lines, span: Span) -> str | None:
