@@ -93,15 +93,14 @@ def tables(ids: list[str], found: list[DocEntities], people: int, others: int) -
             if (article_id, name) in person_names:
                 titles[id(group_of[("PERSON", name)])][title.title] += 1
 
-    def rows(selected: list, with_titles: bool) -> list[list[str]]:  # type: ignore[type-arg]
+    def rows(selected: list) -> list[list[str]]:  # type: ignore[type-arg]
+        """One row per entity: rank, name, type, its other names, titles, mentions and articles."""
         out = []
         for rank, g in enumerate(selected, 1):
             aliases = ", ".join(n.name for n in sorted(g.names, key=lambda n: -n.mentions) if n.name != g.canonical)
-            row = [str(rank), g.canonical, g.type, str(g.mentions), str(sum(n.articles for n in g.names))]
-            row.append(aliases[:80])
-            if with_titles:
-                row.append("; ".join(f"{t} ({k})" for t, k in titles[id(g)].most_common(3))[:120])
-            out.append(row)
+            articles = set().union(*(in_articles[(n.type, n.name)] for n in g.names))
+            given = "; ".join(f"{t} ({k})" for t, k in titles[id(g)].most_common(3))[:120]
+            out.append([str(rank), g.canonical, g.type, aliases[:80], given, str(g.mentions), str(len(articles))])
         return out
 
     by_type = {
@@ -110,12 +109,12 @@ def tables(ids: list[str], found: list[DocEntities], people: int, others: int) -
         "places": [g for g in groups if g.type in PLACES][:others],
         "products": [g for g in groups if g.type == "PRODUCT"][:others],
     }
-    columns = ["#", "entity", "type", "mentions", "article mentions", "other names", "titles (count)"]
+    columns = ["#", "entity", "type", "other names", "titles (count)", "mentions", "articles"]
     return [
-        Table(f"The {people} most mentioned people", columns, rows(by_type["PERSON"], True), 3),
-        Table(f"The {others} most mentioned organizations", columns, rows(by_type["ORG"], True), 3),
-        Table(f"The {others} most mentioned places", columns, rows(by_type["places"], True), 3),
-        Table(f"The {others} most mentioned products", columns, rows(by_type["products"], True), 3),
+        Table(f"The {people} most mentioned people", columns, rows(by_type["PERSON"]), 5),
+        Table(f"The {others} most mentioned organizations", columns, rows(by_type["ORG"]), 5),
+        Table(f"The {others} most mentioned places", columns, rows(by_type["places"]), 5),
+        Table(f"The {others} most mentioned products", columns, rows(by_type["products"]), 5),
     ]
 
 
@@ -142,8 +141,8 @@ def main() -> None:
     )
     section.tables.extend(tables(ids, found, args.people, args.others))
     section.notes.append(
-        f"names (find_entities) {fmt(words / seconds, 0)} tokens/s after the parse; "
-        "'article mentions' sums each name's articles (an article naming a person two ways counts twice)"
+        f"names (find_entities) {fmt(words / seconds, 0)} tokens/s after the parse (wall clock); "
+        "titles: the three most given, each with the number of times an article gives it"
     )
     header = f"Recorded {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}. Machine: {machine(('spacy',))}."
     print_sections([section], header)
