@@ -221,5 +221,80 @@ def test_products_and_credit_lines_are_not_people() -> None:
         "Doctors said Vioxx was safe.\n\nStory Filed By Cox Newspapers"
     )
     found = types_of(text)
-    assert "PERSON" not in found.get("Vioxx", set())
-    assert "PERSON" not in found.get("Story Filed", set())
+    assert found["Vioxx"] == {"PRODUCT"}
+    assert "Story Filed" not in found  # a credit line's label is no name at all
+    assert found["Merck"] == {"ORG"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The researchers gave the mice Prozac, a drug that lifts serotonin, and watched them.",
+        "Prozac is a medicine that takes much away, the author writes.",
+        "A man says an overdose of Prozac made him rob three banks in one week.",
+        "Doctors were asked to prescribe Prozac to older patients with care.",
+        "Lilly is months ahead in selling a rival antidepressant named Prozac in Europe.",
+        "Older antidepressants, including Prozac, were tested on children last year.",
+        "She began taking a widely used medicine called Prozac to calm her nerves. Prozac helped.",
+    ],
+)
+def test_what_the_sentence_says_makes_a_product(text: str) -> None:
+    assert types_of(text)["Prozac"] == {"PRODUCT"}
+
+
+def test_products_listed_together_and_makers_kept_apart() -> None:
+    found = types_of(
+        "The pain pill Vioxx sold well. Celebrex and Vioxx are both in a new class of drugs.\n"
+        "The Merck drug is taken once a day, said Merck chief executive Raymond Gilmartin."
+    )
+    assert found["Celebrex"] == {"PRODUCT"}
+    assert found["Merck"] == {"ORG"}  # "the Merck drug" names its maker
+    assert found["Raymond Gilmartin"] == {"PERSON"}
+
+
+def test_corpus_evidence_types_a_product_where_the_article_gives_none() -> None:
+    # three articles say what Vioxx is; two others give the tagger's guess only
+    vioxx = [
+        NameCount("PRODUCT", "Vioxx", 12, 3),
+        NameCount("PERSON", "Vioxx", 9, 2),
+        NameCount("PERSON", "Raymond Gilmartin", 4, 2),
+    ]
+    assert {g.canonical: g.type for g in link(vioxx)} == {"Vioxx": "PRODUCT", "Raymond Gilmartin": "PERSON"}
+    # one article's "the Merck drug" read wrong does not turn a firm named everywhere else into a product
+    merck = [NameCount("PRODUCT", "Merck", 5, 1), NameCount("ORG", "Merck", 14, 6)]
+    assert {g.canonical: g.type for g in link(merck)} == {"Merck": "ORG"}
+
+
+def test_a_place_is_no_person_for_one_rare_full_name() -> None:
+    types = {g.canonical: g.type for g in link([
+        count("PERSON", "Mother Earth", 2), count("LOC", "Earth", 140),
+        count("PERSON", "Naama Issachar", 5), count("GPE", "Naama", 2),
+    ])}  # fmt: skip
+    assert types["Earth"] == "LOC"
+    assert types["Naama Issachar"] == "PERSON" and "Naama" not in types  # joined the person
+
+
+def test_known_places_river_banks_and_foreign_party_names() -> None:
+    types = {g.canonical: g.type for g in link([
+        count("GPE", "New Jersey", 20), count("ORG", "N.J.", 5),
+        count("ORG", "West Bank", 3), count("GPE", "West Bank", 5),
+        count("PERSON", "Parti Quebecois", 2), count("ORG", "Parti Quebecois", 3),
+    ])}  # fmt: skip
+    assert types["New Jersey"] == "GPE"  # not an organization because "N.J." is its initials
+    assert types["West Bank"] == "GPE"
+    assert types["Parti Quebecois"] == "ORG"
+    found = types_of("Israeli troops left two villages in the West Bank on Friday.")
+    assert found["West Bank"] != {"ORG"}
+
+
+def test_titles_end_at_dates_verbs_and_the_next_person() -> None:
+    found = titles(
+        "The committee will debate Thursday charge President Clinton with perjury.\n"
+        "On Monday President Clinton spoke to reporters.\n"
+        "After meeting Prime Minister Benjamin Netanyahu, U.S. Assistant Secretary of State for Near Eastern "
+        "Affairs Martin Indyk urged Israel to stop building.\n"
+        "Jiang met Kofi Annan, the secretary-general of the United Nations, in New York."
+    )
+    assert found["Clinton"] == {"President"}
+    assert found["Benjamin Netanyahu"] == {"Prime Minister"}
+    assert found["Kofi Annan"] == {"secretary-general of the United Nations"}

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from storyline.analyze.entities import fold, initials
 from storyline.analyze.gazetteer import is_international_org, place_kind
-from storyline.analyze.nametypes import ORG_OPENERS, ORG_WORDS
+from storyline.analyze.nametypes import org_named
 from storyline.model import NameCount
 from storyline.unionfind import UnionFind
 
@@ -114,7 +114,7 @@ def _collect(items: list[NameCount], uf: UnionFind[int], type_: str) -> list[Gro
     return list(groups.values())
 
 
-_RETYPABLE = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT"}
+_RETYPABLE = {"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT"}
 
 
 def _types(names: list[NameCount]) -> dict[str, str]:
@@ -123,14 +123,19 @@ def _types(names: list[NameCount]) -> dict[str, str]:
     A country, city or international organization (``gazetteer``) keeps its kind unless two thirds of its
     mentions say otherwise (a "Washington" of sports pages); a name with an organization word ("Carter
     Center", "Log Cabin Republicans") is an organization unless most mentions make it a person; any other
+    name is a product when a quarter of its mentions are products (the evidence for a product is
+    explicit, "the drug Vioxx") in two articles or more, or more than are organizations; any other
     name is a person when at least a third of its mentions say so (the tagger misreads unfamiliar people's
     names far more often than it invents people), else it takes the type most of its mentions have. An
     acronym's expansion ("Asia-Pacific Economic Cooperation" for APEC) is typed as an organization.
     """
     counts: dict[str, Counter[str]] = defaultdict(Counter)
+    product_articles: Counter[str] = Counter()
     for n in names:
         if n.type in _RETYPABLE:
             counts[fold(n.name)][n.type] += n.mentions
+        if n.type == "PRODUCT":
+            product_articles[fold(n.name)] += n.articles
     types = {}
     for key, by_type in counts.items():
         total = sum(by_type.values())
@@ -142,24 +147,32 @@ def _types(names: list[NameCount]) -> dict[str, str]:
             if kind and not any(by_type[t] for t in ("GPE", "LOC", "FAC")):
                 known = "GPE"
             types[key] = top if by_type[top] * 3 > total * 2 else known
-        elif len(words) > 1 and (words[-1] in ORG_WORDS or words[0] in ORG_OPENERS):
+        elif org_named(key):
             types[key] = "PERSON" if by_type["PERSON"] * 2 > total else "ORG"
+        elif by_type["PRODUCT"] * 4 >= total and (by_type["PRODUCT"] >= by_type["ORG"] or product_articles[key] > 1):
+            types[key] = "PRODUCT"
         else:
             types[key] = "PERSON" if by_type["PERSON"] * 3 >= total else top
     # a lone word that the tagger took for a place is a person's first or last name when it is part of
-    # exactly one person's name in the corpus and no place or organization is known by it ("Naama")
+    # exactly one person's name in the corpus, no place or organization is known by it ("Naama"), and that
+    # person is named at least as often as the word (not "Earth" of one "Mother Earth")
     parts: dict[str, set[str]] = defaultdict(set)
     for key, type_ in types.items():
         words = key.split()
         if type_ == "PERSON" and len(words) > 1:
             parts[words[0]].add(key)
             parts[words[-1]].add(key)
+    mentions = {key: sum(by_type.values()) for key, by_type in counts.items()}
     for key, type_ in types.items():
         if type_ in ("GPE", "LOC", "FAC") and len(parts.get(key, ())) == 1 and not place_kind(key):
-            types[key] = "PERSON"
+            (person,) = parts[key]
+            if mentions[person] >= mentions[key]:
+                types[key] = "PERSON"
+    # "APEC" for "Asia-Pacific Economic Cooperation"; never a known place ("N.J." is New Jersey, not a body)
     acronyms = {n.name.replace(".", "") for n in names if n.type == "ORG" and _is_acronym(n.name)}
     for n in names:
-        if types.get(fold(n.name)) in ("LOC", "GPE", "FAC", "EVENT") and initials(n.name) in acronyms:
+        kind = types.get(fold(n.name))
+        if kind in ("LOC", "GPE", "FAC", "EVENT") and initials(n.name) in acronyms and not place_kind(n.name):
             types[fold(n.name)] = "ORG"
     return types
 

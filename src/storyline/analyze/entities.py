@@ -23,6 +23,12 @@ _TITLE_POS = ("NOUN", "PROPN", "ADJ", "NUM", "PART")
 _TITLE_DEPS = {"compound", "amod", "nmod", "poss", "case", "npadvmod", "nummod"}
 _ORG_STOP = {"and", "of", "the", "for", "&", "on", "in"}
 _ACRONYM_IN_PARENS = re.compile(r"\(([A-Z][A-Z.&]{1,9})\)")
+_OPENING_TAGS = frozenset({"VBG", "VB", "VBD", "VBN", "VBP", "VBZ", "MD", "RB"})
+_DATE_WORDS = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow tonight january
+    february march april june july august september october november december jan feb mar apr jun jul aug
+    sep sept oct nov dec""".split()
+)
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,10 @@ def _trim(ent: Span) -> tuple[Span | None, list[Token]]:
             break
     while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_space):
         start += 1
+    # "Surrounding Europa are ...", "Turning Elian over ...", "Will La Nina ...": a verb or adverb that opens
+    # the sentence is capitalized for that reason only
+    if end - start > 1 and doc[start].tag_ in _OPENING_TAGS and (doc[start].is_sent_start or _after_colon(doc, start)):
+        start += 1
     title_tokens: list[Token] = []
     if ent.label_ == "PERSON":
         while start < end - 1 and (doc[start].lower_ in ROLE_WORDS or doc[start].lower_.rstrip(".") in HONORIFICS):
@@ -94,6 +104,10 @@ def _trim(ent: Span) -> tuple[Span | None, list[Token]]:
             break
         end += 2
     return (doc[start:end] if end > start else None), title_tokens
+
+
+def _after_colon(doc: Doc, i: int) -> bool:
+    return i > 0 and doc[i - 1].text in (":", '"', "``", "“")
 
 
 def _people_names(raw: list[tuple[Span, str, list[Token]]]) -> dict[int, str]:
@@ -186,6 +200,20 @@ def _premodifier_title(doc: Doc, span: Span, folded: list[Token]) -> tuple[int, 
             (tok.is_punct and tok.text not in ("-", "'s", "’s")) or tok.pos_ in ("VERB", "AUX", "ADP", "DET", "PRON")
         ):
             break
+        # "on Monday President Clinton", "will debate Thursday charge President Clinton": a date is no part
+        # of a title, and a lower-case noun does not modify a capitalized title ("Defense Secretary" is
+        # written in capitals; "party spokesman" has its title word in lower case too)
+        if tok.ent_type_ in ("DATE", "TIME") or tok.lower_.rstrip(".") in _DATE_WORDS:
+            break
+        right = tokens[0] if tokens else None
+        if (
+            tok.is_lower
+            and tok.pos_ == "NOUN"
+            and tok.lower_ not in ROLE_WORDS
+            and right is not None
+            and (right.is_title or right.is_upper)
+        ):
+            break
         # "Secretary of State Mike Pompeo": "of" inside a title; "Russia's": a possessive inside one
         capitalised = tok.is_title or tok.is_upper
         if inner_of or tok.lower_ in ("'s", "’s") or ((attached or capitalised) and tok.pos_ in _TITLE_POS):
@@ -199,6 +227,8 @@ def _premodifier_title(doc: Doc, span: Span, folded: list[Token]) -> tuple[int, 
         return None
     while tokens and tokens[0].lower_ in ("'s", "’s", "of", "for"):
         tokens.pop(0)
+    while len(tokens) > 1 and tokens[-1].lower_.rstrip(".") in HONORIFICS:
+        tokens.pop()  # "retired judge Sir William Macpherson": the title is "retired judge"
     return (tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)) if tokens else None
 
 
@@ -208,6 +238,13 @@ def _appositive_titles(doc: Doc, span: Span) -> list[tuple[int, int]]:
     for child in root.children:
         if child.dep_ == "appos" and child.i >= span.end:
             tokens = [t for t in child.subtree if not (t.i == child.right_edge.i and t.is_punct)]
+            cut = next(
+                (t.i for t in tokens if t.i > child.i and t.lower_ in (",", ";", "(", "who", "which", "that")), None
+            )
+            tokens = [t for t in tokens if cut is None or t.i < cut]  # "..., the secretary-general, in New York"
+            # "Benjamin Netanyahu, U.S. Assistant Secretary of State ... Martin Indyk": the next person's title
+            if any(t.ent_type_ == "PERSON" for t in tokens) or _person_next(doc, child.right_edge.i + 1):
+                continue
             if tokens and any(t.lower_ in ROLE_WORDS for t in tokens) and len(tokens) <= 12:
                 found.append((tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)))
     head = root.head
@@ -216,6 +253,16 @@ def _appositive_titles(doc: Doc, span: Span) -> list[tuple[int, int]]:
         if tokens and len(tokens) <= 12 and tokens[-1].i == span.start - 2:
             found.append((tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)))
     return found
+
+
+def _person_next(doc: Doc, i: int) -> bool:
+    """Whether a person's name starts at token ``i``, or after a run of capitalized words there (the rest
+    of a title the parser cut: "Assistant Secretary of State for | Near Eastern Affairs Martin Indyk")."""
+    if i > 0 and doc[i - 1].pos_ == "ADP":
+        return True  # a title never ends on "for" or "of"
+    while i < len(doc) and doc[i].ent_type_ != "PERSON" and doc[i].pos_ == "PROPN" and doc[i].is_title:
+        i += 1
+    return i < len(doc) and doc[i].ent_type_ == "PERSON"
 
 
 def _strip_article(text: str) -> str:

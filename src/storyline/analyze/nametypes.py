@@ -13,7 +13,11 @@ person, organization and place, and all its mentions take the winner:
   ("BONN 1996-08-22", "SUVA, Dec 6"): place;
 - a line of a results table ("Chicago 5 Houston 3", "CHICAGO 71 64 .526"): the club, an organization,
   unless the name is a country (national teams are filed under their country, where readers look for them);
-- the subject of "said" leans person, but never for an acronym or a known place.
+- the subject of "said" leans person, but never for an acronym or a known place;
+- what the sentence says the name is: "the pain pill Vioxx", "Prozac, a drug that", "Prozac is a medicine",
+  "drugs such as Prozac", "an overdose of Prozac", "a medicine called Adderall", "Celebrex and Vioxx": a
+  product (stored as PRODUCT, never a person; ``canonical`` adds the evidence up across the corpus). A credit
+  line's label ("Story Filed By") is dropped.
 
 Names the tagger missed are added where the evidence is plain: datelines, countries and cities in
 capitalized runs, and later bare occurrences of a name (or a person's surname) the article already has.
@@ -42,12 +46,13 @@ ORG_WORDS = frozenset(
     industries systems technologies pharmaceuticals securities exchange organization organisation church
     school hospital team brothers bros partners capital financial energy telecom petroleum oil railways
     assembly parliament congress senate cabinet government authority service services republicans democrats
-    bureau""".split()
+    bureau automotive""".split()
 )
 # Words that make an organization's name when they open it ("Bank of England", "University of Chicago").
 ORG_OPENERS = frozenset(
     """bank university college institute ministry department council committee commission league association
-    federation bureau agency""".split()
+    federation bureau agency parti partido partito partei banco banque banca universidad universite
+    universita universidade""".split()
 )
 # Lower-case words right after a name that say what kind of thing it is.
 _ORG_AFTER = frozenset(
@@ -60,7 +65,15 @@ _PRODUCT_NOUNS = frozenset(
     capsules treatment brand prescription prescriptions dose doses generic painkillers antidepressants
     anti-depressant depressant inhibitor inhibitors remedy therapy""".split()
 )
+_DOSE_NOUNS = frozenset("dose doses overdose dosage supply prescription prescriptions".split())
+_PRODUCT_VERBS = frozenset({"prescribe"})
+_PRODUCT_CUE = re.compile(
+    r"\b(?:" + "|".join(sorted(_PRODUCT_NOUNS, key=len, reverse=True)) + r") (?:called|named|known as) "
+    r"([A-Z][\w-]+)(?![\w'’-]| [A-Z])"
+)
+_DAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 _PLACE_AFTER = frozenset("province region district county city state island islands valley river".split())
+_SIDES = frozenset("west east north south left right".split())
 _PLACE_BEFORE = frozenset({"in", "near"})
 _MONTHS = frozenset(
     "jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june july august "
@@ -135,8 +148,11 @@ def decide(doc: Doc, raw: list[Raw]) -> list[Raw]:
     for key, (span, label, titles) in zip(keys, raw, strict=True):
         _mention_evidence(scores[key], lines, span, label, titles)
         labels[key][label] += 1
+    called = _called_products(lines.text) if "PERSON" in {label for _, label, _ in raw} else set()
     for key in scores:
         _name_evidence(scores[key], key, sum(labels[key].values()))
+        if key in called and labels[key]["ORG"] * 2 <= sum(labels[key].values()):
+            scores[key]["PRODUCT"] += 100.0  # "a medicine called Adderall" where the tagger saw no name
     winners = {key: _winner(score) for key, score in scores.items()}
     # short forms of people's full names ("Lebed" of "Alexander Lebed") are those people
     people = [k.split() for k, w in winners.items() if w == "PER" and len(k.split()) > 1]
@@ -148,11 +164,12 @@ def decide(doc: Doc, raw: list[Raw]) -> list[Raw]:
             scores[key]["PER"] += 6.0 * sum(labels[key].values())
             winners[key] = _winner(scores[key])
     # "Pfizer" beside "Pfizer Inc": the short form of an organization's name in the article
-    org_firsts = {k.split()[0] for k, w in winners.items() if w == "ORG" and len(k.split()) > 1 and _org_named(k)}
+    org_firsts = {k.split()[0] for k, w in winners.items() if w == "ORG" and len(k.split()) > 1 and org_named(k)}
     for key in scores:
         if key in org_firsts and winners[key] == "PER":
             scores[key]["ORG"] += 3.0 * sum(labels[key].values())
             winners[key] = _winner(scores[key])
+    _products_in_lists(raw, keys, fixed, scores, winners)
     typed = [
         (span, _label(fix or winners[key], labels[key], key), titles)
         for key, fix, (span, _, titles) in zip(keys, fixed, raw, strict=True)
@@ -161,6 +178,37 @@ def decide(doc: Doc, raw: list[Raw]) -> list[Raw]:
     typed.extend(_repeats(lines, typed))
     typed.sort(key=lambda m: m[0].start)
     return typed
+
+
+def _products_in_lists(
+    raw: list[Raw],
+    keys: list[str],
+    fixed: list[str | None],
+    scores: dict[str, defaultdict[str, float]],
+    winners: dict[str, str],
+) -> None:
+    """A name joined by "and"/"or" or listed with a product is one ("Celebrex and Vioxx are both ...",
+    "Prozac, Zoloft and Paxil") unless its own evidence is stronger (a title, an organization's word)."""
+    for _ in range(2):  # "A, B and C": C hangs on A, A on nothing; two passes reach every member
+        product_tokens = {
+            i for key, (span, _, _) in zip(keys, raw, strict=True) if winners[key] == "PRODUCT"
+            for i in range(span.start, span.end)
+        }  # fmt: skip
+        if not product_tokens:
+            return
+        changed = False
+        for key, fix, (span, _, _) in zip(keys, fixed, raw, strict=True):
+            if fix or winners[key] in ("PRODUCT", "CREDIT"):
+                continue
+            root = span.root
+            partners = [root.head] if root.dep_ == "conj" else []
+            partners += [c for c in root.children if c.dep_ == "conj"]
+            if any(p.i in product_tokens for p in partners):
+                scores[key]["PRODUCT"] += 4.0
+                winners[key] = _winner(scores[key])
+                changed = True
+        if not changed:
+            return
 
 
 def _may_be_name(span: Span) -> bool:
@@ -184,12 +232,10 @@ def _mention_evidence(
     score["ORG" if acronym and kind == "PER" else kind] += 0.5 if caps_line else 1.0  # agencies are not people
     before = doc[span.start - 1] if span.start > 0 else None
     after = doc[span.end] if span.end < len(doc) else None
-    if (before is not None and before.lower_ in _PRODUCT_NOUNS) or (
-        after is not None and after.lower_ in _PRODUCT_NOUNS
-    ):
+    if _said_to_be_product(span, label, before, after):
         score["PRODUCT"] += 100.0  # a name seen once as a product is one everywhere in the article
     if after is not None and after.text == "By" and label == "PERSON":
-        score["PRODUCT"] += 100.0  # a credit line's label ("Story Filed By Cox Newspapers"), not a person
+        score["CREDIT"] += 100.0  # a credit line's label ("Story Filed By Cox Newspapers"), not a person
     if titles or (before is not None and (before.lower_ in ROLE_WORDS or before.lower_.rstrip(".") in HONORIFICS)):
         score["PER"] += 3.0
     if after is not None and after.is_lower:
@@ -203,6 +249,46 @@ def _mention_evidence(
         score["PER"] += 1.5
     if not _is_dateline(lines, span) and _results_row(lines, span):
         score["ORG"] += 5.0  # the club's name in the text is the club too ("Chicago beat Houston")
+
+
+def _said_to_be_product(span: Span, label: str, before: Token | None, after: Token | None) -> bool:
+    """What the sentence says the name is: "the pain pill Vioxx", "Vioxx pills", "Prozac, a drug that ...",
+    "Prozac is a medicine", "inhibitors, including Prozac", "an overdose of Prozac", "prescribe Vioxx"."""
+    root = span.root
+    # the noun and the name modify one another, not some third word; "the Merck drug", "the Alza pill"
+    # name a maker, which the tagger calls an organization
+    for noun in (before, after) if label != "ORG" else (before,):
+        if noun is not None and noun.lower_ in _PRODUCT_NOUNS and (noun.head.i == root.i or root.head.i == noun.i):
+            return True
+    if any(c.dep_ == "appos" and c.lower_ in _PRODUCT_NOUNS for c in root.children):
+        return True
+    head = root.head
+    if root.dep_ == "appos" and head.lower_ in _PRODUCT_NOUNS and head.i < span.start:
+        return True  # "a new painkiller, Vioxx,"
+    if root.dep_ == "nsubj" and head.lemma_ == "be":
+        return any(c.dep_ == "attr" and c.lower_ in _PRODUCT_NOUNS for c in head.children)
+    if root.dep_ == "pobj" and head.head.i != head.i:
+        owner = head.head  # "inhibitors, including Prozac", "an overdose of Prozac", "drugs such as Prozac"
+        if head.lower_ in ("including", "like", "as") and owner.lower_ in _PRODUCT_NOUNS:
+            return True
+        if head.lower_ == "as" and owner.lower_ == "such" and owner.head.lower_ in _PRODUCT_NOUNS:
+            return True
+        return head.lower_ == "of" and owner.lower_ in _DOSE_NOUNS
+    if root.dep_ == "dobj" and head.lemma_ in _PRODUCT_VERBS:
+        return True  # "prescribe Vioxx"
+    # "a painkiller named Vioxx", "a drug called Prozac"
+    return head.lemma_ in ("name", "call") and head.dep_ == "acl" and head.head.lower_ in _PRODUCT_NOUNS
+
+
+def _called_products(text: str) -> set[str]:
+    """Names the text calls a product in so many words ("a medicine called Adderall", "a painkiller named
+    Vioxx"), read from the text: the tagger often sees no name there."""
+    found = set()
+    for match in _PRODUCT_CUE.finditer(text):
+        name = match.group(1)
+        if fold(name).rstrip(".") not in _MONTHS and name.lower() not in _DAYS:
+            found.add(fold(name))
+    return found
 
 
 def _fixed_class(lines: _Lines, span: Span) -> str | None:
@@ -222,18 +308,20 @@ def _name_evidence(score: defaultdict[str, float], key: str, mentions: int) -> N
         score["PER"] = min(score["PER"], 0.0) if kind == "country" else score["PER"]
     if is_international_org(key):
         score["ORG"] += 4.0 * mentions
-    if _org_named(key):
+    if org_named(key):
         score["ORG"] += 3.0 * mentions
 
 
-def _org_named(key: str) -> bool:
+def org_named(key: str) -> bool:
     """Whether a folded name has an organization's word ("carter center", "bank of england")."""
     words = key.split()
+    if len(words) == 2 and words[1] == "bank" and words[0] in _SIDES:
+        return False  # a river's bank ("West Bank", "Left Bank") is a place
     return len(words) > 1 and (words[-1] in ORG_WORDS or words[0] in ORG_OPENERS)
 
 
 def _winner(score: defaultdict[str, float]) -> str:
-    return max(("PER", "ORG", "LOC", "PRODUCT"), key=lambda c: (score[c], c == "LOC", c == "ORG"))
+    return max(("PER", "ORG", "LOC", "PRODUCT", "CREDIT"), key=lambda c: (score[c], c == "LOC", c == "ORG"))
 
 
 def _label(winner: str, labels: Counter[str], key: str) -> str:
@@ -243,7 +331,9 @@ def _label(winner: str, labels: Counter[str], key: str) -> str:
     if winner == "ORG":
         return "ORG"
     if winner == "PRODUCT":
-        return ""  # products and credit lines are not the people, organizations and places analysis keeps
+        return "PRODUCT"  # a drug or other product: never a person; the corpus's evidence adds up in linking
+    if winner == "CREDIT":
+        return ""  # a credit line's label is no name at all
     places = [(n, label) for label, n in labels.items() if label in ("GPE", "LOC", "FAC")]
     if places:
         return max(places)[1]
@@ -367,7 +457,7 @@ def _repeats(lines: _Lines, typed: list[Raw]) -> list[Raw]:
     forms: dict[str, str] = {}
     for span, label, _ in typed:
         text = span.text
-        if len(text) >= 3 and text[:1].isupper() and label in _CLASS:
+        if len(text) >= 3 and text[:1].isupper() and (label in _CLASS or label == "PRODUCT"):
             forms.setdefault(text, label)
         if label == "PERSON" and len(span) > 1 and len(span[-1].text) >= 3 and span[-1].text[:1].isupper():
             forms.setdefault(span[-1].text, "PERSON")
