@@ -298,7 +298,7 @@ def timeline(
 @command(json="JSON Lines, one entity per line.")
 def entities(
     ws: Workspace,
-    type_: Annotated[str | None, typer.Option("--type", help="PERSON, ORG, GPE, LOC, FAC or EVENT.")] = None,
+    type_: Annotated[str | None, typer.Option("--type", help="PERSON, ORG, GPE, LOC, FAC, EVENT or PRODUCT.")] = None,
     limit: Limit = 30,
 ) -> Shown:
     """List canonical entities, most mentioned first."""

@@ -188,7 +188,7 @@ class Mention:
     start: int
     end: int
     text: str
-    type: str  # PERSON, ORG, GPE, LOC, NORP, FAC, EVENT
+    type: str  # PERSON, ORG, GPE, LOC, NORP, FAC, EVENT, PRODUCT
     sentence: int
     name: str = ""  # the fullest form of this name in the article ("Putin" -> "Vladimir Putin")
     entity_id: str | None = None

@@ -13,7 +13,7 @@ from storyline.analyze.quotes import find_quotes
 from storyline.analyze.times import find_times
 from storyline.model import Analysis, Article, Sentence
 
-ANALYSIS_VERSION = 5  # bump when a change to analysis should re-run on stored articles
+ANALYSIS_VERSION = 6  # bump when a change to analysis should re-run on stored articles
 
 
 def analyze_doc(doc: Doc, article: Article) -> Analysis:

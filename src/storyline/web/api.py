@@ -245,7 +245,7 @@ def list_entities(
     ws: Reader,
     limit: Limit = 20,
     offset: Offset = 0,
-    type: Annotated[str | None, Query(description="PERSON, ORG, GPE, LOC, NORP, ...", max_length=20)] = None,
+    type: Annotated[str | None, Query(description="PERSON, ORG, GPE, LOC, NORP, PRODUCT, ...", max_length=20)] = None,
     name: Annotated[str | None, Query(description="A name or alias.", max_length=200)] = None,
 ) -> dict[str, Any]:
     """Canonical people, organizations and places with their aliases and titles."""
