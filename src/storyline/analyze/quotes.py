@@ -89,6 +89,7 @@ class _Context(rules.Names):
         ctx.sentence_of = [0] * len(doc)
         for index, sentence in enumerate(doc.sents):
             ctx.sentence_of[sentence.start : sentence.end] = [index] * len(sentence)
+        rules.learn_genders(ctx)
         return ctx
 
     def lower_words(self) -> set[str]:
@@ -277,7 +278,7 @@ def _after_attribution(ctx: _Context, index: int) -> tuple[Token, Token | None] 
         if rules.is_cue(token) or rules.is_according(token):
             subject = rules.subject(token)
             if subject is None or subject.i in ctx.quoted:  # the parser tied the verb into the quote
-                subject = _name_before(zone[:k])
+                subject = _name_before(zone[:k]) or _name_after(ctx, token, zone[k + 1 :])
             own = {t.i for t in subject.subtree} if subject is not None else set()
 
             if all(_plain(t, own) for t in zone[:k]):
@@ -333,6 +334,18 @@ def _name_before(words: list[Token]) -> Token | None:
     return words[-1]
 
 
+def _name_after(ctx: _Context, cue: Token, words: list[Token]) -> Token | None:
+    """'"...," responded campaign chairman John Podesta, adding ...': a named person right after a reporting
+    verb the parser gave no subject (it took the name for an object)."""
+    words = [t for t in words if not t.is_space][:8]
+    for token in words:
+        if token.is_punct or token.pos_ in ("VERB", "AUX", "ADP"):
+            return None
+        if token.ent_type_ == "PERSON" and token.head == cue and token.i not in ctx.quoted:
+            return token
+    return None
+
+
 def _dash_signature(ctx: _Context, index: int) -> Token | None:
     """'"...” ― Carla Sanchez': a quote signed by a name after a dash, the name ending its line."""
     zone = [t for t in _after_zone(ctx, index) if not t.is_space]
@@ -364,6 +377,8 @@ def _colon_attribution(lead: list[Token]) -> tuple[Token, Token | None] | None:
     heads = [t for t in lead[:-1] if t.head.i not in inside or t.head == t]
     verb = next((t for t in heads if t.pos_ in ("VERB", "AUX")), None)
     if verb is not None:
+        if verb.lemma_.lower() == "be":
+            return None  # "Clinton's chief defense is to quote the following testimony from Lewinsky:"
         subject = next((c for c in verb.children if c.dep_ in rules.SUBJECT_DEPS), None)
         return (verb, subject) if subject is not None and subject.pos_ in ("PROPN", "NOUN", "PRON") else None
     name = next((t for t in heads if t.pos_ in ("PROPN", "NOUN")), None)
@@ -958,7 +973,8 @@ def _resolve(ctx: _Context, draft: _Draft, resolved: dict[int, Speaker]) -> Spea
         subject = draft.subject
         pronoun = subject.lower_ in rules.PERSON_PRONOUNS
         how = "pronoun" if pronoun else "named"
-        named = rules.antecedent(ctx, subject) if pronoun else rules.named_mention(ctx, subject)
+        named, how = rules.resolve_pronoun(ctx, subject) if pronoun else (rules.named_mention(ctx, subject), how)
+        how = how or "pronoun"
         if named is None and not pronoun:
             named = rules.titled_person(ctx, subject)
             how = "title"
@@ -972,6 +988,9 @@ def _resolve(ctx: _Context, draft: _Draft, resolved: dict[int, Speaker]) -> Spea
             (surface, named.start_char, named.end_char, score) if named is not None else (surface, None, None, score)
         )
     resolved[id(draft)] = speaker
+    if speaker[1] is not None and (named := ctx.doc.char_span(speaker[1], speaker[2])) is not None:
+        if named.label_ == "PERSON" or (named.root.ent_type_ == "PERSON"):
+            ctx.speakers.append((bisect_right(ctx.starts, draft.start) - 1, named))
     return speaker
 
 

@@ -309,6 +309,7 @@ CONFIDENCE = {
     "title": 0.75,
     "author": 0.7,
     "pronoun": 0.6,
+    "salient": 0.5,
     "floating": 0.5,
     "description": 0.4,
     "unresolved pronoun": 0.25,
@@ -320,6 +321,17 @@ MAX_SPEAKER_TOKENS = 16
 
 # Honorifics that fix a person's grammatical gender when the text uses them.
 HONORIFICS = {"mr": "m", "mr.": "m", "sir": "m", "mrs": "f", "mrs.": "f", "ms": "f", "ms.": "f", "miss": "f"}
+
+# Abbreviated titles before a name ("Dr. John S. March") that the tagger leaves out of the name.
+TITLE_ABBREVIATIONS = frozenset({"dr", "mr", "mrs", "ms", "prof", "rep", "sen", "gov", "gen", "col", "capt", "lt", "sgt"})
+
+# Nouns of an organization that speaks by its name in the phrase ("the Interfax news agency", "the Xinhua
+# news agency"); person nouns ("a Disney spokesman") are not the organization.
+ORGANIZATION_NOUNS = frozenset(
+    ["agency", "newspaper", "paper", "daily", "weekly", "magazine", "journal", "broadcaster", "network", "channel",
+     "station", "company", "firm", "ministry", "department", "council", "committee", "group", "organization",
+     "organisation", "institute", "bank", "union", "party", "court", "board", "office", "service", "website"]
+)  # fmt: skip
 
 # Entity labels a speaker span may point at. NORP ("Republicans", "Israelis") is left out: it names a
 # group of people, not a speaker who can be held to the words.
@@ -358,6 +370,9 @@ DEATH_VERBS = frozenset(["die", "drown", "perish", "succumb"])
 # At most this many sentences back, a pronoun looks for its named antecedent.
 PRONOUN_WINDOW_SENTENCES = 3
 
+# With no named subject in reach, a pronoun looks this many sentences back for the person it must be.
+SALIENT_WINDOW_SENTENCES = 4
+
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 CLAUSE_SUBJECT_DEPS = ("nsubj", "nsubjpass", "expl")  # a clause with one of these says something of its own
 RELATIVE = frozenset({"who", "that", "which"})
@@ -373,6 +388,7 @@ class Names:
     sentence_of: list[int] = field(default_factory=list)
     genders: dict[str, str] = field(default_factory=dict)
     ents: tuple[Span, ...] = ()  # doc.ents, which spaCy rebuilds at every read
+    speakers: list[tuple[int, Span]] = field(default_factory=list)  # (offset, named person) of quotes so far
 
     def __post_init__(self) -> None:
         if not self.ents:
@@ -473,10 +489,32 @@ def named_mention(names: Names, subject: Token) -> Span | None:
             return person
     if entity is not None:
         return entity if entity.label_ in SPEAKER_LABELS else None
+    labels = SPEAKER_LABELS if subject.pos_ == "NOUN" else {"PERSON"}  # "the newspaper France Soir"
     for child in subject.children:
-        if child.dep_ == "appos" and (appos := entity_at(child, names.ents)) is not None and appos.label_ == "PERSON":
+        if child.dep_ == "appos" and (appos := entity_at(child, names.ents)) is not None and appos.label_ in labels:
             return appos
-    return untyped_person(subject)
+    return untyped_person(subject) or described(names, subject)
+
+
+def described(names: Names, subject: Token) -> Span | None:
+    """The name a description gives its speaker in the same phrase: after a comma ("the study's lead
+    author, Dr. John S. March", "a spokeswoman for Trump hotels, Jennifer Rodstrom"), or as the name of an
+    organization noun ("the Interfax news agency")."""
+    if subject.pos_ != "NOUN" or subject.tag_ in ("NNS", "NNPS"):
+        return None
+    doc = subject.doc
+    after = subject.right_edge.i + 1
+    if after + 1 < len(doc) and doc[after].text == ",":
+        first = after + 1 + (doc[after + 1].lower_.rstrip(".") in TITLE_ABBREVIATIONS)
+        named = entity_at(doc[first], names.ents) if first < len(doc) else None
+        if named is not None and named.label_ == "PERSON" and named.start == first:
+            return named
+    if subject.lemma_.lower() in ORGANIZATION_NOUNS:
+        for child in subject.lefts:
+            named = entity_at(child, names.ents) if child.dep_ == "compound" else None
+            if named is not None and named.label_ == "ORG" and named.end <= subject.i:
+                return named
+    return None
 
 
 def untyped_person(subject: Token) -> Span | None:
@@ -509,9 +547,20 @@ def only_person(names: Names, words: list[str], *, contains: bool) -> Span | Non
         windows = range(len(parts) - n + 1) if contains else [len(parts) - n]
         if any(i >= 0 and parts[i : i + n] == words for i in windows):
             found.setdefault(" ".join(parts), entity)
-    if len(found) != 1:
+    return one_person(found)
+
+
+def one_person(found: dict[str, Span]) -> Span | None:
+    """The mention of the one person named by ``found`` (name -> first mention): a single name, or forms of
+    one name ("Hall", "James Hall"; "Donald Trump", "Donald J. Trump": the same last word, every word of each
+    in the longest); None when empty or when two people are named."""
+    if not found:
         return None
-    return next(iter(found.values()))
+    longest = max(found, key=lambda n: (len(n.split()), len(n)))
+    words = set(longest.split())
+    if any(set(n.split()) - words or n.split()[-1] != longest.split()[-1] for n in found):
+        return None
+    return found[longest]
 
 
 def entity_at(token: Token, ents: tuple[Span, ...] | None = None) -> Span | None:
@@ -535,41 +584,79 @@ def fullest(names: Names, mention: Span) -> Span:
 
 
 def antecedent(names: Names, pronoun: Token) -> Span | None:
-    """The named person "he"/"she" refers to: the most recent subject within a few sentences, outside
-    quotes and reported clauses, that names a person of that gender. A reporting verb's subject that is
-    not a named person ("the official said") stops the search: the pronoun may be that speaker."""
+    """The named person "he"/"she" refers to (``resolve_pronoun`` without saying how)."""
+    return resolve_pronoun(names, pronoun)[0]
+
+
+def resolve_pronoun(names: Names, pronoun: Token) -> tuple[Span | None, str]:
+    """The named person "he"/"she" refers to, and how it was found: the subject of the reporting verb whose
+    clause the pronoun opens ("Trump said he ..."), else the most recent subject within a few sentences,
+    outside quotes and reported clauses, that names a person of that gender ("pronoun"). A reporting verb's
+    subject that is not a named person ("the official said"), a victim, or a name the pronoun's own verb
+    takes stops the search: the pronoun may be someone else. With no subject in reach and nothing in the
+    way, the one person of that gender the last sentences name, or the last named speaker ("salient")."""
     gender = PERSON_PRONOUNS[pronoun.lower_]
     own = own_report(names, pronoun, gender)
     if own is not None:
-        return own
+        return own, "pronoun"
     floor = names.sentence_of[pronoun.i] - PRONOUN_WINDOW_SENTENCES
     others = {t.text for c in pronoun.head.children if c != pronoun for t in c.subtree if t.pos_ == "PROPN"}
     for i in range(pronoun.i - 1, -1, -1):
         token = names.doc[i]
         if names.sentence_of[i] < floor:
-            return None
+            break
         if token.dep_ not in SUBJECT_DEPS or token.pos_ == "PRON" or reported(names, token):
             continue
         if victim(token):
-            return None  # "Scott was shot by an officer. He told detectives ...": not the victim
+            return None, ""  # "Scott was shot by an officer. He told detectives ...": not the victim
         named = named_mention(names, token)
         if named is not None and named.label_ != "PERSON" and has_role(token):
             named = relabel(named)
         if named is None or named.label_ != "PERSON":
             if is_cue(token.head):
-                return None
+                return None, ""
             continue
         if others & {t.text for t in named}:
-            return None  # "he warned Biden": he is not Biden, and the next candidate is a guess
-        key = gender_key(named)
-        known = names.genders.get(key) or honorific(named)
-        if known is not None and known != gender:
+            return None, ""  # "he warned Biden": he is not Biden, and the next candidate is a guess
+        if not compatible(names, named, gender):
             continue
-        names.genders[key] = gender
-        return named
-    return None
+        names.genders[gender_key(named)] = gender
+        return named, "pronoun"
+    found = salient(names, pronoun, gender, others)
+    return found, "salient" if found is not None else ""
 
 
+def compatible(names: Names, named: Span, gender: str) -> bool:
+    """False when the text has shown the person to be of the other gender."""
+    known = names.genders.get(gender_key(named)) or honorific(named)
+    return known is None or known == gender
+
+
+def salient(names: Names, pronoun: Token, gender: str, others: set[str]) -> Span | None:
+    """A reader's guess that is no guess: the only person of the pronoun's gender (or of none shown) that
+    the last few sentences name outside quotes, or, when they name several, the speaker of the last quote
+    if that speaker is one of them and was quoted within those sentences. None otherwise, and never a name
+    the pronoun's own verb takes ("he told Smith")."""
+    here = names.sentence_of[pronoun.i]
+    floor = here - SALIENT_WINDOW_SENTENCES
+    people: dict[str, Span] = {}
+    for entity in names.ents:
+        if entity.start >= pronoun.i or names.sentence_of[entity.start] < floor:
+            continue
+        if entity.label_ != "PERSON" or entity.start in names.quoted or not compatible(names, entity, gender):
+            continue
+        if others & {t.text for t in entity} or not any(t.pos_ == "PROPN" for t in entity):
+            continue
+        people[" ".join(t.text for t in entity if not t.is_punct and t.tag_ != "POS")] = entity
+    keys = {gender_key(e) for e in people.values()}
+    if len(keys) == 1 and (person := one_person(people)) is not None:
+        return fullest(names, person)
+    if not names.speakers:
+        return None  # several: the last speaker, quoted in the last two sentences and shown of that gender
+    at, last = names.speakers[-1]
+    if names.sentence_of[at] < here - 2 or gender_key(last) not in keys or names.genders.get(gender_key(last)) != gender:
+        return None
+    return last
 def own_report(names: Names, pronoun: Token, gender: str) -> Span | None:
     """'Trump said he had told Putin ...': the subject of a reporting verb whose reported clause has the
     pronoun as its subject is the pronoun's person, when that subject is a name (a person, or a name the
@@ -595,6 +682,32 @@ def own_report(names: Names, pronoun: Token, gender: str) -> Span | None:
     return named
 
 
+def learn_genders(names: Names) -> None:
+    """The gender the whole article shows for each named person, before any pronoun is resolved: an
+    honorific before one of its mentions ("Ms. Lewinsky", weighed double), and a pronoun opening the clause
+    the person reports ("Lewinsky testified that she ..."). A name with evidence both ways keeps the
+    gender with at least three times the other's weight, or none."""
+    votes: dict[str, dict[str, int]] = {}
+    for entity in names.ents:
+        if entity.label_ == "PERSON" and (known := honorific(entity)) is not None:
+            tally = votes.setdefault(gender_key(entity), {})
+            tally[known] = tally.get(known, 0) + 2
+    for token in names.doc:
+        gender = PERSON_PRONOUNS.get(token.lower_)
+        if gender is None or token.dep_ != "nsubj" or token.head.dep_ != "ccomp" or token.i in names.quoted:
+            continue
+        cue = token.head.head
+        speaker = subject(cue) if is_cue(cue) else None
+        named = entity_at(speaker, names.ents) if speaker is not None and speaker.i < token.i else None
+        if named is not None and named.label_ == "PERSON" and speaker is not None and speaker.pos_ == "PROPN":
+            tally = votes.setdefault(gender_key(named), {})
+            tally[gender] = tally.get(gender, 0) + 1
+    for key, tally in votes.items():
+        ranked = sorted(tally.items(), key=lambda kv: -kv[1])
+        if len(ranked) == 1 or ranked[0][1] >= 3 * ranked[1][1]:
+            names.genders.setdefault(key, ranked[0][0])
+
+
 def titled_person(names: Names, subject: Token) -> Span | None:
     """The named person a role noun stands for ("the mayor" -> "Mayor Ana Ruiz", "Ana Ruiz, the city's
     mayor", "the mayor, Ana Ruiz"): the one person the article gives that role, searched from the start of
@@ -606,24 +719,35 @@ def titled_person(names: Names, subject: Token) -> Span | None:
         or any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in subject.children)
     ):
         return None  # "a senior official" is someone the article does not name
+    if subject.tag_ in ("NNS", "NNPS"):
+        return None  # "Clinton's lawyers" are not the one lawyer the article names
     role = subject.lemma_.lower()
+    owner = {t.lower_ for c in subject.children if c.dep_ == "poss" for t in c.subtree if t.pos_ == "PROPN"}
+    modifiers = {c.lemma_.lower() for c in subject.children if c.dep_ in ("amod", "compound") and c.pos_ != "DET"}
     doc = names.doc
-    found: dict[str, Span] = {}
+    found: dict[str, tuple[Span, list[str]]] = {}
     for entity in names.ents:
         if entity.label_ != "PERSON" or entity.start >= subject.i or entity.start <= subject.i < entity.end:
             continue
         words = [t for t in entity if t.pos_ == "PROPN"]
         if not words:
             continue
-        if role in _title_words(doc, entity):
-            found.setdefault(gender_key(entity), entity)
-    return next(iter(found.values())) if len(found) == 1 else None
+        title = _title_words(doc, entity)
+        if role in title and owner <= set(title):  # "Clinton's lawyer" needs a title naming Clinton
+            found.setdefault(gender_key(entity), (entity, title))
+    if len(found) > 1 and modifiers:  # "the Democratic nominee" among two nominees
+        found = {k: v for k, v in found.items() if modifiers <= set(v[1])}
+    return next(iter(found.values()))[0] if len(found) == 1 else None
 
 
-def _run(tokens: list[Token]) -> list[str]:
-    """Lemmas of a role phrase: tokens up to the first preposition, verb, clause word or punctuation."""
+def _run(tokens: list[Token], *, of: bool = False) -> list[str]:
+    """Lemmas of a role phrase: tokens up to the first preposition, verb, clause word or punctuation; with
+    ``of`` (a title read backwards from a name), an "of" between capitalized words is part of it."""
     out = []
-    for token in tokens:
+    for k, token in enumerate(tokens):
+        inner = of and token.lower_ == "of" and k + 1 < len(tokens) and tokens[k + 1].text[:1].isupper()
+        if inner:
+            continue
         if token.pos_ in ("ADP", "VERB", "AUX", "PRON", "SCONJ", "CCONJ") or (token.is_punct and token.tag_ != "POS"):
             break
         out.append(token.lemma_.lower())
@@ -637,7 +761,7 @@ def _title_words(doc: Doc, entity: Span) -> list[str]:
     before = doc[max(0, entity.start - 5) : entity.start]
     if len(before) and before[-1].text == ",":
         before = before[:-1]
-    words += _run(list(reversed(before)))
+    words += _run(list(reversed(before)), of=True)
     after = doc[entity.end : min(len(doc), entity.end + 7)]
     if len(after) and after[0].text == ",":
         words += _run(list(after[1:]))
