@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from spacy.tokens import Doc
+
     from storyline.model import Quote
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,6 +54,7 @@ class Gold:
     kind: str  # direct, indirect, partial (demo); quoted, indirect (PolNeAR)
     speakers: set[str] | None  # acceptable speaker names; None when the gold speaker is unnamed/null
     source: tuple[int, int] | None = None  # PolNeAR Source span
+    nameable: bool = False  # a reader can name the speaker: a named gold speaker, or a Source naming one
 
 
 @dataclass
@@ -96,12 +99,39 @@ def score_doc(
         if norm_span(text[gold.start : gold.end]) == norm_span(q.text):
             c[f"exact {gold.kind}"] += 1
             c[f"exact pred {q.kind}"] += 1
+        if gold.nameable:
+            c[f"nameable {gold.kind}"] += 1
+            c[f"nameable unknown {gold.kind}"] += q.speaker_start is None
         verdict = speaker_ok(text, gold, q)
         c[f"speaker {verdict} {gold.kind}"] += 1
         c[f"band {band_of(q.speaker_confidence)} {verdict}"] += 1
     for q in quotes:
         c[f"pred {q.kind}"] += 1
         c["pred with speaker"] += q.speaker is not None
+        c[f"unnamed {q.kind}"] += q.speaker_start is None
+
+
+def unknown_rows(tally: Tally, gold_kinds: list[str]) -> list[list[str]]:
+    """The unknown-speaker share: of our quotes, those naming no one (no speaker, or only a pronoun or a
+    description such as "the mayor"); and of the matched gold quotes whose speaker a reader can name, those
+    we leave unknown."""
+    c = tally.counts
+    rows = []
+    for kind in ("direct", "partial", "indirect", "all"):
+        kinds = ["direct", "partial", "indirect"] if kind == "all" else [kind]
+        quotes = sum(c[f"pred {k}"] for k in kinds)
+        unnamed = sum(c[f"unnamed {k}"] for k in kinds)
+        rows.append([f"ours: {kind}", str(quotes), str(unnamed), f"{unnamed / quotes:.3f}" if quotes else "-"])
+    for kind in [*gold_kinds, "all"]:
+        kinds = gold_kinds if kind == "all" else [kind]
+        matched = sum(c[f"nameable {k}"] for k in kinds)
+        unknown = sum(c[f"nameable unknown {k}"] for k in kinds)
+        rows.append([f"gold {kind}, speaker nameable", str(matched), str(unknown),
+                     f"{unknown / matched:.3f}" if matched else "-"])  # fmt: skip
+    return rows
+
+
+UNKNOWN_COLUMNS = ["quotes", "count", "no named speaker", "unknown share"]
 
 
 # Speaker confidence bands (storyline.analyze.quotes_rules.CONFIDENCE): named subject of the cue, a role
@@ -165,7 +195,7 @@ def demo_golds() -> tuple[dict[str, str], dict[str, list[Gold]]]:
             at = text.find(q["text"], at + 1)
         taken.add((q["doc"], at))
         names = variants.get(q["speaker"], {q["speaker"]}) if q["speaker"] else None
-        golds[q["doc"]].append(Gold(at, at + len(q["text"]), q["kind"], names))
+        golds[q["doc"]].append(Gold(at, at + len(q["text"]), q["kind"], names, nameable=names is not None))
     return texts, golds
 
 
@@ -249,6 +279,26 @@ def polnear_speaker(text: str, gold: Gold, quote: Quote) -> str:
     return "right" if source_words and source_words[-1] in ours else "wrong"
 
 
+NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE"})
+
+
+def mark_nameable(text: str, golds: list[Gold], doc: Doc) -> None:
+    """A PolNeAR Source a reader can name: a name (its last word is in a PERSON, ORG or GPE of the parse:
+    "Representative Bill McCollum", "a spokeswoman for Trump hotels, Jennifer Rodstrom"), a name with an
+    apposition ("Mr. Stumpf, who ..."), or "he"/"she", whom a reader takes for the person the article
+    names; not a description holding a name ("Trump's campaign"). Demo golds are marked already."""
+    names = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in NAMED_LABELS]
+    for gold in golds:
+        if gold.source is None:
+            continue
+        a, b = gold.source
+        source = text[a:b].rstrip(" ,.;:")
+        b = a + len(source)
+        last = a + max(source.rfind(" "), 0)
+        appos = any(s <= a + 4 and a < e and text[e : e + 1] == "," for s, e in names)
+        gold.nameable = source.strip().lower() in ("he", "she") or appos or any(s < b and last < e for s, e in names)
+
+
 # ---- running -------------------------------------------------------------------------------------------
 
 
@@ -260,6 +310,8 @@ def run(texts: dict[str, str], golds: dict[str, list[Gold]], speaker_ok: Callabl
     tally = Tally()
     names = list(texts)
     docs = list(nlp.pipe([texts[n] for n in names], batch_size=16))
+    for name, doc in zip(names, docs, strict=True):
+        mark_nameable(texts[name], golds[name], doc)
     started = time.perf_counter()
     found = [find_quotes(doc, name) for name, doc in zip(names, docs, strict=True)]
     tally.seconds = time.perf_counter() - started
@@ -337,6 +389,7 @@ def demo_section() -> str:
         table("speakers of matched quotes", SPEAKER_COLUMNS, speaker_rows(tally, ["direct", "indirect", "partial"]))
     )
     out.append(table("speaker confidence: accuracy per band (all matched quotes)", BAND_COLUMNS, band_rows(tally)))
+    out.append(table("unknown speakers", UNKNOWN_COLUMNS, unknown_rows(tally, ["direct", "indirect", "partial"])))
     out.append(
         f"- issue floors on direct quotes: speaker accuracy {right / direct_gold:.3f} (>= 0.90) and wrong person "
         f"{wrong / direct_gold:.3f} (< 0.05), over all {direct_gold} gold direct quotes.\n"
@@ -362,6 +415,7 @@ def polnear_section(split: str) -> str:
         table("speakers of matched quotes (gold Source)", SPEAKER_COLUMNS, speaker_rows(tally, ["quoted", "indirect"]))
     )
     out.append(table("speaker confidence: accuracy per band (all matched quotes)", BAND_COLUMNS, band_rows(tally)))
+    out.append(table("unknown speakers", UNKNOWN_COLUMNS, unknown_rows(tally, ["quoted", "indirect"])))
     out.append(targets(tally, split))
     out.append(f"- speed: find_quotes alone {tally.words / tally.seconds:,.0f} words/s ({tally.words:,} words).\n")
     return "\n".join(out)

@@ -978,6 +978,9 @@ def _resolve(ctx: _Context, draft: _Draft, resolved: dict[int, Speaker]) -> Spea
         if named is None and not pronoun:
             named = rules.titled_person(ctx, subject)
             how = "title"
+        if named is None and not pronoun:
+            named = rules.named_organization(ctx, subject)
+            how = "organization"
         if named is not None:
             named = rules.fullest(ctx, named)
         else:

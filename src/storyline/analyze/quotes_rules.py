@@ -307,6 +307,7 @@ NOT_SPEAKERS = frozenset({"that", "this", "which", "what", "there", "him", "her"
 CONFIDENCE = {
     "named": 0.9,
     "title": 0.75,
+    "organization": 0.55,
     "author": 0.7,
     "pronoun": 0.6,
     "salient": 0.5,
@@ -328,7 +329,7 @@ TITLE_ABBREVIATIONS = frozenset({"dr", "mr", "mrs", "ms", "prof", "rep", "sen", 
 # Nouns of an organization that speaks by its name in the phrase ("the Interfax news agency", "the Xinhua
 # news agency"); person nouns ("a Disney spokesman") are not the organization.
 ORGANIZATION_NOUNS = frozenset(
-    ["agency", "newspaper", "paper", "daily", "weekly", "magazine", "journal", "broadcaster", "network", "channel",
+    ["agency", "newspaper", "paper", "daily", "team", "club", "league", "administration", "government", "weekly", "magazine", "journal", "broadcaster", "network", "channel",
      "station", "company", "firm", "ministry", "department", "council", "committee", "group", "organization",
      "organisation", "institute", "bank", "union", "party", "court", "board", "office", "service", "website"]
 )  # fmt: skip
@@ -601,6 +602,9 @@ def resolve_pronoun(names: Names, pronoun: Token) -> tuple[Span | None, str]:
         return own, "pronoun"
     floor = names.sentence_of[pronoun.i] - PRONOUN_WINDOW_SENTENCES
     others = {t.text for c in pronoun.head.children if c != pronoun for t in c.subtree if t.pos_ == "PROPN"}
+    spoken_of = {
+        t.text for c in pronoun.head.children if c.dep_ in ("ccomp", "xcomp") for t in c.subtree if t.pos_ == "PROPN"
+    }  # "She said the campaign had a shot with voters who dislike Mrs. Clinton": she may still be anyone else
     for i in range(pronoun.i - 1, -1, -1):
         token = names.doc[i]
         if names.sentence_of[i] < floor:
@@ -616,10 +620,12 @@ def resolve_pronoun(names: Names, pronoun: Token) -> tuple[Span | None, str]:
             if is_cue(token.head):
                 return None, ""
             continue
-        if others & {t.text for t in named}:
-            return None, ""  # "he warned Biden": he is not Biden, and the next candidate is a guess
         if not compatible(names, named, gender):
             continue
+        if others & {t.text for t in named}:
+            if spoken_of & {t.text for t in named}:
+                continue
+            return None, ""  # "he warned Biden": he is not Biden, and the next candidate is a guess
         names.genders[gender_key(named)] = gender
         return named, "pronoun"
     found = salient(names, pronoun, gender, others)
@@ -706,6 +712,27 @@ def learn_genders(names: Names) -> None:
         ranked = sorted(tally.items(), key=lambda kv: -kv[1])
         if len(ranked) == 1 or ranked[0][1] >= 3 * ranked[1][1]:
             names.genders.setdefault(key, ranked[0][0])
+
+
+def named_organization(names: Names, subject: Token) -> Span | None:
+    """The organization a definite description stands for ("the company said", "the newspaper wrote"): the
+    most recent organization the last few sentences give as a subject, outside quotes, when the noun is
+    one an organization is called by. A description with a name of its own elsewhere is not resolved."""
+    if subject.pos_ != "NOUN" or subject.tag_ in ("NNS", "NNPS") or subject.lemma_.lower() not in ORGANIZATION_NOUNS:
+        return None
+    if not any(c.dep_ == "det" and c.lower_ == "the" for c in subject.children):
+        return None
+    floor = names.sentence_of[subject.i] - SALIENT_WINDOW_SENTENCES
+    for i in range(subject.i - 1, -1, -1):
+        token = names.doc[i]
+        if names.sentence_of[i] < floor:
+            return None
+        if token.dep_ not in SUBJECT_DEPS or token.i in names.quoted:
+            continue
+        named = entity_at(token, names.ents)
+        if named is not None and named.label_ == "ORG" and named.end - 1 == token.i:
+            return named
+    return None
 
 
 def titled_person(names: Names, subject: Token) -> Span | None:
