@@ -1011,13 +1011,14 @@ def _surface(ctx: _Context, subject: Token) -> str:
         text = text.rsplit(f" {dash} ", 1)[1]  # "WOODSIDE, Calif. (Capital Wire) — President Joe Biden"
         return text
     first = subject.doc[subject.left_edge.i]
-    if (
-        not text.startswith(first.text)
-        or not first.is_sent_start
-        or first.text == "I"
-        or (first.is_upper and len(first) > 1)
-    ):
+    if not text.startswith(first.text) or first.text == "I" or (first.is_upper and len(first) > 1):
         return text
-    if first.pos_ in ("PRON", "DET") or (first.pos_ == "NOUN" and first.lower_ in ctx.lower_words()):
-        return text[:1].lower() + text[1:]
+    if first.pos_ == "DET" and subject.pos_ == "NOUN" and first.text[:1].isupper():
+        return text[:1].lower() + text[1:]  # "--Aug. 14 -- The navy announces": a description, wherever it stands
+    if not first.is_sent_start:
+        return text
+    if first.pos_ in ("PRON", "DET") or (
+        first.pos_ == "NOUN" and (first.lower_ in ctx.lower_words() or first.lower_ in rules.GROUP_NOUNS)
+    ):
+        return text[:1].lower() + text[1:]  # "Prosecutors said", "Officials said": not names
     return text

@@ -180,7 +180,7 @@ OBJECT_NOT_SAID = frozenset(
      "beg", "implore", "invite", "order", "instruct", "encourage", "challenge", "threaten", "plead", "answer",
      "email", "text", "call", "question", "find", "hold", "show", "point", "continue", "post", "rule", "decide",
      "determine", "figure", "agree", "refuse", "hope", "feel", "doubt", "guess", "reckon", "project", "pledge",
-     "maintain", "vow", "promise"]
+     "maintain", "vow", "promise", "observe"]
 )  # fmt: skip
 
 # Verbs that take a stand on what they name ("criticized the deal", "cited a report", "endorsed the plan"):
@@ -332,6 +332,16 @@ ORGANIZATION_NOUNS = frozenset(
     ["agency", "newspaper", "paper", "daily", "team", "club", "league", "administration", "government", "weekly", "magazine", "journal", "broadcaster", "network", "channel",
      "station", "company", "firm", "ministry", "department", "council", "committee", "group", "organization",
      "organisation", "institute", "bank", "union", "party", "court", "board", "office", "service", "website"]
+)  # fmt: skip
+
+# Plural nouns of unnamed groups of speakers, lowered where they open a sentence ("Prosecutors said") so one
+# group is not two by case; other capitalized words there may be names ("Wines believes").
+GROUP_NOUNS = frozenset(
+    ["officials", "prosecutors", "police", "investigators", "analysts", "experts", "critics", "witnesses",
+     "residents", "authorities", "officers", "lawyers", "attorneys", "sources", "scientists", "researchers",
+     "doctors", "activists", "protesters", "supporters", "opponents", "diplomats", "economists", "aides",
+     "advisers", "lawmakers", "legislators", "leaders", "officers", "rescuers", "relatives", "neighbors",
+     "neighbours", "survivors", "officers", "observers", "reports", "sailors", "troops", "soldiers", "workers"]
 )  # fmt: skip
 
 # Entity labels a speaker span may point at. NORP ("Republicans", "Israelis") is left out: it names a
@@ -644,6 +654,12 @@ def salient(names: Names, pronoun: Token, gender: str, others: set[str]) -> Span
     if that speaker is one of them and was quoted within those sentences. None otherwise, and never a name
     the pronoun's own verb takes ("he told Smith")."""
     here = names.sentence_of[pronoun.i]
+    for token in reversed(pronoun.sent[: pronoun.i - pronoun.sent.start]):
+        # "In a phone call from Clinton, he allegedly told her ...": the source a fronted phrase names
+        if token.dep_ == "pobj" and token.head.lower_ in ("from", "by") and token.ent_type_ == "PERSON":
+            named = entity_at(token, names.ents)
+            if named is not None and token.i not in names.quoted and compatible(names, named, gender):
+                return fullest(names, named)
     floor = here - SALIENT_WINDOW_SENTENCES
     people: dict[str, Span] = {}
     for entity in names.ents:
