@@ -377,8 +377,10 @@ def _colon_attribution(lead: list[Token]) -> tuple[Token, Token | None] | None:
     heads = [t for t in lead[:-1] if t.head.i not in inside or t.head == t]
     verb = next((t for t in heads if t.pos_ in ("VERB", "AUX")), None)
     if verb is not None:
-        if verb.lemma_.lower() == "be":
-            return None  # "Clinton's chief defense is to quote the following testimony from Lewinsky:"
+        if verb.lemma_.lower() == "be":  # "Clinton's chief defense is to quote the testimony of Lewinsky:"
+            source = [t for t in lead if t.dep_ == "pobj" and t.head.lower_ in ("of", "from", "by")]
+            source = [t for t in source if t.ent_type_ == "PERSON" and t.i == t.head.i + 1 + (t.i - t.left_edge.i)]
+            return (lead[-1], source[-1]) if source else None
         subject = next((c for c in verb.children if c.dep_ in rules.SUBJECT_DEPS), None)
         return (verb, subject) if subject is not None and subject.pos_ in ("PROPN", "NOUN", "PRON") else None
     name = next((t for t in heads if t.pos_ in ("PROPN", "NOUN")), None)

@@ -611,7 +611,7 @@ def resolve_pronoun(names: Names, pronoun: Token) -> tuple[Span | None, str]:
     if own is not None:
         return own, "pronoun"
     floor = names.sentence_of[pronoun.i] - PRONOUN_WINDOW_SENTENCES
-    others = {t.text for c in pronoun.head.children if c != pronoun for t in c.subtree if t.pos_ == "PROPN"}
+    others = {t.text for c in pronoun.head.rights for t in c.subtree if t.pos_ == "PROPN"}  # "he warned Biden"
     spoken_of = {
         t.text for c in pronoun.head.children if c.dep_ in ("ccomp", "xcomp") for t in c.subtree if t.pos_ == "PROPN"
     }  # "She said the campaign had a shot with voters who dislike Mrs. Clinton": she may still be anyone else
@@ -632,6 +632,8 @@ def resolve_pronoun(names: Names, pronoun: Token) -> tuple[Span | None, str]:
             continue
         if not compatible(names, named, gender):
             continue
+        if any(c.dep_ == "conj" and c.ent_type_ == "PERSON" for c in token.children):
+            return None, ""  # "Brandt and Ortiz met": he could be either
         if others & {t.text for t in named}:
             if spoken_of & {t.text for t in named}:
                 continue
