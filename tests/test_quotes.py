@@ -585,10 +585,7 @@ def test_plural_and_possessed_role_nouns_are_not_one_named_holder(nlp: Language)
 
 
 def test_titles_with_of_and_modifiers_that_tell_two_holders_apart(nlp: Language) -> None:
-    text = (
-        "Secretary of State Madeleine Albright flew to Lima on Monday. "
-        '"The talks are over," the secretary said.'
-    )
+    text = 'Secretary of State Madeleine Albright flew to Lima on Monday. "The talks are over," the secretary said.'
     [quote] = only(quotes_of(nlp, text), QuoteKind.DIRECT)
     assert named(text, quote) == "Madeleine Albright"
     text = (
@@ -621,9 +618,9 @@ def test_a_definite_organization_noun_is_the_organization_just_named(nlp: Langua
 
 
 def test_forms_of_one_name_are_one_person(nlp: Language) -> None:
-    from storyline.analyze.quotes_rules import one_person
-
     from spacy.tokens import Span
+
+    from storyline.analyze.quotes_rules import one_person
 
     doc = nlp("Donald J. Trump spoke first. Donald Trump spoke again. Ana Ruiz and Carlos Ruiz left.")
     at = {(0, 3): "Donald J. Trump", (6, 8): "Donald Trump", (11, 13): "Ana Ruiz", (14, 16): "Carlos Ruiz"}

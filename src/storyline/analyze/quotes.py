@@ -993,9 +993,10 @@ def _resolve(ctx: _Context, draft: _Draft, resolved: dict[int, Speaker]) -> Spea
             (surface, named.start_char, named.end_char, score) if named is not None else (surface, None, None, score)
         )
     resolved[id(draft)] = speaker
-    if speaker[1] is not None and (named := ctx.doc.char_span(speaker[1], speaker[2])) is not None:
-        if named.label_ == "PERSON" or (named.root.ent_type_ == "PERSON"):
-            ctx.speakers.append((bisect_right(ctx.starts, draft.start) - 1, named))
+    start, end = speaker[1], speaker[2]
+    named_span = ctx.doc.char_span(start, end) if start is not None and end is not None else None
+    if named_span is not None and named_span.root.ent_type_ == "PERSON":
+        ctx.speakers.append((bisect_right(ctx.starts, draft.start) - 1, named_span))
     return speaker
 
 

@@ -324,12 +324,15 @@ MAX_SPEAKER_TOKENS = 16
 HONORIFICS = {"mr": "m", "mr.": "m", "sir": "m", "mrs": "f", "mrs.": "f", "ms": "f", "ms.": "f", "miss": "f"}
 
 # Abbreviated titles before a name ("Dr. John S. March") that the tagger leaves out of the name.
-TITLE_ABBREVIATIONS = frozenset({"dr", "mr", "mrs", "ms", "prof", "rep", "sen", "gov", "gen", "col", "capt", "lt", "sgt"})
+TITLE_ABBREVIATIONS = frozenset(
+    {"dr", "mr", "mrs", "ms", "prof", "rep", "sen", "gov", "gen", "col", "capt", "lt", "sgt"}
+)  # fmt: skip
 
 # Nouns of an organization that speaks by its name in the phrase ("the Interfax news agency", "the Xinhua
 # news agency"); person nouns ("a Disney spokesman") are not the organization.
 ORGANIZATION_NOUNS = frozenset(
-    ["agency", "newspaper", "paper", "daily", "team", "club", "league", "administration", "government", "weekly", "magazine", "journal", "broadcaster", "network", "channel",
+    ["agency", "newspaper", "paper", "daily", "team", "club", "league", "administration", "government",
+     "weekly", "magazine", "journal", "broadcaster", "network", "channel",
      "station", "company", "firm", "ministry", "department", "council", "committee", "group", "organization",
      "organisation", "institute", "bank", "union", "party", "court", "board", "office", "service", "website"]
 )  # fmt: skip
@@ -678,9 +681,13 @@ def salient(names: Names, pronoun: Token, gender: str, others: set[str]) -> Span
     if not names.speakers:
         return None  # several: the last speaker, quoted in the last two sentences and shown of that gender
     at, last = names.speakers[-1]
-    if names.sentence_of[at] < here - 2 or gender_key(last) not in keys or names.genders.get(gender_key(last)) != gender:
+    if names.sentence_of[at] < here - 2 or gender_key(last) not in keys:
+        return None
+    if names.genders.get(gender_key(last)) != gender:
         return None
     return last
+
+
 def own_report(names: Names, pronoun: Token, gender: str) -> Span | None:
     """'Trump said he had told Putin ...': the subject of a reporting verb whose reported clause has the
     pronoun as its subject is the pronoun's person, when that subject is a name (a person, or a name the
