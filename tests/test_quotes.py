@@ -669,3 +669,27 @@ def test_a_letter_quoted_by_its_writer_is_the_writers(nlp: Language) -> None:
     quotes = only(quotes_of(nlp, text), QuoteKind.DIRECT)
     assert [named(text, q) for q in quotes] == ["Dan Ford"] * 3
     assert quotes[-1].text == "I would not predict it will end in acquittal."
+
+
+def test_a_pronoun_chain_and_it_for_an_organization(nlp: Language) -> None:
+    text = (
+        "Students looked to Tom Brandt, who had revived the chess club, to take a stand. He declined. "
+        "He left the hall early. The meeting ran on without him. "
+        '"We were a new club and we did not want to take sides," he said.'
+    )
+    [quote] = only(quotes_of(nlp, text), QuoteKind.DIRECT)
+    assert named(text, quote) == "Tom Brandt"
+    text = "Human Rights Watch sent a team to Goma last week. It said the camps had run out of water."
+    [quote] = quotes_of(nlp, text)
+    assert quote.speaker == "it" and named(text, quote) == "Human Rights Watch"
+    text = "The bridge was closed on Monday. It said nothing about the storm."
+    assert all(q.speaker_start is None for q in quotes_of(nlp, text))
+
+
+def test_the_author_of_a_study_or_a_spokeswoman_named_after_a_comma(nlp: Language) -> None:
+    text = "A study by the Brookings Institution found that the tax cut favored the rich."
+    [quote] = quotes_of(nlp, text)
+    assert named(text, quote) == "the Brookings Institution"
+    text = '"We remain interested in this market," said a spokeswoman for the hotel chain, Jennifer Rodstrom.'
+    [quote] = quotes_of(nlp, text)
+    assert named(text, quote) == "Jennifer Rodstrom"

@@ -983,6 +983,9 @@ def _resolve(ctx: _Context, draft: _Draft, resolved: dict[int, Speaker]) -> Spea
         if named is None and not pronoun:
             named = rules.named_organization(ctx, subject)
             how = "organization"
+        if named is None and subject.lower_ == "it":
+            named = rules.organization_pronoun(ctx, subject)
+            how = "pronoun"
         if named is not None:
             named = rules.fullest(ctx, named)
         else:

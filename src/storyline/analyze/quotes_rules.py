@@ -347,6 +347,13 @@ GROUP_NOUNS = frozenset(
      "neighbours", "survivors", "officers", "observers", "reports", "sailors", "troops", "soldiers", "workers"]
 )  # fmt: skip
 
+# Nouns of a document or finding whose author a "by"/"from" phrase names ("a study by the Institute for
+# Statecraft", "new data from Nielsen"): the author is the source.
+REPORT_NOUNS = frozenset(
+    ["study", "analysis", "report", "survey", "poll", "tally", "data", "review", "audit", "investigation",
+     "estimate", "statement", "letter", "memo", "filing", "count", "database", "assessment", "paper"]
+)  # fmt: skip
+
 # Entity labels a speaker span may point at. NORP ("Republicans", "Israelis") is left out: it names a
 # group of people, not a speaker who can be held to the words.
 SPEAKER_LABELS = frozenset({"PERSON", "ORG", "GPE"})
@@ -402,7 +409,8 @@ class Names:
     sentence_of: list[int] = field(default_factory=list)
     genders: dict[str, str] = field(default_factory=dict)
     ents: tuple[Span, ...] = ()  # doc.ents, which spaCy rebuilds at every read
-    speakers: list[tuple[int, Span]] = field(default_factory=list)  # (offset, named person) of quotes so far
+    speakers: list[tuple[int, Span]] = field(default_factory=list)  # (token, named person) of quotes so far
+    pronouns: dict[int, tuple[Span | None, str]] = field(default_factory=dict)  # resolved "he"/"she" by token
 
     def __post_init__(self) -> None:
         if not self.ents:
@@ -523,6 +531,18 @@ def described(names: Names, subject: Token) -> Span | None:
         named = entity_at(doc[first], names.ents) if first < len(doc) else None
         if named is not None and named.label_ == "PERSON" and named.start == first:
             return named
+    for token in subject.subtree:  # "a spokeswoman for Trump hotels, Jennifer Rodstrom"
+        if token.dep_ == "appos" and token.i > subject.i and doc[token.left_edge.i - 1].text == ",":
+            named = entity_at(token, names.ents)
+            if named is not None and named.label_ == "PERSON" and named.end - 1 == token.i:
+                return named
+    if subject.lemma_.lower() in REPORT_NOUNS:  # "a study by the Institute for Statecraft"
+        for prep in subject.rights:
+            source = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if prep.lower_ in ("by", "from") and source is not None:
+                named = entity_at(source, names.ents)
+                if named is not None and named.label_ in ("ORG", "PERSON") and named.end - 1 == source.i:
+                    return named
     if subject.lemma_.lower() in ORGANIZATION_NOUNS:
         for child in subject.lefts:
             named = entity_at(child, names.ents) if child.dep_ == "compound" else None
@@ -609,6 +629,13 @@ def resolve_pronoun(names: Names, pronoun: Token) -> tuple[Span | None, str]:
     subject that is not a named person ("the official said"), a victim, or a name the pronoun's own verb
     takes stops the search: the pronoun may be someone else. With no subject in reach and nothing in the
     way, the one person of that gender the last sentences name, or the last named speaker ("salient")."""
+    if pronoun.i not in names.pronouns:
+        names.pronouns[pronoun.i] = (None, "")  # a chain that comes back here finds no one
+        names.pronouns[pronoun.i] = _resolve_pronoun(names, pronoun)
+    return names.pronouns[pronoun.i]
+
+
+def _resolve_pronoun(names: Names, pronoun: Token) -> tuple[Span | None, str]:
     gender = PERSON_PRONOUNS[pronoun.lower_]
     own = own_report(names, pronoun, gender)
     if own is not None:
@@ -622,7 +649,14 @@ def resolve_pronoun(names: Names, pronoun: Token) -> tuple[Span | None, str]:
         token = names.doc[i]
         if names.sentence_of[i] < floor:
             break
-        if token.dep_ not in SUBJECT_DEPS or token.pos_ == "PRON" or reported(names, token):
+        if token.dep_ not in SUBJECT_DEPS or reported(names, token):
+            continue
+        if token.pos_ == "PRON":
+            if token.lower_ == pronoun.lower_ and token.dep_ == "nsubj":
+                # "He declined. '...,' he said.": the same pronoun as the subject before is the same person
+                chained, how = resolve_pronoun(names, token)
+                if chained is not None:
+                    return chained, how
             continue
         if victim(token):
             return None, ""  # "Scott was shot by an officer. He told detectives ...": not the victim
@@ -757,6 +791,27 @@ def named_organization(names: Names, subject: Token) -> Span | None:
         named = entity_at(token, names.ents)
         if named is not None and named.label_ == "ORG" and named.end - 1 == token.i:
             return named
+    return None
+
+
+def organization_pronoun(names: Names, pronoun: Token) -> Span | None:
+    """The organization "it" stands for as a speaker ("The ministry of Xinhua ... It said ..."): the nearest
+    subject before it in this or the previous sentence, outside quotes and reported clauses, when that
+    subject is an organization's name; any other singular thing as that subject may be "it" instead."""
+    if pronoun.lower_ != "it" or pronoun.dep_ != "nsubj":
+        return None
+    floor = names.sentence_of[pronoun.i] - 1
+    for i in range(pronoun.i - 1, -1, -1):
+        token = names.doc[i]
+        if names.sentence_of[i] < floor:
+            return None
+        if token.dep_ not in SUBJECT_DEPS or reported(names, token):
+            continue
+        named = entity_at(token, names.ents)
+        if named is not None and named.label_ == "ORG" and named.end - 1 == token.i:
+            return named
+        if token.tag_ not in ("NNS", "NNPS") and token.lower_ not in ("he", "she", "they", "we", "i", "you"):
+            return None
     return None
 
 
