@@ -42,6 +42,8 @@ _MARK_RE = re.compile(
     "|".join(re.escape(m) for m in rules.PAIRED_MARKS) + "|[" + re.escape("".join(sorted(rules.QUOTE_MARKS))) + "]"
 )
 
+_PRONOUN_RE = re.compile(r"(?<![\w'’-])(?:[Hh]e|[Ss]he|HE|SHE)(?![\w'’-])")
+
 Speaker = tuple[str | None, int | None, int | None, float]  # surface text, named mention start/end, confidence
 
 
@@ -89,7 +91,8 @@ class _Context(rules.Names):
         ctx.sentence_of = [0] * len(doc)
         for index, sentence in enumerate(doc.sents):
             ctx.sentence_of[sentence.start : sentence.end] = [index] * len(sentence)
-        rules.learn_genders(ctx)
+        found = (bisect_left(ctx.starts, m.start()) for m in _PRONOUN_RE.finditer(text))
+        rules.learn_genders(ctx, [doc[i] for i in found if i < len(doc) and doc[i].lower_ in rules.PERSON_PRONOUNS])
         return ctx
 
     def lower_words(self) -> set[str]:

@@ -747,17 +747,18 @@ def own_report(names: Names, pronoun: Token, gender: str) -> Span | None:
     return named
 
 
-def learn_genders(names: Names) -> None:
+def learn_genders(names: Names, pronouns: list[Token] | None = None) -> None:
     """The gender the whole article shows for each named person, before any pronoun is resolved: an
     honorific before one of its mentions ("Ms. Lewinsky", weighed double), and a pronoun opening the clause
     the person reports ("Lewinsky testified that she ..."). A name with evidence both ways keeps the
-    gender with at least three times the other's weight, or none."""
+    gender with at least three times the other's weight, or none. ``pronouns``: the tokens "he"/"she" of
+    the document, if the caller has found them already."""
     votes: dict[str, dict[str, int]] = {}
     for entity in names.ents:
         if entity.label_ == "PERSON" and (known := honorific(entity)) is not None:
             tally = votes.setdefault(gender_key(entity), {})
             tally[known] = tally.get(known, 0) + 2
-    for token in names.doc:
+    for token in names.doc if pronouns is None else pronouns:
         gender = PERSON_PRONOUNS.get(token.lower_)
         if gender is None or token.dep_ != "nsubj" or token.head.dep_ != "ccomp" or token.i in names.quoted:
             continue
