@@ -649,8 +649,8 @@ def _resolve_pronoun(names: Names, pronoun: Token) -> tuple[Span | None, str]:
         token = names.doc[i]
         if names.sentence_of[i] < floor:
             break
-        if token.dep_ not in SUBJECT_DEPS or reported(names, token):
-            continue
+        if token.dep_ not in SUBJECT_DEPS or token.tag_ == "NNPS" or reported(names, token):
+            continue  # "Africans are suffering, he said": a people is not the one person
         if token.pos_ == "PRON":
             if token.lower_ == pronoun.lower_ and token.dep_ == "nsubj":
                 # "He declined. '...,' he said.": the same pronoun as the subject before is the same person
@@ -664,8 +664,8 @@ def _resolve_pronoun(names: Names, pronoun: Token) -> tuple[Span | None, str]:
         if named is not None and named.label_ != "PERSON" and has_role(token):
             named = relabel(named)
         if named is None or named.label_ != "PERSON":
-            if is_cue(token.head):
-                return None, ""
+            if is_cue(token.head) or (named is None and token.pos_ == "PROPN" and not token.ent_type_):
+                return None, ""  # an unnamed speaker, or a name not typed that may be the person ("Pippig")
             continue
         if not compatible(names, named, gender):
             continue
@@ -701,13 +701,25 @@ def salient(names: Names, pronoun: Token, gender: str, others: set[str]) -> Span
                 return fullest(names, named)
     floor = here - SALIENT_WINDOW_SENTENCES
     people: dict[str, Span] = {}
-    for entity in names.ents:
-        if entity.start >= pronoun.i or names.sentence_of[entity.start] < floor:
-            continue
+    window = [e for e in names.ents if e.start < pronoun.i and names.sentence_of[e.start] >= floor]
+    typed = {i for e in window for i in range(e.start, e.end)}
+    start = next((i for i in range(pronoun.i - 1, -1, -1) if names.sentence_of[i] < floor), -1) + 1
+    persons = {i for e in window if e.label_ == "PERSON" for i in range(e.start, e.end)}
+    if any(
+        t.pos_ == "PROPN"
+        and t.i not in names.quoted
+        and t.text[:1].isupper()
+        and (t.i not in typed or (t.dep_ in SUBJECT_DEPS and t.i not in persons))
+        for t in names.doc[start : pronoun.i]
+    ):
+        return None  # a name not typed a person may be one ("Pippig will be on TV. ... she said")
+    for entity in window:
         if entity.label_ != "PERSON" or entity.start in names.quoted or not compatible(names, entity, gender):
             continue
-        if others & {t.text for t in entity} or not any(t.pos_ == "PROPN" for t in entity):
+        if others & {t.text for t in entity} or not all(t.pos_ == "PROPN" or t.is_punct for t in entity):
             continue
+        if entity.root.tag_ == "NNPS":
+            continue  # "Africans" is no one person
         people[" ".join(t.text for t in entity if not t.is_punct and t.tag_ != "POS")] = entity
     keys = {gender_key(e) for e in people.values()}
     if len(keys) == 1 and (person := one_person(people)) is not None:
