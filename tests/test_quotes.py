@@ -693,3 +693,9 @@ def test_the_author_of_a_study_or_a_spokeswoman_named_after_a_comma(nlp: Languag
     text = '"We remain interested in this market," said a spokeswoman for the hotel chain, Jennifer Rodstrom.'
     [quote] = quotes_of(nlp, text)
     assert named(text, quote) == "Jennifer Rodstrom"
+
+
+def test_a_name_after_according_to_is_the_clauses_subject_not_the_source(nlp: Language) -> None:
+    text = "According to the Interfax news agency, Igor Sergeyev arrived in Uzbekistan on Wednesday."
+    [quote] = quotes_of(nlp, text)
+    assert named(text, quote) != "Igor Sergeyev"

@@ -530,7 +530,9 @@ def described(names: Names, subject: Token) -> Span | None:
         first = after + 1 + (doc[after + 1].lower_.rstrip(".") in TITLE_ABBREVIATIONS)
         named = entity_at(doc[first], names.ents) if first < len(doc) else None
         if named is not None and named.label_ == "PERSON" and named.start == first:
-            return named
+            root = named.root
+            if root.head == subject or (root.head == subject.head and root.dep_ == subject.dep_):
+                return named  # not "According to the agency, Sergeyev arrived ...": a clause's own subject
     for token in subject.subtree:  # "a spokeswoman for Trump hotels, Jennifer Rodstrom"
         if token.dep_ == "appos" and token.i > subject.i and doc[token.left_edge.i - 1].text == ",":
             named = entity_at(token, names.ents)
