@@ -653,6 +653,8 @@ def _resolve_pronoun(names: Names, pronoun: Token) -> tuple[Span | None, str]:
             break
         if token.dep_ not in SUBJECT_DEPS or token.tag_ == "NNPS" or reported(names, token):
             continue  # "Africans are suffering, he said": a people is not the one person
+        if token.head.dep_ in ("relcl", "acl") and token.lower_ not in RELATIVE:
+            continue  # "Babcock, who was one of two people Faulder asked to witness it. ... she said"
         if token.pos_ == "PRON":
             if token.lower_ == pronoun.lower_ and token.dep_ == "nsubj":
                 # "He declined. '...,' he said.": the same pronoun as the subject before is the same person
@@ -796,6 +798,8 @@ def named_organization(names: Names, subject: Token) -> Span | None:
         return None
     if not any(c.dep_ == "det" and c.lower_ == "the" for c in subject.children):
         return None
+    if subject.lemma_.lower() in ("service", "office") or any(c.dep_ in ("compound", "amod") for c in subject.children):
+        return None  # "the press service", "the U.N. weather agency": a part or a kind the subject before may not be
     floor = names.sentence_of[subject.i] - SALIENT_WINDOW_SENTENCES
     for i in range(subject.i - 1, -1, -1):
         token = names.doc[i]
