@@ -699,3 +699,14 @@ def test_a_name_after_according_to_is_the_clauses_subject_not_the_source(nlp: La
     text = "According to the Interfax news agency, Igor Sergeyev arrived in Uzbekistan on Wednesday."
     [quote] = quotes_of(nlp, text)
     assert named(text, quote) != "Igor Sergeyev"
+
+
+def test_a_pronoun_chain_never_gives_the_pronoun_a_name_its_own_verb_takes(nlp: Language) -> None:
+    text = (
+        "Joe Biden told reporters that he did not expect a new Cold War. He said he did not think China would "
+        "invade soon. Xi's account of the meeting was sterner. It said he warned Biden that Taiwan was "
+        '"a line that no one should cross."'
+    )
+    for quote in quotes_of(nlp, text):
+        if "a line that no one should cross" in quote.text:
+            assert named(text, quote) != "Joe Biden"

@@ -659,6 +659,8 @@ def _resolve_pronoun(names: Names, pronoun: Token) -> tuple[Span | None, str]:
             if token.lower_ == pronoun.lower_ and token.dep_ == "nsubj":
                 # "He declined. '...,' he said.": the same pronoun as the subject before is the same person
                 chained, how = resolve_pronoun(names, token)
+                if chained is not None and others & {t.text for t in chained}:
+                    return None, ""  # "He said ... It said he warned Biden": not Biden
                 if chained is not None:
                     return chained, how
             continue
