@@ -30,6 +30,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from spacy.tokens import Doc
+
     from storyline.model import Quote
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,6 +54,7 @@ class Gold:
     kind: str  # direct, indirect, partial (demo); quoted, indirect (PolNeAR)
     speakers: set[str] | None  # acceptable speaker names; None when the gold speaker is unnamed/null
     source: tuple[int, int] | None = None  # PolNeAR Source span
+    nameable: bool = False  # a reader can name the speaker: a named gold speaker, or a Source naming one
 
 
 @dataclass
@@ -96,12 +99,39 @@ def score_doc(
         if norm_span(text[gold.start : gold.end]) == norm_span(q.text):
             c[f"exact {gold.kind}"] += 1
             c[f"exact pred {q.kind}"] += 1
+        if gold.nameable:
+            c[f"nameable {gold.kind}"] += 1
+            c[f"nameable unknown {gold.kind}"] += q.speaker_start is None
         verdict = speaker_ok(text, gold, q)
         c[f"speaker {verdict} {gold.kind}"] += 1
         c[f"band {band_of(q.speaker_confidence)} {verdict}"] += 1
     for q in quotes:
         c[f"pred {q.kind}"] += 1
         c["pred with speaker"] += q.speaker is not None
+        c[f"unnamed {q.kind}"] += q.speaker_start is None
+
+
+def unknown_rows(tally: Tally, gold_kinds: list[str]) -> list[list[str]]:
+    """The unknown-speaker share: of our quotes, those naming no one (no speaker, or only a pronoun or a
+    description such as "the mayor"); and of the matched gold quotes whose speaker a reader can name, those
+    we leave unknown."""
+    c = tally.counts
+    rows = []
+    for kind in ("direct", "partial", "indirect", "all"):
+        kinds = ["direct", "partial", "indirect"] if kind == "all" else [kind]
+        quotes = sum(c[f"pred {k}"] for k in kinds)
+        unnamed = sum(c[f"unnamed {k}"] for k in kinds)
+        rows.append([f"ours: {kind}", str(quotes), str(unnamed), f"{unnamed / quotes:.3f}" if quotes else "-"])
+    for kind in [*gold_kinds, "all"]:
+        kinds = gold_kinds if kind == "all" else [kind]
+        matched = sum(c[f"nameable {k}"] for k in kinds)
+        unknown = sum(c[f"nameable unknown {k}"] for k in kinds)
+        rows.append([f"gold {kind}, speaker nameable", str(matched), str(unknown),
+                     f"{unknown / matched:.3f}" if matched else "-"])  # fmt: skip
+    return rows
+
+
+UNKNOWN_COLUMNS = ["quotes", "count", "no named speaker", "unknown share"]
 
 
 # Speaker confidence bands (storyline.analyze.quotes_rules.CONFIDENCE): named subject of the cue, a role
@@ -165,7 +195,7 @@ def demo_golds() -> tuple[dict[str, str], dict[str, list[Gold]]]:
             at = text.find(q["text"], at + 1)
         taken.add((q["doc"], at))
         names = variants.get(q["speaker"], {q["speaker"]}) if q["speaker"] else None
-        golds[q["doc"]].append(Gold(at, at + len(q["text"]), q["kind"], names))
+        golds[q["doc"]].append(Gold(at, at + len(q["text"]), q["kind"], names, nameable=names is not None))
     return texts, golds
 
 
@@ -249,6 +279,26 @@ def polnear_speaker(text: str, gold: Gold, quote: Quote) -> str:
     return "right" if source_words and source_words[-1] in ours else "wrong"
 
 
+NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE"})
+
+
+def mark_nameable(text: str, golds: list[Gold], doc: Doc) -> None:
+    """A PolNeAR Source a reader can name: a name (its last word is in a PERSON, ORG or GPE of the parse:
+    "Representative Bill McCollum", "a spokeswoman for Trump hotels, Jennifer Rodstrom"), a name with an
+    apposition ("Mr. Stumpf, who ..."), or "he"/"she", whom a reader takes for the person the article
+    names; not a description holding a name ("Trump's campaign"). Demo golds are marked already."""
+    names = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in NAMED_LABELS]
+    for gold in golds:
+        if gold.source is None:
+            continue
+        a, b = gold.source
+        source = text[a:b].rstrip(" ,.;:")
+        b = a + len(source)
+        last = a + max(source.rfind(" "), 0)
+        appos = any(s <= a + 4 and a < e and text[e : e + 1] == "," for s, e in names)
+        gold.nameable = source.strip().lower() in ("he", "she") or appos or any(s < b and last < e for s, e in names)
+
+
 # ---- running -------------------------------------------------------------------------------------------
 
 
@@ -260,6 +310,8 @@ def run(texts: dict[str, str], golds: dict[str, list[Gold]], speaker_ok: Callabl
     tally = Tally()
     names = list(texts)
     docs = list(nlp.pipe([texts[n] for n in names], batch_size=16))
+    for name, doc in zip(names, docs, strict=True):
+        mark_nameable(texts[name], golds[name], doc)
     started = time.perf_counter()
     found = [find_quotes(doc, name) for name, doc in zip(names, docs, strict=True)]
     tally.seconds = time.perf_counter() - started
@@ -337,6 +389,7 @@ def demo_section() -> str:
         table("speakers of matched quotes", SPEAKER_COLUMNS, speaker_rows(tally, ["direct", "indirect", "partial"]))
     )
     out.append(table("speaker confidence: accuracy per band (all matched quotes)", BAND_COLUMNS, band_rows(tally)))
+    out.append(table("unknown speakers", UNKNOWN_COLUMNS, unknown_rows(tally, ["direct", "indirect", "partial"])))
     out.append(
         f"- issue floors on direct quotes: speaker accuracy {right / direct_gold:.3f} (>= 0.90) and wrong person "
         f"{wrong / direct_gold:.3f} (< 0.05), over all {direct_gold} gold direct quotes.\n"
@@ -362,13 +415,14 @@ def polnear_section(split: str) -> str:
         table("speakers of matched quotes (gold Source)", SPEAKER_COLUMNS, speaker_rows(tally, ["quoted", "indirect"]))
     )
     out.append(table("speaker confidence: accuracy per band (all matched quotes)", BAND_COLUMNS, band_rows(tally)))
+    out.append(table("unknown speakers", UNKNOWN_COLUMNS, unknown_rows(tally, ["quoted", "indirect"])))
     out.append(targets(tally, split))
     out.append(f"- speed: find_quotes alone {tally.words / tally.seconds:,.0f} words/s ({tally.words:,} words).\n")
     return "\n".join(out)
 
 
-# The same figures on main before issue 14 (commit dd0ce38) and before the second round of it (52a0624),
-# scored by this script, to read progress by.
+# The same figures on main before issue 14 (commit dd0ce38), before the second round of it (52a0624) and
+# before its third round, on speakers (d7f5290), scored by this script, to read progress by.
 BEFORE = {
     "dd0ce38": {
         "dev": {"quoted F1": 0.859, "indirect R": 0.229, "all F1": 0.563, "quoted speaker R": 0.746},
@@ -379,6 +433,12 @@ BEFORE = {
                 "quoted speaker R": 0.822},
         "test": {"quoted F1": 0.906, "indirect R": 0.334, "indirect P": 0.897, "all F1": 0.664,
                  "quoted speaker R": 0.826},
+    },
+    "d7f5290": {
+        "dev": {"quoted F1": 0.910, "indirect R": 0.453, "indirect P": 0.924, "all F1": 0.719,
+                "quoted speaker R": 0.832, "unknown, ours": 0.325, "unknown, nameable": 0.117},
+        "test": {"quoted F1": 0.907, "indirect R": 0.415, "indirect P": 0.905, "all F1": 0.708,
+                 "quoted speaker R": 0.828, "unknown, ours": 0.349, "unknown, nameable": 0.133},
     },
 }  # fmt: skip
 
@@ -396,8 +456,12 @@ def targets(tally: Tally, split: str) -> str:
     everything = prf(sum(c[f"overlap pred {k}"] for k in kinds), sum(c[f"pred {k}"] for k in kinds),
                      c["overlap quoted"] + c["overlap indirect"], c["gold quoted"] + c["gold indirect"])  # fmt: skip
     speaker_r = c["speaker right quoted"] / (c["gold quoted"] - c["speaker no source quoted"] or 1)
+    ours = sum(c[f"pred {k}"] for k in kinds)
+    unknown = sum(c[f"unnamed {k}"] for k in kinds) / ours if ours else 0.0
+    nameable = c["nameable quoted"] + c["nameable indirect"]
+    unknown_named = (c["nameable unknown quoted"] + c["nameable unknown indirect"]) / nameable if nameable else 0.0
     now = {"quoted F1": quoted[2], "indirect R": indirect, "indirect P": indirect_p, "all F1": everything[2],
-           "quoted speaker R": speaker_r}  # fmt: skip
+           "quoted speaker R": speaker_r, "unknown, ours": unknown, "unknown, nameable": unknown_named}  # fmt: skip
     rows = [
         [name, *(f"{BEFORE[c_][split][name]:.3f}" if name in BEFORE[c_].get(split, {}) else "" for c_ in BEFORE),
          f"{value:.3f}"]
@@ -408,7 +472,7 @@ def targets(tally: Tally, split: str) -> str:
         f"R {quoted[1]:.3f}); indirect recall **{indirect:.3f}** (>= 0.40; {c['overlap indirect']} of "
         f"{c['gold indirect']}) at indirect overlap precision **{indirect_p:.3f}** (~0.85 or better).\n\n"
         + table(
-            "issue 14: main before it, before its second round, and now",
+            "issue 14: main before it, before its second and third rounds, and now",
             ["figure", *(f"before ({c_})" for c_ in BEFORE), "now"],
             rows,
         )
@@ -433,13 +497,21 @@ def notes() -> str:
             "it opens with (ours 'Central European leaders', gold 'Central European leaders who have ...').",
             "- speaker confidence: the Quote's speaker_confidence, from how the speaker was found (named subject "
             "of the cue 0.9; a role noun resolved to its one holder 0.75; the writer for 'I' 0.7; a pronoun "
-            "resolved 0.6; a floating quote 0.5; a description naming no one 0.4; a pronoun left unresolved "
+            "resolved 0.6; a definite organization noun resolved to the organization just named 0.55; a "
+            "pronoun with no subject in reach given the one person of its gender named near it, or the last "
+            "speaker 0.5; a floating quote 0.5; a description naming no one 0.4; a pronoun left unresolved "
             "0.25; 0.1 off with no reporting verb; 0 for none). The band table's accuracy is PolNeAR's speaker "
             "check, which takes a pronoun or description as right when it is the Source's words: it measures "
             "whether the phrase is the source, not whether a resolved name is the right person (the demo's "
             "check, which does).",
             "- demo speaker: right when the named mention we point at is the gold speaker, one of its variants, or "
             "part of its name; for a gold speaker of null, right when we name no one; 'unknown' = we name no one.",
+            "- unknown speakers: 'ours' = our quotes naming no one (no speaker, or only a pronoun or a description "
+            "such as 'the mayor' or 'officials'; many of these the text itself never names: 'a senior official', "
+            "'the report'); 'speaker nameable' = matched gold quotes whose speaker a reader can name (demo: a "
+            "gold speaker that is not null; PolNeAR: a Source that is a name by the parse, a name with an "
+            "apposition, or he/she), of which we leave the share given unnamed. 'unknown, ours' and 'unknown, "
+            "nameable' in the issue-14 table pool all kinds.",
             "- speaker P = right / (right + wrong); R and 'wrong / gold' are over all gold quotes of the kind "
             "(missed quotes count against R); accuracy = right / matched quotes.",
             "- quoted-fragment overlap F1 (issue 14) = the 'quoted' row's overlap F1: recall over the gold Content "

@@ -533,3 +533,180 @@ def test_quotes_with_the_writers_words_after_them_or_a_dash_kept_with_the_mark(n
     assert [(q.text, q.speaker) for q in quotes_of(nlp, text)] == [("Why is this not clear proof?", "Vitter")]
     text = "\u201cTrump must stop portraying Latinos as gangsters.\u201d\u2015 Carla Sanchez.\n\nGetty."
     assert [q.speaker for q in quotes_of(nlp, text)] == ["Carla Sanchez"]
+
+
+# ---- issue 14, third round: speakers a reader can name, and the DUC newswire errors --------------------
+
+
+def test_a_pronoun_is_not_a_person_the_article_shows_of_the_other_gender(nlp: Language) -> None:
+    text = (
+        "Maria Lopez testified that she and Daniel Reyes spoke about the case four times. "
+        'In a late phone call from Reyes on May 3, he allegedly told her, "You can always say you came to see '
+        'the clerk."'
+    )
+    [quote] = only(quotes_of(nlp, text), QuoteKind.DIRECT)
+    assert quote.speaker == "he" and named(text, quote) == "Daniel Reyes"
+    text = 'Ms. Okafor left the hearing early. "We are not done," he said.'
+    [quote] = quotes_of(nlp, text)
+    assert quote.speaker == "he" and quote.speaker_start is None
+
+
+def test_a_pronoun_with_no_named_subject_is_the_one_person_named_near_it(nlp: Language) -> None:
+    text = (
+        "Students who backed the plan looked to Tom Brandt, who had revived the chess club, to take a stand. "
+        'He declined. "We were a new club and we did not want to take sides," he said.'
+    )
+    [quote] = only(quotes_of(nlp, text), QuoteKind.DIRECT)
+    assert named(text, quote) == "Tom Brandt" and quote.speaker_confidence == 0.5
+    text = (
+        "Tom Brandt and Paul Ortiz met the dean on Monday. The meeting ran late. "
+        '"We were a new club and we did not want to take sides," he said.'
+    )
+    [quote] = only(quotes_of(nlp, text), QuoteKind.DIRECT)
+    assert quote.speaker_start is None  # two men named: a reader could not say which
+
+
+def test_a_name_spoken_of_in_the_pronouns_clause_does_not_stop_the_search(nlp: Language) -> None:
+    text = (
+        "Mr. Hale's campaign manager, Rosa Vega, conceded on Sunday that Mr. Hale was trailing. "
+        "She said the campaign still had a chance with voters who dislike Mr. Hale."
+    )
+    quote = next(q for q in quotes_of(nlp, text) if q.speaker == "she")
+    assert named(text, quote) == "Rosa Vega"
+
+
+def test_plural_and_possessed_role_nouns_are_not_one_named_holder(nlp: Language) -> None:
+    text = (
+        "His close friend, Boston lawyer Paul Grant, had met the witness twice. "
+        '"This reading may confuse some," Smith\'s lawyers said in a filing.'
+    )
+    [quote] = only(quotes_of(nlp, text), QuoteKind.DIRECT)
+    assert quote.speaker == "Smith's lawyers" and quote.speaker_start is None
+
+
+def test_titles_with_of_and_modifiers_that_tell_two_holders_apart(nlp: Language) -> None:
+    text = 'Secretary of State Madeleine Albright flew to Lima on Monday. "The talks are over," the secretary said.'
+    [quote] = only(quotes_of(nlp, text), QuoteKind.DIRECT)
+    assert named(text, quote) == "Madeleine Albright"
+    text = (
+        "Democratic nominee Jane Park and Republican nominee Tom Hale met in Ohio. "
+        '"I will not debate him again," the Democratic nominee said.'
+    )
+    [quote] = only(quotes_of(nlp, text), QuoteKind.DIRECT)
+    assert named(text, quote) == "Jane Park"
+
+
+def test_a_description_that_names_its_speaker(nlp: Language) -> None:
+    text = '"Many children go untreated," said the study\'s lead author, Dr. Ann Weber of Duke University.'
+    [quote] = quotes_of(nlp, text)
+    assert named(text, quote) == "Ann Weber"
+    text = "Six members of one family died in the crash, the newspaper Le Monde reported Thursday."
+    [quote] = quotes_of(nlp, text)
+    assert named(text, quote) == "Le Monde"
+    text = "The vessel can stay at sea for 120 days, the Interfax news agency reported."
+    [quote] = quotes_of(nlp, text)
+    assert named(text, quote) == "Interfax"
+
+
+def test_a_definite_organization_noun_is_the_organization_just_named(nlp: Language) -> None:
+    text = (
+        "The Carter Center Council has observed 14 elections in nine countries. "
+        "The council said the vote in Managua had been fair."
+    )
+    [quote] = quotes_of(nlp, text)
+    assert named(text, quote) == "The Carter Center Council"
+
+
+def test_forms_of_one_name_are_one_person(nlp: Language) -> None:
+    from spacy.tokens import Span
+
+    from storyline.analyze.quotes_rules import one_person
+
+    doc = nlp("Donald J. Trump spoke first. Donald Trump spoke again. Ana Ruiz and Carlos Ruiz left.")
+    at = {(0, 3): "Donald J. Trump", (6, 8): "Donald Trump", (11, 13): "Ana Ruiz", (14, 16): "Carlos Ruiz"}
+    spans = {name: Span(doc, a, b, label="PERSON") for (a, b), name in at.items()}
+    assert all(span.text == name for name, span in spans.items())
+    one = one_person({"Donald J. Trump": spans["Donald J. Trump"], "Donald Trump": spans["Donald Trump"]})
+    assert one is not None and one.text == "Donald J. Trump"
+    assert one_person({"Ana Ruiz": spans["Ana Ruiz"], "Carlos Ruiz": spans["Carlos Ruiz"]}) is None
+
+
+def test_a_copula_before_a_colon_is_not_the_speaker_the_testimony_it_quotes_is(nlp: Language) -> None:
+    text = 'The chief defense is to quote the testimony of Ann Lee: "No one ever asked me to lie."'
+    [quote] = only(quotes_of(nlp, text), QuoteKind.DIRECT)
+    assert named(text, quote) == "Ann Lee"
+
+
+def test_group_speakers_are_one_group_whatever_their_case(nlp: Language) -> None:
+    text = (
+        "Prosecutors said the broker had lied to the grand jury.\n\n"
+        "Aug. 14 -- The navy says that a submarine has suffered an accident."
+    )
+    assert [q.speaker for q in quotes_of(nlp, text)] == ["prosecutors", "the navy"]
+
+
+def test_watching_something_is_not_saying_it(nlp: Language) -> None:
+    text = "The council organized several missions in 1996 to observe voters' registration in Nicaragua."
+    assert quotes_of(nlp, text) == []
+
+
+def test_a_ship_name_in_marks_is_not_a_quote_of_the_agency_reporting(nlp: Language) -> None:
+    text = (
+        'The Norwegian vessel "Sea Eagle," with 12 divers on board, is expected to reach the site Friday '
+        "evening, Interfax reported."
+    )
+    quotes = quotes_of(nlp, text)
+    assert all(q.kind == QuoteKind.INDIRECT for q in quotes)
+    assert [(q.speaker, q.text.startswith("The Norwegian vessel")) for q in quotes] == [("Interfax", True)]
+
+
+def test_a_letter_quoted_by_its_writer_is_the_writers(nlp: Language) -> None:
+    text = (
+        "Representative Dan Ford, a Texas Republican, wrote in a letter to the president: "
+        '"I ask you to come forward and admit that you lied under oath."\n\n'
+        '"I think it is likely there will be surprises," Ford said. "I would not predict it will end in acquittal."'
+    )
+    quotes = only(quotes_of(nlp, text), QuoteKind.DIRECT)
+    assert [named(text, q) for q in quotes] == ["Dan Ford"] * 3
+    assert quotes[-1].text == "I would not predict it will end in acquittal."
+
+
+def test_a_pronoun_chain_and_it_for_an_organization(nlp: Language) -> None:
+    text = (
+        "Students looked to Tom Brandt, who had revived the chess club, to take a stand. He declined. "
+        "He left the hall early. The meeting ran on without him. "
+        '"We were a new club and we did not want to take sides," he said.'
+    )
+    [quote] = only(quotes_of(nlp, text), QuoteKind.DIRECT)
+    assert named(text, quote) == "Tom Brandt"
+    text = "The World Health Organization sent a team to Goma. It said the camps had run out of water."
+    [quote] = quotes_of(nlp, text)
+    assert quote.speaker == "it" and named(text, quote) == "The World Health Organization"
+    text = "The bridge was closed on Monday. It said nothing about the storm."
+    assert all(q.speaker_start is None for q in quotes_of(nlp, text))
+
+
+def test_the_author_of_a_study_or_a_spokeswoman_named_after_a_comma(nlp: Language) -> None:
+    text = "A study by the Brookings Institution found that the tax cut favored the rich."
+    [quote] = quotes_of(nlp, text)
+    assert named(text, quote) == "the Brookings Institution"
+    text = '"We remain interested in this market," said a spokeswoman for the hotel chain, Jennifer Rodstrom.'
+    [quote] = quotes_of(nlp, text)
+    assert named(text, quote) == "Jennifer Rodstrom"
+
+
+def test_a_name_after_according_to_is_the_clauses_subject_not_the_source(nlp: Language) -> None:
+    text = "According to the Interfax news agency, Igor Sergeyev arrived in Uzbekistan on Wednesday."
+    [quote] = quotes_of(nlp, text)
+    assert named(text, quote) != "Igor Sergeyev"
+
+
+def test_a_pronoun_chain_never_gives_the_pronoun_a_name_its_own_verb_takes(nlp: Language) -> None:
+    text = (
+        "Joe Biden told reporters that he did not expect a new Cold War. He said he did not think China would "
+        "invade soon. Xi's account of the meeting was sterner. It said he warned Biden that Taiwan was "
+        '"a line that no one should cross."'
+    )
+    for quote in quotes_of(nlp, text):
+        if "a line that no one should cross" in quote.text:
+            assert named(text, quote) != "Joe Biden"

@@ -42,6 +42,8 @@ _MARK_RE = re.compile(
     "|".join(re.escape(m) for m in rules.PAIRED_MARKS) + "|[" + re.escape("".join(sorted(rules.QUOTE_MARKS))) + "]"
 )
 
+_PRONOUN_RE = re.compile(r"(?<![\w'’-])(?:[Hh]e|[Ss]he|HE|SHE)(?![\w'’-])")
+
 Speaker = tuple[str | None, int | None, int | None, float]  # surface text, named mention start/end, confidence
 
 
@@ -89,6 +91,8 @@ class _Context(rules.Names):
         ctx.sentence_of = [0] * len(doc)
         for index, sentence in enumerate(doc.sents):
             ctx.sentence_of[sentence.start : sentence.end] = [index] * len(sentence)
+        found = (bisect_left(ctx.starts, m.start()) for m in _PRONOUN_RE.finditer(text))
+        rules.learn_genders(ctx, [doc[i] for i in found if i < len(doc) and doc[i].lower_ in rules.PERSON_PRONOUNS])
         return ctx
 
     def lower_words(self) -> set[str]:
@@ -277,7 +281,7 @@ def _after_attribution(ctx: _Context, index: int) -> tuple[Token, Token | None] 
         if rules.is_cue(token) or rules.is_according(token):
             subject = rules.subject(token)
             if subject is None or subject.i in ctx.quoted:  # the parser tied the verb into the quote
-                subject = _name_before(zone[:k])
+                subject = _name_before(zone[:k]) or _name_after(ctx, token, zone[k + 1 :])
             own = {t.i for t in subject.subtree} if subject is not None else set()
 
             if all(_plain(t, own) for t in zone[:k]):
@@ -333,6 +337,18 @@ def _name_before(words: list[Token]) -> Token | None:
     return words[-1]
 
 
+def _name_after(ctx: _Context, cue: Token, words: list[Token]) -> Token | None:
+    """'"...," responded campaign chairman John Podesta, adding ...': a named person right after a reporting
+    verb the parser gave no subject (it took the name for an object)."""
+    words = [t for t in words if not t.is_space][:8]
+    for token in words:
+        if token.is_punct or token.pos_ in ("VERB", "AUX", "ADP"):
+            return None
+        if token.ent_type_ == "PERSON" and token.head == cue and token.i not in ctx.quoted:
+            return token
+    return None
+
+
 def _dash_signature(ctx: _Context, index: int) -> Token | None:
     """'"...” ― Carla Sanchez': a quote signed by a name after a dash, the name ending its line."""
     zone = [t for t in _after_zone(ctx, index) if not t.is_space]
@@ -364,6 +380,10 @@ def _colon_attribution(lead: list[Token]) -> tuple[Token, Token | None] | None:
     heads = [t for t in lead[:-1] if t.head.i not in inside or t.head == t]
     verb = next((t for t in heads if t.pos_ in ("VERB", "AUX")), None)
     if verb is not None:
+        if verb.lemma_.lower() == "be":  # "Clinton's chief defense is to quote the testimony of Lewinsky:"
+            source = [t for t in lead if t.dep_ == "pobj" and t.head.lower_ in ("of", "from", "by")]
+            source = [t for t in source if t.ent_type_ == "PERSON" and t.i == t.head.i + 1 + (t.i - t.left_edge.i)]
+            return (lead[-1], source[-1]) if source else None
         subject = next((c for c in verb.children if c.dep_ in rules.SUBJECT_DEPS), None)
         return (verb, subject) if subject is not None and subject.pos_ in ("PROPN", "NOUN", "PRON") else None
     name = next((t for t in heads if t.pos_ in ("PROPN", "NOUN")), None)
@@ -958,10 +978,17 @@ def _resolve(ctx: _Context, draft: _Draft, resolved: dict[int, Speaker]) -> Spea
         subject = draft.subject
         pronoun = subject.lower_ in rules.PERSON_PRONOUNS
         how = "pronoun" if pronoun else "named"
-        named = rules.antecedent(ctx, subject) if pronoun else rules.named_mention(ctx, subject)
+        named, how = rules.resolve_pronoun(ctx, subject) if pronoun else (rules.named_mention(ctx, subject), how)
+        how = how or "pronoun"
         if named is None and not pronoun:
             named = rules.titled_person(ctx, subject)
             how = "title"
+        if named is None and not pronoun:
+            named = rules.named_organization(ctx, subject)
+            how = "organization"
+        if named is None and subject.lower_ == "it":
+            named = rules.organization_pronoun(ctx, subject)
+            how = "pronoun"
         if named is not None:
             named = rules.fullest(ctx, named)
         else:
@@ -972,6 +999,10 @@ def _resolve(ctx: _Context, draft: _Draft, resolved: dict[int, Speaker]) -> Spea
             (surface, named.start_char, named.end_char, score) if named is not None else (surface, None, None, score)
         )
     resolved[id(draft)] = speaker
+    start, end = speaker[1], speaker[2]
+    named_span = ctx.doc.char_span(start, end) if start is not None and end is not None else None
+    if named_span is not None and named_span.root.ent_type_ == "PERSON":
+        ctx.speakers.append((bisect_right(ctx.starts, draft.start) - 1, named_span))
     return speaker
 
 
@@ -989,13 +1020,14 @@ def _surface(ctx: _Context, subject: Token) -> str:
         text = text.rsplit(f" {dash} ", 1)[1]  # "WOODSIDE, Calif. (Capital Wire) — President Joe Biden"
         return text
     first = subject.doc[subject.left_edge.i]
-    if (
-        not text.startswith(first.text)
-        or not first.is_sent_start
-        or first.text == "I"
-        or (first.is_upper and len(first) > 1)
-    ):
+    if not text.startswith(first.text) or first.text == "I" or (first.is_upper and len(first) > 1):
         return text
-    if first.pos_ in ("PRON", "DET") or (first.pos_ == "NOUN" and first.lower_ in ctx.lower_words()):
-        return text[:1].lower() + text[1:]
+    if first.pos_ == "DET" and subject.pos_ == "NOUN" and first.text[:1].isupper():
+        return text[:1].lower() + text[1:]  # "--Aug. 14 -- The navy announces": a description, wherever it stands
+    if not first.is_sent_start:
+        return text
+    if first.pos_ in ("PRON", "DET") or (
+        first.pos_ == "NOUN" and (first.lower_ in ctx.lower_words() or first.lower_ in rules.GROUP_NOUNS)
+    ):
+        return text[:1].lower() + text[1:]  # "Prosecutors said", "Officials said": not names
     return text

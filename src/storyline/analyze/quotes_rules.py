@@ -180,7 +180,7 @@ OBJECT_NOT_SAID = frozenset(
      "beg", "implore", "invite", "order", "instruct", "encourage", "challenge", "threaten", "plead", "answer",
      "email", "text", "call", "question", "find", "hold", "show", "point", "continue", "post", "rule", "decide",
      "determine", "figure", "agree", "refuse", "hope", "feel", "doubt", "guess", "reckon", "project", "pledge",
-     "maintain", "vow", "promise"]
+     "maintain", "vow", "promise", "observe"]
 )  # fmt: skip
 
 # Verbs that take a stand on what they name ("criticized the deal", "cited a report", "endorsed the plan"):
@@ -307,8 +307,10 @@ NOT_SPEAKERS = frozenset({"that", "this", "which", "what", "there", "him", "her"
 CONFIDENCE = {
     "named": 0.9,
     "title": 0.75,
+    "organization": 0.55,
     "author": 0.7,
     "pronoun": 0.6,
+    "salient": 0.5,
     "floating": 0.5,
     "description": 0.4,
     "unresolved pronoun": 0.25,
@@ -320,6 +322,37 @@ MAX_SPEAKER_TOKENS = 16
 
 # Honorifics that fix a person's grammatical gender when the text uses them.
 HONORIFICS = {"mr": "m", "mr.": "m", "sir": "m", "mrs": "f", "mrs.": "f", "ms": "f", "ms.": "f", "miss": "f"}
+
+# Abbreviated titles before a name ("Dr. John S. March") that the tagger leaves out of the name.
+TITLE_ABBREVIATIONS = frozenset(
+    {"dr", "mr", "mrs", "ms", "prof", "rep", "sen", "gov", "gen", "col", "capt", "lt", "sgt"}
+)  # fmt: skip
+
+# Nouns of an organization that speaks by its name in the phrase ("the Interfax news agency", "the Xinhua
+# news agency"); person nouns ("a Disney spokesman") are not the organization.
+ORGANIZATION_NOUNS = frozenset(
+    ["agency", "newspaper", "paper", "daily", "team", "club", "league", "administration", "government",
+     "weekly", "magazine", "journal", "broadcaster", "network", "channel",
+     "station", "company", "firm", "ministry", "department", "council", "committee", "group", "organization",
+     "organisation", "institute", "bank", "union", "party", "court", "board", "office", "service", "website"]
+)  # fmt: skip
+
+# Plural nouns of unnamed groups of speakers, lowered where they open a sentence ("Prosecutors said") so one
+# group is not two by case; other capitalized words there may be names ("Wines believes").
+GROUP_NOUNS = frozenset(
+    ["officials", "prosecutors", "police", "investigators", "analysts", "experts", "critics", "witnesses",
+     "residents", "authorities", "officers", "lawyers", "attorneys", "sources", "scientists", "researchers",
+     "doctors", "activists", "protesters", "supporters", "opponents", "diplomats", "economists", "aides",
+     "advisers", "lawmakers", "legislators", "leaders", "officers", "rescuers", "relatives", "neighbors",
+     "neighbours", "survivors", "officers", "observers", "reports", "sailors", "troops", "soldiers", "workers"]
+)  # fmt: skip
+
+# Nouns of a document or finding whose author a "by"/"from" phrase names ("a study by the Institute for
+# Statecraft", "new data from Nielsen"): the author is the source.
+REPORT_NOUNS = frozenset(
+    ["study", "analysis", "report", "survey", "poll", "tally", "data", "review", "audit", "investigation",
+     "estimate", "statement", "letter", "memo", "filing", "count", "database", "assessment", "paper"]
+)  # fmt: skip
 
 # Entity labels a speaker span may point at. NORP ("Republicans", "Israelis") is left out: it names a
 # group of people, not a speaker who can be held to the words.
@@ -358,6 +391,9 @@ DEATH_VERBS = frozenset(["die", "drown", "perish", "succumb"])
 # At most this many sentences back, a pronoun looks for its named antecedent.
 PRONOUN_WINDOW_SENTENCES = 3
 
+# With no named subject in reach, a pronoun looks this many sentences back for the person it must be.
+SALIENT_WINDOW_SENTENCES = 4
+
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 CLAUSE_SUBJECT_DEPS = ("nsubj", "nsubjpass", "expl")  # a clause with one of these says something of its own
 RELATIVE = frozenset({"who", "that", "which"})
@@ -373,6 +409,8 @@ class Names:
     sentence_of: list[int] = field(default_factory=list)
     genders: dict[str, str] = field(default_factory=dict)
     ents: tuple[Span, ...] = ()  # doc.ents, which spaCy rebuilds at every read
+    speakers: list[tuple[int, Span]] = field(default_factory=list)  # (token, named person) of quotes so far
+    pronouns: dict[int, tuple[Span | None, str]] = field(default_factory=dict)  # resolved "he"/"she" by token
 
     def __post_init__(self) -> None:
         if not self.ents:
@@ -473,10 +511,46 @@ def named_mention(names: Names, subject: Token) -> Span | None:
             return person
     if entity is not None:
         return entity if entity.label_ in SPEAKER_LABELS else None
+    labels = SPEAKER_LABELS if subject.pos_ == "NOUN" else {"PERSON"}  # "the newspaper France Soir"
     for child in subject.children:
-        if child.dep_ == "appos" and (appos := entity_at(child, names.ents)) is not None and appos.label_ == "PERSON":
+        if child.dep_ == "appos" and (appos := entity_at(child, names.ents)) is not None and appos.label_ in labels:
             return appos
-    return untyped_person(subject)
+    return untyped_person(subject) or described(names, subject)
+
+
+def described(names: Names, subject: Token) -> Span | None:
+    """The name a description gives its speaker in the same phrase: after a comma ("the study's lead
+    author, Dr. John S. March", "a spokeswoman for Trump hotels, Jennifer Rodstrom"), or as the name of an
+    organization noun ("the Interfax news agency")."""
+    if subject.pos_ != "NOUN" or subject.tag_ in ("NNS", "NNPS"):
+        return None
+    doc = subject.doc
+    after = subject.right_edge.i + 1
+    if after + 1 < len(doc) and doc[after].text == ",":
+        first = after + 1 + (doc[after + 1].lower_.rstrip(".") in TITLE_ABBREVIATIONS)
+        named = entity_at(doc[first], names.ents) if first < len(doc) else None
+        if named is not None and named.label_ == "PERSON" and named.start == first:
+            root = named.root
+            if root.head == subject or (root.head == subject.head and root.dep_ == subject.dep_):
+                return named  # not "According to the agency, Sergeyev arrived ...": a clause's own subject
+    for token in subject.subtree:  # "a spokeswoman for Trump hotels, Jennifer Rodstrom"
+        if token.dep_ == "appos" and token.i > subject.i and doc[token.left_edge.i - 1].text == ",":
+            named = entity_at(token, names.ents)
+            if named is not None and named.label_ == "PERSON" and named.end - 1 == token.i:
+                return named
+    if subject.lemma_.lower() in REPORT_NOUNS:  # "a study by the Institute for Statecraft"
+        for prep in subject.rights:
+            source = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if prep.lower_ in ("by", "from") and source is not None:
+                named = entity_at(source, names.ents)
+                if named is not None and named.label_ in ("ORG", "PERSON") and named.end - 1 == source.i:
+                    return named
+    if subject.lemma_.lower() in ORGANIZATION_NOUNS:
+        for child in subject.lefts:
+            named = entity_at(child, names.ents) if child.dep_ == "compound" else None
+            if named is not None and named.label_ == "ORG" and named.end <= subject.i:
+                return named
+    return None
 
 
 def untyped_person(subject: Token) -> Span | None:
@@ -509,9 +583,20 @@ def only_person(names: Names, words: list[str], *, contains: bool) -> Span | Non
         windows = range(len(parts) - n + 1) if contains else [len(parts) - n]
         if any(i >= 0 and parts[i : i + n] == words for i in windows):
             found.setdefault(" ".join(parts), entity)
-    if len(found) != 1:
+    return one_person(found)
+
+
+def one_person(found: dict[str, Span]) -> Span | None:
+    """The mention of the one person named by ``found`` (name -> first mention): a single name, or forms of
+    one name ("Hall", "James Hall"; "Donald Trump", "Donald J. Trump": the same last word, every word of each
+    in the longest); None when empty or when two people are named."""
+    if not found:
         return None
-    return next(iter(found.values()))
+    longest = max(found, key=lambda n: (len(n.split()), len(n)))
+    words = set(longest.split())
+    if any(set(n.split()) - words or n.split()[-1] != longest.split()[-1] for n in found):
+        return None
+    return found[longest]
 
 
 def entity_at(token: Token, ents: tuple[Span, ...] | None = None) -> Span | None:
@@ -535,39 +620,124 @@ def fullest(names: Names, mention: Span) -> Span:
 
 
 def antecedent(names: Names, pronoun: Token) -> Span | None:
-    """The named person "he"/"she" refers to: the most recent subject within a few sentences, outside
-    quotes and reported clauses, that names a person of that gender. A reporting verb's subject that is
-    not a named person ("the official said") stops the search: the pronoun may be that speaker."""
+    """The named person "he"/"she" refers to (``resolve_pronoun`` without saying how)."""
+    return resolve_pronoun(names, pronoun)[0]
+
+
+def resolve_pronoun(names: Names, pronoun: Token) -> tuple[Span | None, str]:
+    """The named person "he"/"she" refers to, and how it was found: the subject of the reporting verb whose
+    clause the pronoun opens ("Trump said he ..."), else the most recent subject within a few sentences,
+    outside quotes and reported clauses, that names a person of that gender ("pronoun"). A reporting verb's
+    subject that is not a named person ("the official said"), a victim, or a name the pronoun's own verb
+    takes stops the search: the pronoun may be someone else. With no subject in reach and nothing in the
+    way, the one person of that gender the last sentences name, or the last named speaker ("salient")."""
+    if pronoun.i not in names.pronouns:
+        names.pronouns[pronoun.i] = (None, "")  # a chain that comes back here finds no one
+        names.pronouns[pronoun.i] = _resolve_pronoun(names, pronoun)
+    return names.pronouns[pronoun.i]
+
+
+def _resolve_pronoun(names: Names, pronoun: Token) -> tuple[Span | None, str]:
     gender = PERSON_PRONOUNS[pronoun.lower_]
     own = own_report(names, pronoun, gender)
     if own is not None:
-        return own
+        return own, "pronoun"
     floor = names.sentence_of[pronoun.i] - PRONOUN_WINDOW_SENTENCES
-    others = {t.text for c in pronoun.head.children if c != pronoun for t in c.subtree if t.pos_ == "PROPN"}
+    others = {t.text for c in pronoun.head.rights for t in c.subtree if t.pos_ == "PROPN"}  # "he warned Biden"
+    spoken_of = {
+        t.text for c in pronoun.head.children if c.dep_ in ("ccomp", "xcomp") for t in c.subtree if t.pos_ == "PROPN"
+    }  # "She said the campaign had a shot with voters who dislike Mrs. Clinton": she may still be anyone else
     for i in range(pronoun.i - 1, -1, -1):
         token = names.doc[i]
         if names.sentence_of[i] < floor:
-            return None
-        if token.dep_ not in SUBJECT_DEPS or token.pos_ == "PRON" or reported(names, token):
+            break
+        if token.dep_ not in SUBJECT_DEPS or token.tag_ == "NNPS" or reported(names, token):
+            continue  # "Africans are suffering, he said": a people is not the one person
+        if token.head.dep_ in ("relcl", "acl") and token.lower_ not in RELATIVE:
+            continue  # "Babcock, who was one of two people Faulder asked to witness it. ... she said"
+        if token.pos_ == "PRON":
+            if token.lower_ == pronoun.lower_ and token.dep_ == "nsubj":
+                # "He declined. '...,' he said.": the same pronoun as the subject before is the same person
+                chained, how = resolve_pronoun(names, token)
+                if chained is not None and others & {t.text for t in chained}:
+                    return None, ""  # "He said ... It said he warned Biden": not Biden
+                if chained is not None:
+                    return chained, how
             continue
         if victim(token):
-            return None  # "Scott was shot by an officer. He told detectives ...": not the victim
+            return None, ""  # "Scott was shot by an officer. He told detectives ...": not the victim
         named = named_mention(names, token)
         if named is not None and named.label_ != "PERSON" and has_role(token):
             named = relabel(named)
         if named is None or named.label_ != "PERSON":
-            if is_cue(token.head):
-                return None
+            if is_cue(token.head) or (named is None and token.pos_ == "PROPN" and not token.ent_type_):
+                return None, ""  # an unnamed speaker, or a name not typed that may be the person ("Pippig")
             continue
+        if not compatible(names, named, gender):
+            continue
+        if any(c.dep_ == "conj" and c.ent_type_ == "PERSON" for c in token.children):
+            return None, ""  # "Brandt and Ortiz met": he could be either
         if others & {t.text for t in named}:
-            return None  # "he warned Biden": he is not Biden, and the next candidate is a guess
-        key = gender_key(named)
-        known = names.genders.get(key) or honorific(named)
-        if known is not None and known != gender:
+            if spoken_of & {t.text for t in named}:
+                continue
+            return None, ""  # "he warned Biden": he is not Biden, and the next candidate is a guess
+        names.genders[gender_key(named)] = gender
+        return named, "pronoun"
+    found = salient(names, pronoun, gender, others)
+    return found, "salient" if found is not None else ""
+
+
+def compatible(names: Names, named: Span, gender: str) -> bool:
+    """False when the text has shown the person to be of the other gender."""
+    known = names.genders.get(gender_key(named)) or honorific(named)
+    return known is None or known == gender
+
+
+def salient(names: Names, pronoun: Token, gender: str, others: set[str]) -> Span | None:
+    """A reader's guess that is no guess: the only person of the pronoun's gender (or of none shown) that
+    the last few sentences name outside quotes, or, when they name several, the speaker of the last quote
+    if that speaker is one of them and was quoted within those sentences. None otherwise, and never a name
+    the pronoun's own verb takes ("he told Smith")."""
+    here = names.sentence_of[pronoun.i]
+    for token in reversed(pronoun.sent[: pronoun.i - pronoun.sent.start]):
+        # "In a phone call from Clinton, he allegedly told her ...": the source a fronted phrase names
+        if token.dep_ == "pobj" and token.head.lower_ in ("from", "by") and token.ent_type_ == "PERSON":
+            named = entity_at(token, names.ents)
+            if named is not None and token.i not in names.quoted and compatible(names, named, gender):
+                return fullest(names, named)
+    floor = here - SALIENT_WINDOW_SENTENCES
+    people: dict[str, Span] = {}
+    window = [e for e in names.ents if e.start < pronoun.i and names.sentence_of[e.start] >= floor]
+    typed = {i for e in window for i in range(e.start, e.end)}
+    start = next((i for i in range(pronoun.i - 1, -1, -1) if names.sentence_of[i] < floor), -1) + 1
+    persons = {i for e in window if e.label_ == "PERSON" for i in range(e.start, e.end)}
+    if any(
+        t.pos_ == "PROPN"
+        and t.i not in names.quoted
+        and t.text[:1].isupper()
+        and (t.i not in typed or (t.dep_ in SUBJECT_DEPS and t.i not in persons))
+        for t in names.doc[start : pronoun.i]
+    ):
+        return None  # a name not typed a person may be one ("Pippig will be on TV. ... she said")
+    for entity in window:
+        if entity.label_ != "PERSON" or entity.start in names.quoted or not compatible(names, entity, gender):
             continue
-        names.genders[key] = gender
-        return named
-    return None
+        if others & {t.text for t in entity} or not all(t.pos_ == "PROPN" or t.is_punct for t in entity):
+            continue
+        if entity.root.tag_ == "NNPS":
+            continue  # "Africans" is no one person
+        people[" ".join(t.text for t in entity if not t.is_punct and t.tag_ != "POS")] = entity
+    keys = {gender_key(e) for e in people.values()}
+    if len(keys) == 1 and (person := one_person(people)) is not None:
+        return fullest(names, person)
+    if not names.speakers:
+        return None  # several: the last speaker, quoted in the last two sentences and shown of that gender
+    at, last = names.speakers[-1]
+    if names.sentence_of[at] < here - 2 or gender_key(last) not in keys:
+        return None
+    if names.genders.get(gender_key(last)) != gender:
+        return None
+    return last
 
 
 def own_report(names: Names, pronoun: Token, gender: str) -> Span | None:
@@ -595,6 +765,77 @@ def own_report(names: Names, pronoun: Token, gender: str) -> Span | None:
     return named
 
 
+def learn_genders(names: Names, pronouns: list[Token] | None = None) -> None:
+    """The gender the whole article shows for each named person, before any pronoun is resolved: an
+    honorific before one of its mentions ("Ms. Lewinsky", weighed double), and a pronoun opening the clause
+    the person reports ("Lewinsky testified that she ..."). A name with evidence both ways keeps the
+    gender with at least three times the other's weight, or none. ``pronouns``: the tokens "he"/"she" of
+    the document, if the caller has found them already."""
+    votes: dict[str, dict[str, int]] = {}
+    for entity in names.ents:
+        if entity.label_ == "PERSON" and (known := honorific(entity)) is not None:
+            tally = votes.setdefault(gender_key(entity), {})
+            tally[known] = tally.get(known, 0) + 2
+    for token in names.doc if pronouns is None else pronouns:
+        gender = PERSON_PRONOUNS.get(token.lower_)
+        if gender is None or token.dep_ != "nsubj" or token.head.dep_ != "ccomp" or token.i in names.quoted:
+            continue
+        cue = token.head.head
+        speaker = subject(cue) if is_cue(cue) else None
+        named = entity_at(speaker, names.ents) if speaker is not None and speaker.i < token.i else None
+        if named is not None and named.label_ == "PERSON" and speaker is not None and speaker.pos_ == "PROPN":
+            tally = votes.setdefault(gender_key(named), {})
+            tally[gender] = tally.get(gender, 0) + 1
+    for key, tally in votes.items():
+        ranked = sorted(tally.items(), key=lambda kv: -kv[1])
+        if len(ranked) == 1 or ranked[0][1] >= 3 * ranked[1][1]:
+            names.genders.setdefault(key, ranked[0][0])
+
+
+def named_organization(names: Names, subject: Token) -> Span | None:
+    """The organization a definite description stands for ("the company said", "the newspaper wrote"): the
+    most recent organization the last few sentences give as a subject, outside quotes, when the noun is
+    one an organization is called by. A description with a name of its own elsewhere is not resolved."""
+    if subject.pos_ != "NOUN" or subject.tag_ in ("NNS", "NNPS") or subject.lemma_.lower() not in ORGANIZATION_NOUNS:
+        return None
+    if not any(c.dep_ == "det" and c.lower_ == "the" for c in subject.children):
+        return None
+    if subject.lemma_.lower() in ("service", "office") or any(c.dep_ in ("compound", "amod") for c in subject.children):
+        return None  # "the press service", "the U.N. weather agency": a part or a kind the subject before may not be
+    floor = names.sentence_of[subject.i] - SALIENT_WINDOW_SENTENCES
+    for i in range(subject.i - 1, -1, -1):
+        token = names.doc[i]
+        if names.sentence_of[i] < floor:
+            return None
+        if token.dep_ not in SUBJECT_DEPS or token.i in names.quoted:
+            continue
+        named = entity_at(token, names.ents)
+        if named is not None and named.label_ == "ORG" and named.end - 1 == token.i:
+            return named
+    return None
+
+
+def organization_pronoun(names: Names, pronoun: Token) -> Span | None:
+    """The organization "it" stands for as a speaker ("The ministry of Xinhua ... It said ..."): the nearest
+    subject before it in this or the previous sentence, outside quotes and reported clauses, when that
+    subject is an organization's name; any other singular thing as that subject may be "it" instead."""
+    if pronoun.lower_ != "it" or pronoun.dep_ != "nsubj":
+        return None
+    floor = names.sentence_of[pronoun.i] - 1
+    for i in range(pronoun.i - 1, -1, -1):
+        token = names.doc[i]
+        if names.sentence_of[i] < floor:
+            return None
+        if token.dep_ not in SUBJECT_DEPS or reported(names, token):
+            continue
+        named = entity_at(token, names.ents)
+        if named is not None and named.label_ == "ORG" and named.end - 1 == token.i:
+            return named
+        if token.tag_ not in ("NNS", "NNPS") and token.lower_ not in ("he", "she", "they", "we", "i", "you"):
+            return None
+    return None
+
+
 def titled_person(names: Names, subject: Token) -> Span | None:
     """The named person a role noun stands for ("the mayor" -> "Mayor Ana Ruiz", "Ana Ruiz, the city's
     mayor", "the mayor, Ana Ruiz"): the one person the article gives that role, searched from the start of
@@ -606,24 +847,35 @@ def titled_person(names: Names, subject: Token) -> Span | None:
         or any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in subject.children)
     ):
         return None  # "a senior official" is someone the article does not name
+    if subject.tag_ in ("NNS", "NNPS"):
+        return None  # "Clinton's lawyers" are not the one lawyer the article names
     role = subject.lemma_.lower()
+    owner = {t.lower_ for c in subject.children if c.dep_ == "poss" for t in c.subtree if t.pos_ == "PROPN"}
+    modifiers = {c.lemma_.lower() for c in subject.children if c.dep_ in ("amod", "compound") and c.pos_ != "DET"}
     doc = names.doc
-    found: dict[str, Span] = {}
+    found: dict[str, tuple[Span, list[str]]] = {}
     for entity in names.ents:
         if entity.label_ != "PERSON" or entity.start >= subject.i or entity.start <= subject.i < entity.end:
             continue
         words = [t for t in entity if t.pos_ == "PROPN"]
         if not words:
             continue
-        if role in _title_words(doc, entity):
-            found.setdefault(gender_key(entity), entity)
-    return next(iter(found.values())) if len(found) == 1 else None
+        title = _title_words(doc, entity)
+        if role in title and owner <= set(title):  # "Clinton's lawyer" needs a title naming Clinton
+            found.setdefault(gender_key(entity), (entity, title))
+    if len(found) > 1 and modifiers:  # "the Democratic nominee" among two nominees
+        found = {k: v for k, v in found.items() if modifiers <= set(v[1])}
+    return next(iter(found.values()))[0] if len(found) == 1 else None
 
 
-def _run(tokens: list[Token]) -> list[str]:
-    """Lemmas of a role phrase: tokens up to the first preposition, verb, clause word or punctuation."""
+def _run(tokens: list[Token], *, of: bool = False) -> list[str]:
+    """Lemmas of a role phrase: tokens up to the first preposition, verb, clause word or punctuation; with
+    ``of`` (a title read backwards from a name), an "of" between capitalized words is part of it."""
     out = []
-    for token in tokens:
+    for k, token in enumerate(tokens):
+        inner = of and token.lower_ == "of" and k + 1 < len(tokens) and tokens[k + 1].text[:1].isupper()
+        if inner:
+            continue
         if token.pos_ in ("ADP", "VERB", "AUX", "PRON", "SCONJ", "CCONJ") or (token.is_punct and token.tag_ != "POS"):
             break
         out.append(token.lemma_.lower())
@@ -637,7 +889,7 @@ def _title_words(doc: Doc, entity: Span) -> list[str]:
     before = doc[max(0, entity.start - 5) : entity.start]
     if len(before) and before[-1].text == ",":
         before = before[:-1]
-    words += _run(list(reversed(before)))
+    words += _run(list(reversed(before)), of=True)
     after = doc[entity.end : min(len(doc), entity.end + 7)]
     if len(after) and after[0].text == ",":
         words += _run(list(after[1:]))
