@@ -17,6 +17,7 @@ results into docs/benchmarks.md, between this script's markers, leaving other se
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import platform
 import re
@@ -42,6 +43,9 @@ CORPORA = {
     "TimeBank (TE3 train part)": TIMEML / "timebank" / "train.tsv",
     "MEANTIME English": TIMEML / "meantime" / "test.tsv",
 }
+# The AQUAINT part of TempEval-3's training data (TBAQ-cleaned TimeML): held out, never read while tuning.
+AQUAINT = ROOT.parent / "shared" / "bench" / "dates-timeml" / "tbaq-cleaned-timeml" / "AQUAINT"
+HELD_OUT = "AQUAINT (TE3 train part, held out)"
 DOCS = ROOT / "docs" / "benchmarks.md"
 MARK_BEGIN = "<!-- bench/dates.py: begin"
 MARK_END = "<!-- bench/dates.py: end -->"
@@ -143,6 +147,49 @@ def _document(dct: str, rows: list[list[str]]) -> Document:
         previous = token
     published = datetime.fromisoformat(dct).replace(tzinfo=timezone.utc)
     return Document(dct, "".join(parts), published, gold)
+
+
+TAG = re.compile(r"<(/?)([A-Z0-9]+)([^>]*?)(/?)>")
+ATTRIBUTE = re.compile(r'(\w+)="([^"]*)"')
+
+
+def read_tml(folder: Path) -> list[Document]:
+    """Documents of TimeML files: the <TEXT> with its tags removed, each in-text TIMEX3 as gold, the DCT as
+    ``published``. Empty (non-consuming) TIMEX3s are left out: they have no words to find."""
+    files = sorted(folder.glob("*.tml"))
+    if not files:
+        raise FileNotFoundError(2, "no TimeML files", str(folder))
+    return [_tml_document(path) for path in files]
+
+
+def _tml_document(path: Path) -> Document:
+    raw = path.read_text(encoding="utf-8")
+    dct = re.search(r'<DCT><TIMEX3[^>]*value="([^"]+)"', raw)
+    body = re.search(r"<TEXT>(.*)</TEXT>", raw, re.DOTALL)
+    if dct is None or body is None:
+        raise ValueError(f"{path.name}: no DCT or no TEXT")
+    parts: list[str] = []
+    gold: list[Gold] = []
+    pos, last, open_timex = 0, 0, None
+    source = body[1]
+    for tag in TAG.finditer(source):
+        piece = html.unescape(source[last : tag.start()])
+        parts.append(piece)
+        pos += len(piece)
+        last = tag.end()
+        closing, name, attributes = tag[1] == "/", tag[2], dict(ATTRIBUTE.findall(tag[3]))
+        if name != "TIMEX3" or tag[4] == "/":
+            continue
+        if not closing:
+            open_timex = Gold(pos, pos, attributes.get("value"), attributes.get("type", "DATE"))
+        elif open_timex is not None:
+            open_timex.end = pos
+            if open_timex.end > open_timex.start:
+                gold.append(open_timex)
+            open_timex = None
+    parts.append(html.unescape(source[last:]))
+    published = datetime.fromisoformat(dct[1][:10]).replace(tzinfo=timezone.utc)
+    return Document(path.stem, "".join(parts), published, gold)
 
 
 def read_demo() -> list[Document]:
