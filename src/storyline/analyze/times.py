@@ -35,6 +35,7 @@ from datetime import date, datetime, timedelta
 from spacy.tokens import Doc, Span, Token
 
 from storyline.analyze.times_rules import (
+    ANAPHORIC,
     NEEDS_DIRECTION,
     PATTERNS,
     RESOLVERS,
@@ -52,7 +53,12 @@ PAST_AUX = frozenset({"was", "were", "did", "had", "has", "have", "'d", "'ve"})
 PRESENT_AUX = frozenset({"is", "are", "am", "'s", "'re", "'m", "does", "do"})
 MODALS = frozenset({"would", "could", "may", "might", "should", "must", "can", "ought"})
 # Verbs and adjectives that put their complement in the future: "plans to", "is expected to", "is due to".
-FUTURE_CUES = frozenset({"plan", "expect", "schedule", "due", "set", "intend", "aim", "hope", "slate", "poise"})
+FUTURE_CUES = frozenset(
+    {"plan", "expect", "schedule", "due", "set", "intend", "aim", "hope", "slate", "poise", "effective"}
+)
+# A limit ("until June", "through January") is often later than the act that sets it ("gave them until
+# mid-November", "extended the loans through January"): a past verb does not send it to the past.
+LIMIT_PREPOSITIONS = frozenset({"until", "till", "through"})
 NEXT_WORDS = frozenset({"next", "upcoming", "coming", "forthcoming", "future"})
 LAST_WORDS = frozenset({"last", "previous", "past", "recent", "former"})
 CLIMB_DEPS = frozenset({"xcomp", "advcl", "acl", "ccomp", "conj", "pcomp", "prep", "pobj", "acomp"})
@@ -82,6 +88,7 @@ def find_times(doc: Doc, published: datetime | None, article_id: str = "") -> li
     """
     anchor = published.date() if published is not None else None
     found: list[TimeExpression] = []
+    kinds: list[str] = []
     queue = _candidates(doc)
     while queue:
         candidate = queue.pop(0)
@@ -90,6 +97,8 @@ def find_times(doc: Doc, published: datetime | None, article_id: str = "") -> li
         direction = None
         if candidate.kind in NEEDS_DIRECTION:
             direction = _direction(doc, candidate.start, candidate.end, candidate.kind in ("mdy", "dmy"))
+            if direction is Direction.PAST and _preposition(candidate.match) in LIMIT_PREPOSITIONS:
+                direction = Direction.NEAREST
         value, granularity = RESOLVERS[candidate.kind](candidate.match, anchor, direction or Direction.NEAREST)
         if (value, granularity) == SKIP:
             if candidate.kind == "weekday_range":  # "Friday and Thursday": the two days, each on its own
@@ -102,11 +111,74 @@ def find_times(doc: Doc, published: datetime | None, article_id: str = "") -> li
         kind = _timex_type(candidate.kind, value, granularity)
         text = candidate.match.string  # doc.text is rebuilt from the tokens on every access: read it once
         found.append(TimeExpression(article_id, start, end, text[start:end], value, granularity, kind))
+        kinds.append(candidate.kind)
+    found = _anaphora(found, kinds, anchor)
     text = doc.text
     found = _anchor_offsets(doc, text, found)
     found = _year_earlier(found)
     found = _attach_days(doc, text, sorted(found, key=lambda t: (t.start, t.end)))
     return found
+
+
+def _preposition(m: re.Match[str]) -> str:
+    """The preposition a match opens with ("until" in "until mid-November"), lower case, or ""."""
+    groups = m.re.groupindex
+    word = (m["prep"] if "prep" in groups else None) or (m["pre"] if "pre" in groups else None) or ""
+    return word.lower()
+
+
+NAMED = (Granularity.DAY, Granularity.MONTH, Granularity.QUARTER, Granularity.YEAR)
+
+
+def _anaphora(found: list[TimeExpression], kinds: list[str], anchor: date | None) -> list[TimeExpression]:
+    """ "the quarter", "for the day", "that year", "the 1988 period": the period the text last named.
+
+    "the quarter" is the quarter named before it, else the last one ended by the publication date (the
+    one a company reports on); "the day" the day named before it, else the publication day; "the year"
+    and "the month" the publication's ("for the year", "by the end of the month"), "that year" and "the
+    same month" the one named before; "the 1988 period" is the quarter named before, in 1988.
+    """
+    out = list(found)
+    last: dict[Granularity, str] = {}
+    for i, (expr, kind) in enumerate(zip(found, kinds, strict=True)):
+        if kind in ANAPHORIC and anchor is not None:
+            value, granularity = _anaphor_value(expr.text, last, anchor)
+            out[i] = replace(expr, value=value, granularity=granularity)
+        value, granularity = out[i].value, out[i].granularity
+        if value and granularity in NAMED and value[:4].isdigit() and kind not in ("period", "earlier_units"):
+            last[granularity] = value
+            if granularity is Granularity.DAY:
+                last[Granularity.MONTH] = value[:7]
+            last[Granularity.YEAR] = value[:4]
+    return out
+
+
+ANAPHOR_TEXT = re.compile(r"(?i).*?\b(?P<det>the\s+same|the|that)\s+(?:(?P<y>\d{4})\s+(?:fiscal\s+)?)?(?P<unit>\w+)$")
+
+
+def _anaphor_value(text: str, last: dict[Granularity, str], anchor: date) -> tuple[str, Granularity]:
+    m = ANAPHOR_TEXT.match(text)
+    assert m is not None
+    det, unit = " ".join(m["det"].lower().split()), m["unit"].lower()
+    named = det != "the"  # "that year", "the same day": the one named before, not the publication's
+    if m["y"]:  # "the 1988 period", "the 1988 quarter"
+        quarter = last.get(Granularity.QUARTER)
+        return (f"{m['y']}{quarter[4:]}", Granularity.QUARTER) if quarter else (m["y"], Granularity.YEAR)
+    if unit == "quarter":
+        return last.get(Granularity.QUARTER) or _last_quarter(anchor), Granularity.QUARTER
+    if unit == "day":
+        return last.get(Granularity.DAY) or anchor.isoformat(), Granularity.DAY
+    if unit == "month":
+        month = last.get(Granularity.MONTH) if named else None
+        return month or f"{anchor.year}-{anchor.month:02d}", Granularity.MONTH
+    year = last.get(Granularity.YEAR) if named else None
+    return year or str(anchor.year), Granularity.YEAR
+
+
+def _last_quarter(anchor: date) -> str:
+    """The last quarter ended by ``anchor``."""
+    index = anchor.year * 4 + (anchor.month - 1) // 3 - 1
+    return f"{index // 4}-Q{index % 4 + 1}"
 
 
 YEAR_EARLIER = re.compile(
@@ -206,6 +278,8 @@ def _plausible(candidate: _Candidate, doc: Doc) -> bool:
     if candidate.kind == "set" and candidate.match["adverb"]:
         span = doc.char_span(candidate.start, candidate.end)
         return span is None or span.root.dep_ != "amod"
+    if candidate.kind == "anaphor":
+        return _anaphor_plausible(candidate.match)
     if candidate.kind != "year":
         return True
     m, text = candidate.match, candidate.match.string
@@ -218,6 +292,26 @@ def _plausible(candidate: _Candidate, doc: Doc) -> bool:
     if labels & NOT_YEAR_LABELS:
         return False
     return "DATE" in labels or (span is not None and not doc.has_annotation("ENT_IOB"))
+
+
+# "the day" is a date after a preposition or a verb of a trading session ("for the day", "ended the day"),
+# not as a subject or object ("The quarter was terrible", "called the day a great moment") nor before a
+# relative clause ("on the day he took office").
+ANAPHOR_BEFORE = re.compile(
+    r"(?i)(?:^|\W)(?:for|in|on|during|of|throughout|by|over|through|from|since|until|till|after|before|at|within"
+    r"|end|ends|ended|ending|finish|finished|finishing|close|closes|closed|closing|start|started|starting"
+    r"|open|opened|opening|begin|began|beginning)\s+$"
+)
+CLAUSE_AFTER = re.compile(r"(?i)\s+(?:he|she|they|it|we|i|you|the|a|an|his|her|their|its|our|this)\b")
+
+
+def _anaphor_plausible(m: re.Match[str]) -> bool:
+    text = m.string
+    if m["edge"]:
+        return True
+    return bool(ANAPHOR_BEFORE.search(text[max(0, m.start() - 14) : m.start()])) and not CLAUSE_AFTER.match(
+        text, m.end()
+    )
 
 
 RATE_BEFORE = re.compile(r"(?:\d|million|billion|thousand|cents?|percent|%)\s+$", re.IGNORECASE)
@@ -249,6 +343,8 @@ def _direction(doc: Doc, start: int, end: int, through_nouns: bool = False) -> D
         if token.head.i == token.i:
             return Direction.NEAREST
         token = token.head
+        if token.pos_ == "ADJ" and token.lemma_ in FUTURE_CUES:
+            return Direction.FUTURE  # "the pact effective June 1", "a payment due Jan. 15"
         if token.pos_ in ("NOUN", "PROPN") and token.i not in range(span.start, span.end):
             marked = _noun_marker(token)
             if marked is not None:
@@ -279,7 +375,7 @@ def _verb_direction(verb: Token) -> Direction:
         auxes = {c.lower_ for c in token.children if c.dep_ in ("aux", "auxpass")}
         if auxes & FUTURE_AUX:
             return Direction.FUTURE
-        cue = cue or token.lemma_ in FUTURE_CUES or (token.lemma_ == "be" and via_to)
+        cue = cue or _future_cue(token) or (token.lemma_ == "be" and via_to)
         cue = cue or any(c.lemma_ in FUTURE_CUES and c.dep_ in ("acomp", "xcomp", "attr") for c in token.children)
         tense = _finite_tense(token, auxes)
         if tense is not None:
@@ -289,6 +385,13 @@ def _verb_direction(verb: Token) -> Direction:
         via_to = "to" in auxes
         token = _governor(token)
     return Direction.FUTURE if cue else Direction.NEAREST
+
+
+def _future_cue(token: Token) -> bool:
+    """ "plans to", "expected to", "set to", but not the past participle of "the record set on Aug. 6"."""
+    if token.lemma_ not in FUTURE_CUES:
+        return False
+    return token.lemma_ != "set" or any(c.dep_ == "xcomp" for c in token.children)
 
 
 def _finite_tense(token: Token, auxes: set[str]) -> Direction | None:

@@ -46,7 +46,7 @@ NUMBERS = {
     "a hundred": 100, "one hundred": 100, "a dozen": 12, "a single": 1, "single": 1,
 }  # fmt: skip
 SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
-ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "final": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
 UNIT_DAYS = {"day": 1, "week": 7}
 
 # -- pattern pieces ------------------------------------------------------------------------------
@@ -114,16 +114,39 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "year_range": _p(
         rf"(?:(?i:from|between)\s+)?(?P<y1>{YEAR}){DASH.replace('until', 'until|and')}(?P<y2>{YEAR}|\d\d)"
     ),
-    "decade": _p(r"(?i:the\s+)?(?:(?P<c>1[6-9]|20)(?P<d>\d)0|')(?P<short>\d0)?s(?![\w'])"),
-    "century": _p(r"(?i:the\s+(?P<n>\d{1,2})(?:st|nd|rd|th)\s+century)"),
+    "decade": _p(
+        r"(?:(?i:the\s+)?(?:(?P<c>1[6-9]|20)(?P<d>\d)0|')(?P<short>\d0)?s(?![\w'])"
+        r"|(?i:the\s+)(?P<bare>[2-9]0)s(?![\w'])|(?<=0s\sand\s)(?P<bare2>[2-9]0)s(?![\w'])"
+        r"|(?i:the\s+(?P<word>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)))"
+    ),
+    "short_year": _p(r"'(?P<y>\d\d)(?![\w'])"),  # "since '82": the year, after a preposition only
+    "century": _p(r"(?i:(?:the\s+)?(?P<n>\d{1,2})(?:st|nd|rd|th)[\s-]+century)"),
     "season": _p(
         r"(?i:(?P<rel>this|last|next|the)\s+)?(?P<s>(?i:spring|summer|autumn|fall|winter))(?:\s+of)?(?:\s+(?P<y>"
         + YEAR
         + "))?"
     ),
     "quarter": _p(
-        rf"(?i:(?:the\s+)?(?:(?P<y0>{YEAR})\s+)?(?:fiscal[\s-]+)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+quarter)"
-        rf"(?:\s+of)?(?:\s+(?P<y>{YEAR}))?"
+        rf"(?i:(?:the\s+)?(?:(?:(?P<y0>{YEAR})|(?P<rel0>year-earlier|year-ago|(?:last|next|this)\s+year's))\s+)?"
+        r"(?:fiscal[\s-]+)?(?P<q>first|second|third|fourth|final|1st|2nd|3rd|4th)[\s-]+quarter)"
+        rf"(?:(?:\s+of)?\s+(?P<y>{YEAR})|(?i:\s+(?:of\s+)?(?P<rel>last|next|this)\s+year))?"
+    ),
+    "half": _p(  # "the second half of 1989", "the first half of next year", "the second half": YYYY-H2
+        rf"(?i:(?:the\s+)?(?P<h>first|second|last|latter)\s+half(?:\s+of\s+(?:(?P<y>{YEAR})|(?P<rel>last|next|this)\s+year"
+        r"|the\s+year))?)(?!\s+of\b)"
+    ),
+    "month_rel_year": _p(  # "July last year", "in February of next year", "March this year"
+        rf"(?P<mon>{MONTH})(?:\s+of)?\s+(?P<rel>(?i:last|next|this))\s+year(?!'s)"
+    ),
+    "numeric": re.compile(  # "7/8/07", "12/25/2009": month/day/year, as US news writes it
+        r"(?<![\w/.-])(?P<m>1[0-2]|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])/(?P<y>\d{4}|\d\d)(?![\w/.-])"
+    ),
+    "quarter_ended": re.compile(  # "the quarter ended Sept. 30": the quarter holding that day (a date, not P3M)
+        r"(?<![\w-])(?i:the\s+(?:fiscal\s+)?(?:(?P<y0>\d{4})\s+)?quarter)"
+        rf"(?=\s+(?i:ended|ending)\s+(?P<mon>{MONTH})\s+(?P<d>{DAY})(?:,?\s+(?P<y>{YEAR}))?)"
+    ),
+    "year_period": re.compile(  # "in the 1988 period", "the 1988 quarter": that year's period named before
+        rf"(?<![\w-])(?i:the\s+(?P<y>{YEAR})\s+(?:fiscal\s+)?(?P<unit>period|quarter))(?![\w-])"
     ),
     "year": _p(rf"(?P<y>{YEAR})"),
     # -- durations, sets, times of day and references to the present, past and future (TIMEX3) ------
@@ -157,7 +180,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         r"|nowadays|these\s+days|the\s+time\s+being|at\s+the\s+moment)"
         r"|(?P<past>recently|recent(?:\s+(?:years|months|weeks|days|times))?|lately|the\s+past(?=\s*[,.;:!?\"')]"
         r"|\s+(?:and|or|but|when|that|as|to|is|was|has|have|had|we|they|he|she|it|I|decade|century)\b))"
-        r"|(?P<future>(?<!as\s)soon|the\s+(?:near\s+)?future|the\s+near\s+term"
+        r"|(?P<future>(?<!as\s)soon|the\s+(?:near\s+)?future|the\s+(?:near|short|long)\s+term|the\s+long\s+run"
         r"|(?:the\s+)?coming\s+(?:days|weeks|months|years)))(?![\w-])(?!\s+(?i:as|after|afterwards)\b)"
     ),
     "set": re.compile(
@@ -178,11 +201,18 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "part_of_day": re.compile(  # "in the morning", "the afternoon": on the publication day
         r"(?<![\w-])(?i:the\s+(?P<part>morning|afternoon|evening))(?![\w-])(?!\s+(?i:of|after|before|newspaper|paper|show))"
     ),
+    "anaphor": re.compile(  # "the quarter", "for the day", "that year": the period the text is about (times.py)
+        r"(?<![\w-])(?i:(?:(?P<edge>the\s+(?:end|start|beginning|middle|rest|remainder)\s+of|(?:early|late|earlier)\s+in)\s+)?"
+        r"(?P<det>the\s+same|the|that)\s+(?P<unit>day|quarter|year|month))(?![\w-])"
+        r"(?!\s+(?i:before|after|earlier|later|ago|ended|ending|to\s+date|of|when|that|in\s+which|previous|following|two)\b)"
+    ),
 }
 
 # Kinds whose year or weekday depends on the clause's tense.
 NEEDS_DIRECTION = frozenset({"mdy", "dmy", "mdy_range", "dmy_range", "month", "weekday", "weekday_range",
                              "season", "quarter", "weekend", "deictic", "clock"})  # fmt: skip
+# Kinds resolved from the other expressions of the text after the first pass (``times.py``).
+ANAPHORIC = frozenset({"anaphor", "year_period"})
 # Kinds that are TIMEX3 SETs (recurrences); durations are told by their "P" value.
 SET_KINDS = frozenset({"set"})
 
@@ -328,8 +358,8 @@ def r_month(m: re.Match[str], anchor: date | None, direction: Direction) -> Reso
     if anchor is None:
         return None, Granularity.MONTH
     pre, month = " ".join(m["pre"].lower().split()), _month(m["mon"])
-    if pre == "last":
-        year = anchor.year if month < anchor.month else anchor.year - 1
+    if pre == "last":  # the month before this one would be "last month": "last February" in March is a year back
+        year = anchor.year if month < anchor.month - 1 else anchor.year - 1
     elif pre == "next":
         year = anchor.year if month > anchor.month else anchor.year + 1
     elif pre == "this":
@@ -475,7 +505,16 @@ def r_year_range(m: re.Match[str], anchor: date | None, direction: Direction) ->
     return (f"{first}/{end}", Granularity.RANGE) if end > first else SKIP
 
 
+DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7,
+                "eighties": 8, "nineties": 9}  # fmt: skip
+
+
 def r_decade(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    """ "the 1990s" 199, "the '80s" / "the 80s" / "the eighties" 198."""
+    if m["word"]:
+        return f"19{DECADE_WORDS[m['word'].lower()]}", Granularity.DECADE
+    if m["bare"] or m["bare2"]:  # "the 70s": the last century's
+        return f"19{(m['bare'] or m['bare2'])[0]}", Granularity.DECADE
     if m["c"]:
         return f"{m['c']}{m['d']}", Granularity.DECADE
     if not m["short"]:
@@ -500,18 +539,85 @@ def r_season(m: re.Match[str], anchor: date | None, direction: Direction) -> Res
     return f"{_season_year(m['s'], step, anchor)}-{code}", Granularity.SEASON
 
 
+YEAR_WORD_STEP = {"last": -1, "next": 1, "this": 0}
+
+
 def r_quarter(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    """ "the third quarter of 1989", "next year's first quarter", "the year-ago third quarter"."""
     quarter = ORDINALS[m["q"].lower()]
     if m["y"] or m["y0"]:
         return f"{m['y'] or m['y0']}-Q{quarter}", Granularity.QUARTER
     if anchor is None:
         return None, Granularity.QUARTER
+    rel = (m["rel"] or m["rel0"] or "").lower().split()
+    if rel and rel[0] in YEAR_WORD_STEP:  # "the first quarter of last year", "next year's first quarter"
+        return f"{anchor.year + YEAR_WORD_STEP[rel[0]]}-Q{quarter}", Granularity.QUARTER
+    if rel:  # "the year-ago third quarter": that quarter of the year before the one it would be
+        year = r_quarter_year(quarter, anchor, Direction.PAST)
+        return f"{year - 1}-Q{quarter}", Granularity.QUARTER
+    return f"{r_quarter_year(quarter, anchor, direction)}-Q{quarter}", Granularity.QUARTER
+
+
+def r_quarter_year(quarter: int, anchor: date, direction: Direction) -> int:
+    """The year of a bare "third quarter"."""
     # a quarter is reported on once it ends, so a bare "third quarter" is this year's, also in a future
     # clause ("expects to report for the third quarter" in October); only a past clause about a quarter
     # that has not begun yet means last year's
     begun = date(anchor.year, 3 * quarter - 2, 1) <= anchor
-    year = anchor.year - 1 if direction is Direction.PAST and not begun else anchor.year
-    return f"{year}-Q{quarter}", Granularity.QUARTER
+    return anchor.year - 1 if direction is Direction.PAST and not begun else anchor.year
+
+
+def r_half(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    """ "the second half of 1989" 1989-H2; "the first half of next year"; a bare "the second half" is this year's."""
+    half = 1 if m["h"].lower() == "first" else 2
+    if m["y"]:
+        return f"{m['y']}-H{half}", Granularity.RANGE
+    if not m["rel"] and "the year" not in m[0].lower() and not re.match(r"(?i)the\s", m[0].lstrip()):
+        return SKIP  # "a first half" of something else
+    if anchor is None:
+        return None, Granularity.RANGE
+    step = YEAR_WORD_STEP.get((m["rel"] or "this").lower(), 0)
+    return f"{anchor.year + step}-H{half}", Granularity.RANGE
+
+
+def r_month_rel_year(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    """ "July last year" is July of the year before the publication year."""
+    if anchor is None:
+        return None, Granularity.MONTH
+    return f"{anchor.year + YEAR_WORD_STEP[m['rel'].lower()]}-{_month(m['mon']):02d}", Granularity.MONTH
+
+
+def r_numeric(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    year = int(m["y"]) if len(m["y"]) == 4 else 2000 + int(m["y"]) if int(m["y"]) < 50 else 1900 + int(m["y"])
+    found = _ymd(year, int(m["m"]), int(m["d"]))
+    return (iso_day(found), Granularity.DAY) if found else SKIP
+
+
+def r_quarter_ended(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    """ "the quarter ended Sept. 30": the quarter holding its last day (a reported quarter is a past one)."""
+    month, day = _month(m["mon"]), int(re.sub(r"\D", "", m["d"]))
+    if m["y"]:
+        last = _ymd(int(m["y"]), month, day)
+    else:
+        last = day_of(month, day, anchor, Direction.PAST) if anchor else None
+    if last is None:
+        return None, Granularity.QUARTER
+    return f"{last.year}-Q{(last.month - 1) // 3 + 1}", Granularity.QUARTER
+
+
+def r_short_year(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    """ "since '82": a year of the last century unless that is over 80 years before the publication date."""
+    if not m["prep"]:
+        return SKIP
+    short = int(m["y"])
+    year = 2000 + short if anchor is not None and 2000 + short <= anchor.year + 1 else 1900 + short
+    return str(year), Granularity.YEAR
+
+
+def r_anaphor(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    """Resolved in ``times.py`` from the expressions before it ("the quarter", "that day", "the 1988 period")."""
+    unit = m["unit"].lower()
+    return None, Granularity.QUARTER if unit == "period" else UNIT_GRANULARITY.get(unit, Granularity.DAY)
 
 
 def r_year(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
@@ -675,4 +781,6 @@ RESOLVERS: dict[str, Resolver] = {
     "century": r_century, "season": r_season, "quarter": r_quarter, "year": r_year, "duration": r_duration,
     "duration_the": r_duration_the, "duration_bare": r_duration_bare, "earlier_units": r_earlier_units,
     "ref": r_ref, "set": r_set, "period": r_period, "clock": r_clock, "part_of_day": r_part_of_day,
+    "half": r_half, "month_rel_year": r_month_rel_year, "numeric": r_numeric, "quarter_ended": r_quarter_ended,
+    "year_period": r_anaphor, "short_year": r_short_year, "anaphor": r_anaphor,
 }  # fmt: skip
