@@ -120,14 +120,19 @@ def find_times(doc: Doc, published: datetime | None, article_id: str = "") -> li
     return found
 
 
+PREPOSITION_BEFORE = re.compile(r"(?i)\b(until|till|through)\s+$")
+
+
 def _preposition(m: re.Match[str]) -> str:
-    """The preposition a match opens with ("until" in "until mid-November"), lower case, or ""."""
+    """The preposition of a match ("until" in "until mid-November"), lower case, or ""."""
     groups = m.re.groupindex
     word = (m["prep"] if "prep" in groups else None) or (m["pre"] if "pre" in groups else None) or ""
-    return word.lower()
+    before = PREPOSITION_BEFORE.search(m.string, max(0, m.start() - 8), m.start())
+    return before[1].lower() if before else word.lower()
 
 
 NAMED = (Granularity.DAY, Granularity.MONTH, Granularity.QUARTER, Granularity.YEAR)
+NOT_NAMED = frozenset({"period", "earlier_units", "year_period"})  # derived periods: not what "the quarter" means
 
 
 def _anaphora(found: list[TimeExpression], kinds: list[str], anchor: date | None) -> list[TimeExpression]:
@@ -145,7 +150,7 @@ def _anaphora(found: list[TimeExpression], kinds: list[str], anchor: date | None
             value, granularity = _anaphor_value(expr.text, last, anchor)
             out[i] = replace(expr, value=value, granularity=granularity)
         value, granularity = out[i].value, out[i].granularity
-        if value and granularity in NAMED and value[:4].isdigit() and kind not in ("period", "earlier_units"):
+        if value and granularity in NAMED and value[:4].isdigit() and kind not in NOT_NAMED:
             last[granularity] = value
             if granularity is Granularity.DAY:
                 last[Granularity.MONTH] = value[:7]
@@ -153,7 +158,9 @@ def _anaphora(found: list[TimeExpression], kinds: list[str], anchor: date | None
     return out
 
 
-ANAPHOR_TEXT = re.compile(r"(?i).*?\b(?P<det>the\s+same|the|that)\s+(?:(?P<y>\d{4})\s+(?:fiscal\s+)?)?(?P<unit>\w+)$")
+ANAPHOR_TEXT = re.compile(
+    r"(?i).*?\b(?P<det>the\s+same|the\s+following|the|that)\s+(?:(?P<y>\d{4})\s+(?:fiscal\s+)?)?(?P<unit>\w+)$"
+)
 
 
 def _anaphor_value(text: str, last: dict[Granularity, str], anchor: date) -> tuple[str, Granularity]:
@@ -161,6 +168,8 @@ def _anaphor_value(text: str, last: dict[Granularity, str], anchor: date) -> tup
     assert m is not None
     det, unit = " ".join(m["det"].lower().split()), m["unit"].lower()
     named = det != "the"  # "that year", "the same day": the one named before, not the publication's
+    if det == "the following":  # "the following year": the one after the one named before, if any
+        return _following(unit, last)
     if m["y"]:  # "the 1988 period", "the 1988 quarter"
         quarter = last.get(Granularity.QUARTER)
         return (f"{m['y']}{quarter[4:]}", Granularity.QUARTER) if quarter else (m["y"], Granularity.YEAR)
@@ -173,6 +182,26 @@ def _anaphor_value(text: str, last: dict[Granularity, str], anchor: date) -> tup
         return month or f"{anchor.year}-{anchor.month:02d}", Granularity.MONTH
     year = last.get(Granularity.YEAR) if named else None
     return year or str(anchor.year), Granularity.YEAR
+
+
+def _following(unit: str, last: dict[Granularity, str]) -> tuple[str | None, Granularity]:
+    if unit == "day":
+        day = last.get(Granularity.DAY)
+        return (date.fromisoformat(day) + timedelta(days=1)).isoformat() if day else None, Granularity.DAY
+    if unit == "month":
+        month = last.get(Granularity.MONTH)
+        if month is None:
+            return None, Granularity.MONTH
+        index = int(month[:4]) * 12 + int(month[5:7])
+        return f"{index // 12}-{index % 12 + 1:02d}", Granularity.MONTH
+    if unit == "quarter":
+        quarter = last.get(Granularity.QUARTER)
+        if quarter is None:
+            return None, Granularity.QUARTER
+        index = int(quarter[:4]) * 4 + int(quarter[-1])
+        return f"{index // 4}-Q{index % 4 + 1}", Granularity.QUARTER
+    year = last.get(Granularity.YEAR)
+    return (str(int(year) + 1) if year else None), Granularity.YEAR
 
 
 def _last_quarter(anchor: date) -> str:
@@ -307,8 +336,8 @@ CLAUSE_AFTER = re.compile(r"(?i)\s+(?:he|she|they|it|we|i|you|the|a|an|his|her|t
 
 def _anaphor_plausible(m: re.Match[str]) -> bool:
     text = m.string
-    if m["edge"]:
-        return True
+    if m["edge"] or m["det"].lower() != "the":  # "that year", "the following month": named periods
+        return not CLAUSE_AFTER.match(text, m.end())
     return bool(ANAPHOR_BEFORE.search(text[max(0, m.start() - 14) : m.start()])) and not CLAUSE_AFTER.match(
         text, m.end()
     )
