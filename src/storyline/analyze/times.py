@@ -343,6 +343,7 @@ def _anaphor_plausible(m: re.Match[str]) -> bool:
     )
 
 
+OFFSET_AFTER = re.compile(r"(?i)\s+(?:earlier|later)\b")
 RATE_BEFORE = re.compile(r"(?:\d|million|billion|thousand|cents?|percent|%)\s+$", re.IGNORECASE)
 
 
@@ -351,6 +352,8 @@ def _a_duration(m: re.Match[str]) -> bool:
     text = m.string
     if m["n"].lower() in ("a", "an") and RATE_BEFORE.search(text[max(0, m.start() - 12) : m.start()]):
         return False
+    if OFFSET_AFTER.match(text, m.end()) and not re.match(r"(?i)second|minute|hour", m["unit"]):
+        return False  # "two days later", "a year earlier": a date counted from another (other patterns)
     if not m["unit"].lower().startswith("quarter"):
         return True
     fraction = re.match(r"\s+of\b", text[m.end() :]) or re.match(r"(?i)(?:about\s+|more\s+than\s+)?a\s", m[0])

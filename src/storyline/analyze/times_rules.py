@@ -155,7 +155,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         r"|up\s+to|only|just)\s+(?!the\s))?(?:the\s+|a\s+|an\s+)?(?:(?P<rel>past|last|next|first|coming|previous|latest|final"
         r"|following|remaining|initial|same|year-earlier|prior|recent)\s+)?"
         rf"(?P<n>{COUNT})(?P<half>\s+1/2|½)?(?:\s+and\s+a\s+half)?[\s-]+(?P<unit>{DUR_UNIT})s?(?:\s+and\s+a\s+half)?)(?![\w-])"
-        r"(?!\s*-?\s*old)(?!\s+(?i:ago|from\s+now|hence|earlier|later|old|of\s+age))(?<!(?i:a\ssecond))"
+        r"(?!\s*-?\s*old)(?!\s+(?i:ago|from\s+now|hence|old|of\s+age))(?<!(?i:a\ssecond))"
     ),
     "duration_the": re.compile(  # "the past week", "the year ended March 31": one unit ("the last week" is a date)
         rf"(?<![\w-])(?i:the\s+(?P<rel>past)\s+(?P<unit>{DUR_UNIT})"
@@ -180,13 +180,13 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         r"|nowadays|these\s+days|the\s+time\s+being|at\s+the\s+moment)"
         r"|(?P<past>recently|recent(?:\s+(?:years|months|weeks|days|times))?|lately|the\s+past(?=\s*[,.;:!?\"')]"
         r"|\s+(?:and|or|but|when|that|as|to|is|was|has|have|had|we|they|he|she|it|I|decade|century)\b))"
-        r"|(?P<future>(?<!as\s)soon|the\s+(?:near\s+)?future|the\s+(?:near|short|long)\s+term|the\s+long\s+run"
-        r"|(?:the\s+)?coming\s+(?:days|weeks|months|years)))(?![\w-])(?!\s+(?i:as|after|afterwards)\b)"
+        r"|(?P<future>(?<!as\s)soon(?!\s+(?i:as|after|afterwards)\b)|the\s+(?:near\s+)?future|the\s+(?:near|short|long)\s+term|the\s+long\s+run"
+        r"|(?:the\s+)?coming\s+(?:days|weeks|months|years)))(?![\w-])"
     ),
     "set": re.compile(
-        rf"(?<![\w-])(?i:(?P<adverb>annually|yearly|weekly|monthly|quarterly|hourly|nightly|biweekly)"
+        rf"(?<![\w-])(?i:(?P<adverb>annually|yearly|weekly|monthly|quarterly|hourly|nightly|biweekly|daily)"
         rf"|(?:every|each)\s+(?:other\s+)?(?:(?P<n>{COUNT})\s+)?(?P<unit>{DUR_UNIT}|morning|afternoon|evening"
-        rf"|night|weekend|{WEEKDAY.replace('?:', '')})s?"
+        rf"|night|weekend|{WEEKDAY.replace('?:', '')}|{_FULL_MONTH})s?"
         rf"|(?:once|twice|thrice|(?:{NUM}|\d+)\s+times)\s+(?:a|an|per|each|every)\s+(?P<unit2>{DUR_UNIT}))(?![\w-])"
     ),
     "clock": re.compile(
@@ -632,7 +632,7 @@ UNIT_MULTIPLE = {"fortnight": (2, "week"), "quarter": (3, "month"), "decade": (1
 HALF = {"Y": (6, "M"), "M": (15, "D"), "D": (12, "TH"), "TH": (30, "TM"), "TM": (30, "TS")}
 VAGUE = frozenset({"several", "a few", "few", "many", "some"})
 SET_ADVERBS = {"annually": "P1Y", "yearly": "P1Y", "weekly": "P1W", "biweekly": "P2W", "monthly": "P1M",
-               "quarterly": "P3M", "hourly": "PT1H", "nightly": "XXXX-XX-XXTNI"}  # fmt: skip
+               "quarterly": "P3M", "hourly": "PT1H", "nightly": "XXXX-XX-XXTNI", "daily": "P1D"}  # fmt: skip
 
 
 def count(text: str) -> float | None:
@@ -716,6 +716,8 @@ def r_set(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolv
         return f"XXXX-WXX-{WEEKDAYS[unit] + 1}", None
     if unit == "weekend":
         return "XXXX-WXX-WE", None
+    if unit in MONTHS:  # "each July"
+        return f"XXXX-{MONTHS[unit]:02d}", None
     n = count(m["n"]) if m["n"] else 1.0
     if "other" in m[0].lower().split():
         n = 2.0
