@@ -317,7 +317,7 @@ def _plausible(candidate: _Candidate, doc: Doc) -> bool:
     span = doc.char_span(m.start("y"), m.end("y"), alignment_mode="expand")
     labels = {t.ent_type_ for t in span} if span is not None else set()
     if m["prep"]:  # "by 2100" even when the tagger calls it a number, but not "in 2000 cases"
-        return span is None or not any(t.dep_ == "nummod" and t.head.i > t.i for t in span)
+        return span is None or not any(t.dep_ == "nummod" and t.head.i > t.i and t.head.is_alpha for t in span)
     if labels & NOT_YEAR_LABELS:
         return False
     return "DATE" in labels or (span is not None and not doc.has_annotation("ENT_IOB"))
@@ -336,7 +336,7 @@ CLAUSE_AFTER = re.compile(r"(?i)\s+(?:he|she|they|it|we|i|you|the|a|an|his|her|t
 
 def _anaphor_plausible(m: re.Match[str]) -> bool:
     text = m.string
-    if m["edge"] or m["det"].lower() != "the":  # "that year", "the following month": named periods
+    if m["edge"] or (m["det"].lower() != "the" and m["unit"].lower() != "day"):  # "that year", "the following month"
         return not CLAUSE_AFTER.match(text, m.end())
     return bool(ANAPHOR_BEFORE.search(text[max(0, m.start() - 14) : m.start()])) and not CLAUSE_AFTER.match(
         text, m.end()
@@ -354,7 +354,7 @@ def _a_duration(m: re.Match[str]) -> bool:
         return False
     if OFFSET_AFTER.match(text, m.end()) and not re.match(r"(?i)second|minute|hour", m["unit"]):
         return False  # "two days later", "a year earlier": a date counted from another (other patterns)
-    if not m["unit"].lower().startswith("quarter"):
+    if not m["unit"].lower().startswith("quarter") or m["mod"]:  # "two consecutive quarters of growth"
         return True
     fraction = re.match(r"\s+of\b", text[m.end() :]) or re.match(r"(?i)(?:about\s+|more\s+than\s+)?a\s", m[0])
     return not (fraction or "-" in m[0])

@@ -68,6 +68,8 @@ COUNT = (
     r"|a\s+(?:couple\s+of|few|dozen|hundred|single)|couple\s+of|several|a|an|few|many|some|single)"
 )
 DUR_UNIT = r"(?:second|minute|hour|day|week|fortnight|month|quarter|year|decade|century|centuries)"
+# A word between the count and the unit: "eight trading days", "six straight days", "20 more years".
+DUR_MODIFIER = r"(?:(?P<mod>(?i:trading|business|working|straight|consecutive|successive|more|additional|further|full))\s+)?"
 PART_CODE = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "tonight": "NI", "midday": "MI"}
 UNIT = r"(?:day|week|month|year|decade)s?"
 PREP = r"(?:(?P<prep>(?i:on|in|by|from|until|till|since|before|after|during|over|through|throughout|at))\s+)?"
@@ -154,7 +156,8 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         r"(?<![\w-])(?i:(?:(?:at\s+least|about|nearly|almost|around|roughly|some|more\s+than|less\s+than|over|under"
         r"|up\s+to|only|just)\s+(?!the\s))?(?:the\s+|a\s+|an\s+)?(?:(?P<rel>past|last|next|first|coming|previous|latest|final"
         r"|following|remaining|initial|same|year-earlier|prior|recent)\s+)?"
-        rf"(?P<n>{COUNT})(?P<half>\s+1/2|½)?(?:\s+and\s+a\s+half)?[\s-]+(?P<unit>{DUR_UNIT})s?(?:\s+and\s+a\s+half)?)(?![\w-])"
+        rf"(?P<n>{COUNT})(?P<half>\s+1/2|½)?(?:\s+and\s+a\s+half)?[\s-]+{DUR_MODIFIER}(?P<unit>{DUR_UNIT})s?(?:\s+and\s+a\s+half)?)"
+        r"(?![\w-])"
         r"(?!\s*-?\s*old)(?!\s+(?i:ago|from\s+now|hence|old|of\s+age))(?<!(?i:a\ssecond))"
     ),
     "duration_the": re.compile(  # "the past week", "the year ended March 31": one unit ("the last week" is a date)
@@ -162,7 +165,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         r"|the\s+(?:fiscal\s+)?(?P<unit2>year|quarter|month|week)(?=\s+(?:ended|ending)\b))(?![\w-])"
     ),
     "duration_bare": re.compile(  # "for years", "in months", "over decades": vague
-        r"(?i:(?<=for )|(?<=in )|(?<=over )|(?<=within )|(?<=after )|(?<=took )|(?<=takes )|(?<=take ))"
+        r"(?i:(?<=for )|(?<=in )|(?<=over )|(?<=within )|(?<=after )|(?<=took )|(?<=takes )|(?<=take )|(?<=over the ))"
         r"(?i:(?P<unit>seconds|minutes|hours|days|weeks|months|years|decades))(?![\w-])"
         r"(?!\s+(?i:ago|earlier|later|of\s+\d|before|after))"
     ),
@@ -200,6 +203,9 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "part_of_day": re.compile(  # "in the morning", "the afternoon": on the publication day
         r"(?<![\w-])(?i:the\s+(?P<part>morning|afternoon|evening))(?![\w-])(?!\s+(?i:of|after|before|newspaper|paper|show))"
+    ),
+    "year_end": re.compile(  # "by year end", "around year-end", "by year's end": the end of the publication year
+        r"(?<![\w-])(?i:(?:by|at|around|before|until|near|toward|towards)\s+(?:the\s+)?year(?:'s)?[\s-]end)(?![\w-])"
     ),
     "anaphor": re.compile(  # "the quarter", "for the day", "that year": the period the text is about (times.py)
         r"(?<![\w-])(?i:(?:(?P<edge>the\s+(?:end|start|beginning|middle|rest|remainder)\s+of|(?:early|late|earlier)\s+in)\s+)?"
@@ -564,7 +570,12 @@ def r_quarter_year(quarter: int, anchor: date, direction: Direction) -> int:
     # clause ("expects to report for the third quarter" in October); only a past clause about a quarter
     # that has not begun yet means last year's
     begun = date(anchor.year, 3 * quarter - 2, 1) <= anchor
-    return anchor.year - 1 if direction is Direction.PAST and not begun else anchor.year
+    if direction is Direction.PAST and not begun:
+        return anchor.year - 1
+    # with no tense to go by, a fourth quarter named in the first quarter is the one just ended
+    # ("profits for the fourth quarter" in January), not one nine months ahead
+    just_ended = quarter == 4 and anchor.month <= 3 and direction is Direction.NEAREST
+    return anchor.year - 1 if just_ended else anchor.year
 
 
 def r_half(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
@@ -612,6 +623,10 @@ def r_short_year(m: re.Match[str], anchor: date | None, direction: Direction) ->
     short = int(m["y"])
     year = 2000 + short if anchor is not None and 2000 + short <= anchor.year + 1 else 1900 + short
     return str(year), Granularity.YEAR
+
+
+def r_year_end(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    return (str(anchor.year) if anchor else None), Granularity.YEAR
 
 
 def r_anaphor(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
@@ -784,5 +799,5 @@ RESOLVERS: dict[str, Resolver] = {
     "duration_the": r_duration_the, "duration_bare": r_duration_bare, "earlier_units": r_earlier_units,
     "ref": r_ref, "set": r_set, "period": r_period, "clock": r_clock, "part_of_day": r_part_of_day,
     "half": r_half, "month_rel_year": r_month_rel_year, "numeric": r_numeric, "quarter_ended": r_quarter_ended,
-    "year_period": r_anaphor, "short_year": r_short_year, "anaphor": r_anaphor,
+    "year_period": r_anaphor, "short_year": r_short_year, "anaphor": r_anaphor, "year_end": r_year_end,
 }  # fmt: skip
