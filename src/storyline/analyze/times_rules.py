@@ -141,7 +141,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         rf"(?P<mon>{MONTH})(?:\s+of)?\s+(?P<rel>(?i:last|next|this))\s+year(?!'s)"
     ),
     "numeric": re.compile(  # "7/8/07", "12/25/2009": month/day/year, as US news writes it
-        r"(?<![\w/.-])(?P<m>1[0-2]|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])/(?P<y>\d{4}|\d\d)(?![\w/.-])"
+        r"(?<![\w/.-])(?P<m>1[0-2]|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])/(?P<y>\d{4}|\d\d)(?![\w/-]|\.\d)"
     ),
     "quarter_ended": re.compile(  # "the quarter ended Sept. 30": the quarter holding that day (a date, not P3M)
         r"(?<![\w-])(?i:the\s+(?:fiscal\s+)?(?:(?P<y0>\d{4})\s+)?quarter)"
@@ -254,6 +254,8 @@ def weekday_date(weekday: int, anchor: date, direction: Direction) -> date:
     """The date of ``weekday`` within six days of ``anchor``; the anchor's own weekday is the anchor."""
     back = anchor - timedelta(days=(anchor.weekday() - weekday) % 7)
     ahead = anchor + timedelta(days=(weekday - anchor.weekday()) % 7)
+    if direction is Direction.NEAREST and (ahead - anchor).days > 2:
+        return back
     return pick([back, ahead], anchor, direction)
 
 
@@ -364,8 +366,8 @@ def r_month(m: re.Match[str], anchor: date | None, direction: Direction) -> Reso
     if anchor is None:
         return None, Granularity.MONTH
     pre, month = " ".join(m["pre"].lower().split()), _month(m["mon"])
-    if pre == "last":  # the month before this one would be "last month": "last February" in March is a year back
-        year = anchor.year if month < anchor.month - 1 else anchor.year - 1
+    if pre == "last":
+        year = anchor.year if month < anchor.month else anchor.year - 1
     elif pre == "next":
         year = anchor.year if month > anchor.month else anchor.year + 1
     elif pre == "this":
