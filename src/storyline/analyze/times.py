@@ -336,7 +336,7 @@ CLAUSE_AFTER = re.compile(r"(?i)\s+(?:he|she|they|it|we|i|you|the|a|an|his|her|t
 
 def _anaphor_plausible(m: re.Match[str]) -> bool:
     text = m.string
-    if m["edge"] or (m["det"].lower() != "the" and m["unit"].lower() != "day"):  # "that year", "the following month"
+    if m["prep"] or m["edge"] or (m["det"].lower() != "the" and m["unit"].lower() != "day"):  # "that year"
         return not CLAUSE_AFTER.match(text, m.end())
     return bool(ANAPHOR_BEFORE.search(text[max(0, m.start() - 14) : m.start()])) and not CLAUSE_AFTER.match(
         text, m.end()

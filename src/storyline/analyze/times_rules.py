@@ -208,7 +208,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         r"(?<![\w-])(?i:(?:by|at|around|before|until|near|toward|towards)\s+(?:the\s+)?year(?:'s)?[\s-]end)(?![\w-])"
     ),
     "anaphor": re.compile(  # "the quarter", "for the day", "that year": the period the text is about (times.py)
-        r"(?<![\w-])(?i:(?:(?P<edge>the\s+(?:end|start|beginning|middle|rest|remainder)\s+of|(?:early|late|earlier)\s+in)\s+)?"
+        rf"(?<![\w-]){PREP}(?i:(?:(?P<edge>the\s+(?:end|start|beginning|middle|rest|remainder)\s+of|(?:early|late|earlier)\s+in)\s+)?"
         r"(?P<det>the\s+same|the\s+following|the|that)\s+(?P<unit>day|quarter|year|month))(?![\w-])"
         r"(?!\s+(?i:before|after|earlier|later|ago|ended|ending|to\s+date|of|when|that|in\s+which|previous|following|two)\b)"
     ),
