@@ -205,10 +205,12 @@ def test_periods_that_are_not_anchored_are_left_out(text: str) -> None:
     [
         ("Profit rose in the first quarter of last year.", OCT_1989,
          ("in the first quarter of last year", "1988-Q1", "DATE")),
-        ("The plant opens in next year's first quarter.", OCT_1989, ("in next year's first quarter", "1990-Q1", "DATE")),
+        ("The plant opens in next year's first quarter.", OCT_1989,
+         ("in next year's first quarter", "1990-Q1", "DATE")),
         ("Acme earned $4 million in the year-ago third quarter.", OCT_1989,
          ("in the year-ago third quarter", "1988-Q3", "DATE")),
-        ("Ford made money in the final quarter of 2009.", OCT_1989, ("in the final quarter of 2009", "2009-Q4", "DATE")),
+        ("Ford made money in the final quarter of 2009.", OCT_1989,
+         ("in the final quarter of 2009", "2009-Q4", "DATE")),
         # with no tense to go by, a fourth quarter named in January is the one just ended
         ("The drop in profits for the fourth quarter surprised analysts.", datetime(1998, 1, 26, tzinfo=timezone.utc),
          ("the fourth quarter", "1997-Q4", "DATE")),
@@ -242,7 +244,8 @@ def test_a_decade_list_without_the_century() -> None:
         ("The index is 70 points below the record high set on Aug. 6.", datetime(1998, 2, 6, tzinfo=timezone.utc),
          ("on Aug. 6", "1997-08-06", "DATE")),
         # a weekday with no tense to go by (here a noun's) is the past one unless the next is a day or two away
-        ("The offer is a 24% premium over Thursday's closing price.", OCT_1989, ("over Thursday", "1989-10-26", "DATE")),
+        ("The offer is a 24% premium over Thursday's closing price.", OCT_1989,
+         ("over Thursday", "1989-10-26", "DATE")),
     ],
 )  # fmt: skip
 def test_direction_of_limits_and_cues(text: str, published: datetime, expected: tuple[str, str, str]) -> None:

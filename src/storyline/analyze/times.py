@@ -147,8 +147,8 @@ def _anaphora(found: list[TimeExpression], kinds: list[str], anchor: date | None
     last: dict[Granularity, str] = {}
     for i, (expr, kind) in enumerate(zip(found, kinds, strict=True)):
         if kind in ANAPHORIC and anchor is not None:
-            value, granularity = _anaphor_value(expr.text, last, anchor)
-            out[i] = replace(expr, value=value, granularity=granularity)
+            resolved, unit = _anaphor_value(expr.text, last, anchor)
+            out[i] = replace(expr, value=resolved, granularity=unit)
         value, granularity = out[i].value, out[i].granularity
         if value and granularity in NAMED and value[:4].isdigit() and kind not in NOT_NAMED:
             last[granularity] = value
@@ -163,7 +163,7 @@ ANAPHOR_TEXT = re.compile(
 )
 
 
-def _anaphor_value(text: str, last: dict[Granularity, str], anchor: date) -> tuple[str, Granularity]:
+def _anaphor_value(text: str, last: dict[Granularity, str], anchor: date) -> tuple[str | None, Granularity]:
     m = ANAPHOR_TEXT.match(text)
     assert m is not None
     det, unit = " ".join(m["det"].lower().split()), m["unit"].lower()

@@ -69,7 +69,9 @@ COUNT = (
 )
 DUR_UNIT = r"(?:second|minute|hour|day|week|fortnight|month|quarter|year|decade|century|centuries)"
 # A word between the count and the unit: "eight trading days", "six straight days", "20 more years".
-DUR_MODIFIER = r"(?:(?P<mod>(?i:trading|business|working|straight|consecutive|successive|more|additional|further|full))\s+)?"
+DUR_MODIFIER = (
+    r"(?:(?P<mod>(?i:trading|business|working|straight|consecutive|successive|more|additional|further|full))\s+)?"
+)
 PART_CODE = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "tonight": "NI", "midday": "MI"}
 UNIT = r"(?:day|week|month|year|decade)s?"
 PREP = r"(?:(?P<prep>(?i:on|in|by|from|until|till|since|before|after|during|over|through|throughout|at))\s+)?"
@@ -609,10 +611,9 @@ def r_numeric(m: re.Match[str], anchor: date | None, direction: Direction) -> Re
 def r_quarter_ended(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
     """ "the quarter ended Sept. 30": the quarter holding its last day (a reported quarter is a past one)."""
     month, day = _month(m["mon"]), int(re.sub(r"\D", "", m["d"]))
-    if m["y"]:
-        last = _ymd(int(m["y"]), month, day)
-    else:
-        last = day_of(month, day, anchor, Direction.PAST) if anchor else None
+    last = _ymd(int(m["y"]), month, day) if m["y"] else None
+    if not m["y"] and anchor is not None:
+        last = day_of(month, day, anchor, Direction.PAST)
     if last is None:
         return None, Granularity.QUARTER
     return f"{last.year}-Q{(last.month - 1) // 3 + 1}", Granularity.QUARTER
