@@ -62,6 +62,8 @@ _COUNT_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen"
     "|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 )
+_TENS_WORDS = "ten|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_ONES_WORDS = "one|two|three|four|five|six|seven|eight|nine"
 # A count in a duration: "18", "2.5", "two", "twenty-four", "a", "a couple of", "several" (vague: X).
 COUNT = (
     rf"(?:\d{{1,3}}(?:\.\d+)?|(?:{_COUNT_WORDS})(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine)(?![\w-]))?"
@@ -122,6 +124,11 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         r"(?:(?i:the\s+)?(?:(?P<c>1[6-9]|20)(?P<d>\d)0|')(?P<short>\d0)?s(?![\w'])"
         r"|(?i:the\s+)(?P<bare>[2-9]0)s(?![\w'])|(?<=0s\sand\s)(?P<bare2>[2-9]0)s(?![\w'])"
         r"|(?i:the\s+(?P<word>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)))"
+    ),
+    "spoken_year": _p(  # "in nineteen ninety-six", "January nineteen ninety-seven", "the year two thousand"
+        rf"(?:(?P<mon>{_FULL_MONTH})\s+|(?i:the\s+year\s+))?(?i:(?P<c>nineteen|eighteen)[\s-]+(?P<tens>{_TENS_WORDS})"
+        rf"(?:[\s-]+(?P<ones>{_ONES_WORDS}))?|(?<=year\s)two\s+thousand(?:\s+and)?(?:[\s-]+(?P<small>{_ONES_WORDS}"
+        r"|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen))?)"
     ),
     "short_year": _p(r"'(?P<y>\d\d)(?![\w'])"),  # "since '82": the year, after a preposition only
     "century": _p(r"(?i:(?:the\s+)?(?P<n>\d{1,2})(?:st|nd|rd|th)[\s-]+century)"),
@@ -472,6 +479,8 @@ def r_relative_unit(m: re.Match[str], anchor: date | None, direction: Direction)
         return f"{year}-Q{(month - 1) // 3 + 1}", granularity
     if unit == "century":
         return str(anchor.year // 100 + step), granularity
+    if rel == "the last" and unit == "decade":  # "in the last decade": the past ten years, not the 1970s in 1989
+        return _past_unit(unit, anchor)
     return shift(anchor, step, unit)
 
 
@@ -619,6 +628,18 @@ def r_quarter_ended(m: re.Match[str], anchor: date | None, direction: Direction)
     return f"{last.year}-Q{(last.month - 1) // 3 + 1}", Granularity.QUARTER
 
 
+def r_spoken_year(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    """A year in words, as broadcast transcripts write it: "nineteen ninety-six" 1996, "two thousand" 2000."""
+    if m["c"]:
+        tens = NUMBERS[m["tens"].lower()]
+        year = (1900 if m["c"].lower() == "nineteen" else 1800) + tens + (NUMBERS[m["ones"].lower()] if m["ones"] else 0)
+    else:
+        year = 2000 + (NUMBERS[m["small"].lower()] if m["small"] else 0)
+    if m["mon"]:
+        return f"{year}-{_month(m['mon']):02d}", Granularity.MONTH
+    return str(year), Granularity.YEAR
+
+
 def r_short_year(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
     """ "since '82": a year of the last century unless that is over 80 years before the publication date."""
     if not m["prep"]:
@@ -698,7 +719,18 @@ def r_duration(m: re.Match[str], anchor: date | None, direction: Direction) -> R
 
 
 def r_duration_the(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
-    return iso_duration(1, m["unit"] or m["unit2"]), None
+    """ "the year ended March 31" P1Y; "the past year" is the year before (TimeML reads it as a date), "the
+    past decade" the decade most of the last ten years fall in; "the past week" stays a duration (P1W)."""
+    unit = (m["unit"] or m["unit2"]).lower()
+    if m["rel"] and unit in ("year", "decade") and anchor is not None:
+        return _past_unit(unit, anchor)
+    return iso_duration(1, unit), None
+
+
+def _past_unit(unit: str, anchor: date) -> Resolved:
+    if unit == "year":
+        return str(anchor.year - 1), Granularity.YEAR
+    return str((anchor.year - 5) // 10), Granularity.DECADE
 
 
 def r_duration_bare(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
@@ -803,4 +835,5 @@ RESOLVERS: dict[str, Resolver] = {
     "ref": r_ref, "set": r_set, "period": r_period, "clock": r_clock, "part_of_day": r_part_of_day,
     "half": r_half, "month_rel_year": r_month_rel_year, "numeric": r_numeric, "quarter_ended": r_quarter_ended,
     "year_period": r_anaphor, "short_year": r_short_year, "anaphor": r_anaphor, "year_end": r_year_end,
+    "spoken_year": r_spoken_year,
 }  # fmt: skip
