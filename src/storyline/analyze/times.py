@@ -152,6 +152,8 @@ def _anaphora(found: list[TimeExpression], kinds: list[str], anchor: date | None
         value, granularity = out[i].value, out[i].granularity
         if value and granularity in NAMED and value[:4].isdigit() and kind not in NOT_NAMED:
             last[granularity] = value
+            if granularity in (Granularity.MONTH, Granularity.QUARTER):
+                last[Granularity.RANGE] = value  # the last month or quarter: "the same period last year"
             if granularity is Granularity.DAY:
                 last[Granularity.MONTH] = value[:7]
             last[Granularity.YEAR] = value[:4]
@@ -164,6 +166,12 @@ ANAPHOR_TEXT = re.compile(
 
 
 def _anaphor_value(text: str, last: dict[Granularity, str], anchor: date) -> tuple[str | None, Granularity]:
+    if PATTERNS["same_period"].fullmatch(text):  # "the same period last year": named before, a year back
+        period = last.get(Granularity.RANGE)
+        if period is None:
+            return str(anchor.year - 1), Granularity.YEAR
+        unit = Granularity.QUARTER if "Q" in period else Granularity.MONTH
+        return f"{int(period[:4]) - 1}{period[4:]}", unit
     m = ANAPHOR_TEXT.match(text)
     assert m is not None
     det, unit = " ".join(m["det"].lower().split()), m["unit"].lower()

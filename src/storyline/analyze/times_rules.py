@@ -213,6 +213,13 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "part_of_day": re.compile(  # "in the morning", "the afternoon": on the publication day
         r"(?<![\w-])(?i:the\s+(?P<part>morning|afternoon|evening))(?![\w-])(?!\s+(?i:of|after|before|newspaper|paper|show))"
     ),
+    "same_period": re.compile(  # "the same period last year", "the same month a year ago": named before, a year back
+        r"(?<![\w-])(?i:(?:the\s+)?(?:same|corresponding|comparable)\s+(?P<unit>period|month|quarter|time|week)"
+        r"\s+(?:of\s+)?(?:last\s+year|the\s+(?:last|previous|prior)\s+year|a\s+year\s+(?:ago|earlier|before)))(?![\w-])"
+    ),
+    "month_range": _p(  # "between April and June", "from March to May": two months of one stretch
+        rf"(?P<mon>{_FULL_MONTH})\s*(?:-|–|to|through|until|and)\s*(?P<mon2>{_FULL_MONTH})(?![\w-]|\.?\s+\d|,?\s+\d{{4}})"
+    ),
     "year_end": re.compile(  # "by year end", "around year-end", "by year's end": the end of the publication year
         r"(?<![\w-])(?i:(?:by|at|around|before|until|near|toward|towards)\s+(?:the\s+)?year(?:'s)?[\s-]end)(?![\w-])"
     ),
@@ -225,9 +232,9 @@ PATTERNS: dict[str, re.Pattern[str]] = {
 
 # Kinds whose year or weekday depends on the clause's tense.
 NEEDS_DIRECTION = frozenset({"mdy", "dmy", "mdy_range", "dmy_range", "month", "weekday", "weekday_range",
-                             "season", "quarter", "weekend", "deictic", "clock"})  # fmt: skip
+                             "season", "quarter", "weekend", "deictic", "clock", "month_range"})  # fmt: skip
 # Kinds resolved from the other expressions of the text after the first pass (``times.py``).
-ANAPHORIC = frozenset({"anaphor", "year_period"})
+ANAPHORIC = frozenset({"anaphor", "year_period", "same_period"})
 # Kinds that are TIMEX3 SETs (recurrences); durations are told by their "P" value.
 SET_KINDS = frozenset({"set"})
 
@@ -656,7 +663,19 @@ def r_year_end(m: re.Match[str], anchor: date | None, direction: Direction) -> R
 def r_anaphor(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
     """Resolved in ``times.py`` from the expressions before it ("the quarter", "that day", "the 1988 period")."""
     unit = m["unit"].lower()
-    return None, Granularity.QUARTER if unit == "period" else UNIT_GRANULARITY.get(unit, Granularity.DAY)
+    return None, Granularity.QUARTER if unit in ("period", "time") else UNIT_GRANULARITY.get(unit, Granularity.DAY)
+
+
+def r_month_range(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    """ "between April and June": the first month by tense, the second the next such month after it."""
+    if anchor is None:
+        return None, Granularity.RANGE
+    year, month = month_of(_month(m["mon"]), anchor, direction)
+    last = _month(m["mon2"])
+    if last == month:
+        return SKIP
+    end_year = year if last > month else year + 1
+    return f"{year}-{month:02d}/{end_year}-{last:02d}", Granularity.RANGE
 
 
 def r_year(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
@@ -835,5 +854,5 @@ RESOLVERS: dict[str, Resolver] = {
     "ref": r_ref, "set": r_set, "period": r_period, "clock": r_clock, "part_of_day": r_part_of_day,
     "half": r_half, "month_rel_year": r_month_rel_year, "numeric": r_numeric, "quarter_ended": r_quarter_ended,
     "year_period": r_anaphor, "short_year": r_short_year, "anaphor": r_anaphor, "year_end": r_year_end,
-    "spoken_year": r_spoken_year,
+    "spoken_year": r_spoken_year, "same_period": r_anaphor, "month_range": r_month_range,
 }  # fmt: skip
