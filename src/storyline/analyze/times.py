@@ -149,6 +149,8 @@ def _anaphora(found: list[TimeExpression], kinds: list[str], anchor: date | None
         if kind in ANAPHORIC and anchor is not None:
             resolved, unit = _anaphor_value(expr.text, last, anchor)
             out[i] = replace(expr, value=resolved, granularity=unit)
+        elif kind == "part_of_day" and expr.value and Granularity.DAY in last:  # "Stocks fell Friday. In the
+            out[i] = replace(expr, value=last[Granularity.DAY] + expr.value[10:])  # morning..." is Friday morning
         value, granularity = out[i].value, out[i].granularity
         if value and granularity in NAMED and value[:4].isdigit() and kind not in NOT_NAMED:
             last[granularity] = value

@@ -210,8 +210,9 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         r"(?:\s*\((?:GMT|UTC)\s*[+-]\s*\d{1,2}\))?"
         rf"(?:,?\s+(?:on\s+)?(?P<day2>{WEEKDAY}|today|tonight|yesterday|tomorrow)(?![\w-]))?)"
     ),
-    "part_of_day": re.compile(  # "in the morning", "the afternoon": on the publication day
-        r"(?<![\w-])(?i:the\s+(?P<part>morning|afternoon|evening))(?![\w-])(?!\s+(?i:of|after|before|newspaper|paper|show))"
+    "part_of_day": re.compile(  # "in the morning", "by mid-afternoon": on the day named before, else the publication day
+        r"(?<![\w-])(?i:(?:the\s+|mid[\s-]?)(?P<part>morning|afternoon|evening))(?![\w-])"
+        r"(?!\s+(?i:of|after|before|newspaper|paper|show))"
     ),
     "same_period": re.compile(  # "the same period last year", "the same month a year ago": named before, a year back
         r"(?<![\w-])(?i:(?:the\s+)?(?:same|corresponding|comparable)\s+(?P<unit>period|month|quarter|time|week)"
