@@ -221,6 +221,12 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "month_range": _p(  # "between April and June", "from March to May": two months of one stretch
         rf"(?P<mon>{_FULL_MONTH})\s*(?:-|–|to|through|until|and)\s*(?P<mon2>{_FULL_MONTH})(?![\w-]|\.?\s+\d|,?\s+\d{{4}})"
     ),
+    "holiday": _p(  # "on Christmas Eve", "Thanksgiving Day", "Easter 1998": the holiday's day, its year by tense
+        r"(?:(?P<rel>(?i:last|next|this))\s+)?(?P<h>Christmas\s+(?:Eve|Day)|New\s+Year's\s+(?:Eve|Day)"
+        r"|Thanksgiving\s+Day|Independence\s+Day|(?i:the\s+)?Fourth\s+of\s+July|July\s+(?:4th|Fourth)|Labor\s+Day"
+        r"|Memorial\s+Day|Veterans\s+Day|Valentine's\s+Day|Easter\s+Sunday|Good\s+Friday|Christmas|Easter"
+        rf"|Thanksgiving|Halloween)(?:,?\s+(?:of\s+)?(?P<y>{YEAR}))?"
+    ),
     "year_end": re.compile(  # "by year end", "around year-end", "by year's end": the end of the publication year
         r"(?<![\w-])(?i:(?:by|at|around|before|until|near|toward|towards)\s+(?:the\s+)?year(?:'s)?[\s-]end)(?![\w-])"
     ),
@@ -233,7 +239,8 @@ PATTERNS: dict[str, re.Pattern[str]] = {
 
 # Kinds whose year or weekday depends on the clause's tense.
 NEEDS_DIRECTION = frozenset({"mdy", "dmy", "mdy_range", "dmy_range", "month", "weekday", "weekday_range",
-                             "season", "quarter", "weekend", "deictic", "clock", "month_range"})  # fmt: skip
+                             "season", "quarter", "weekend", "deictic", "clock", "month_range",
+                             "holiday"})  # fmt: skip
 # Kinds resolved from the other expressions of the text after the first pass (``times.py``).
 ANAPHORIC = frozenset({"anaphor", "year_period", "same_period"})
 # Kinds that are TIMEX3 SETs (recurrences); durations are told by their "P" value.
@@ -657,6 +664,70 @@ def r_short_year(m: re.Match[str], anchor: date | None, direction: Direction) ->
     return str(year), Granularity.YEAR
 
 
+FIXED_HOLIDAYS = {"christmas": (12, 25), "christmas day": (12, 25), "christmas eve": (12, 24),
+                  "new year's day": (1, 1), "new year's eve": (12, 31), "independence day": (7, 4),
+                  "the fourth of july": (7, 4), "fourth of july": (7, 4), "july 4th": (7, 4), "july fourth": (7, 4),
+                  "veterans day": (11, 11), "valentine's day": (2, 14), "halloween": (10, 31)}  # fmt: skip
+SINGLE_WORD_HOLIDAYS = frozenset({"christmas", "easter", "thanksgiving", "halloween"})
+
+
+def _easter(year: int) -> date:
+    """Easter Sunday of ``year`` (Gregorian calendar, the anonymous algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l_) // 451
+    month, day = divmod(h + l_ - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
+    """The ``n``-th ``weekday`` of a month (n = -1: the last one)."""
+    if n > 0:
+        first = date(year, month, 1)
+        return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+    last = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+    return last - timedelta(days=(last.weekday() - weekday) % 7)
+
+
+def holiday_date(name: str, year: int) -> date:
+    """The date of a holiday named in English news in ``year`` (US dates for Thanksgiving, Labor Day...)."""
+    key = " ".join(name.lower().split())
+    if key in FIXED_HOLIDAYS:
+        return date(year, *FIXED_HOLIDAYS[key])
+    if key.startswith("easter"):
+        return _easter(year)
+    if key == "good friday":
+        return _easter(year) - timedelta(days=2)
+    if key.startswith("thanksgiving"):
+        return _nth_weekday(year, 11, 3, 4)
+    if key == "labor day":
+        return _nth_weekday(year, 9, 0, 1)
+    return _nth_weekday(year, 5, 0, -1)  # Memorial Day
+
+
+def r_holiday(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    """ "on Christmas Eve" by tense; "last Easter" the latest before the publication date; "Easter 1998"."""
+    name, rel = m["h"], (m["rel"] or "").lower()
+    if " ".join(name.lower().split()) in SINGLE_WORD_HOLIDAYS and not (m["prep"] or rel or m["y"]):
+        return SKIP  # "Christmas sales", "Easter eggs": a modifier, not a day
+    if m["y"]:
+        return iso_day(holiday_date(name, int(m["y"]))), Granularity.DAY
+    if anchor is None:
+        return None, Granularity.DAY
+    days = [holiday_date(name, anchor.year + k) for k in (-1, 0, 1)]
+    if rel == "last":
+        return iso_day(max(d for d in days if d < anchor)), Granularity.DAY
+    if rel == "next":
+        return iso_day(min(d for d in days if d > anchor)), Granularity.DAY
+    if rel == "this":
+        return iso_day(days[1]), Granularity.DAY
+    return iso_day(pick(days, anchor, direction)), Granularity.DAY
+
+
 def r_year_end(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
     return (str(anchor.year) if anchor else None), Granularity.YEAR
 
@@ -856,4 +927,5 @@ RESOLVERS: dict[str, Resolver] = {
     "half": r_half, "month_rel_year": r_month_rel_year, "numeric": r_numeric, "quarter_ended": r_quarter_ended,
     "year_period": r_anaphor, "short_year": r_short_year, "anaphor": r_anaphor, "year_end": r_year_end,
     "spoken_year": r_spoken_year, "same_period": r_anaphor, "month_range": r_month_range,
+    "holiday": r_holiday,
 }  # fmt: skip
