@@ -36,11 +36,13 @@ from spacy.tokens import Doc, Span, Token
 
 from storyline.analyze.times_rules import (
     ANAPHORIC,
+    CASED_TRIGGERS,
     NEEDS_DIRECTION,
     PATTERNS,
     RESOLVERS,
     SET_KINDS,
     SKIP,
+    TRIGGERS,
     WEEKDAYS,
     Direction,
     iso_duration,
@@ -300,13 +302,28 @@ def _attach_days(doc: Doc, text: str, found: list[TimeExpression]) -> list[TimeE
 def _candidates(doc: Doc) -> list[_Candidate]:
     """Every pattern's matches, overlaps resolved in favour of the longest (then the earliest)."""
     text = doc.text
-    every = [_Candidate(kind, m) for kind, pattern in PATTERNS.items() for m in pattern.finditer(text)]
+    low = text.lower()
+    every = [
+        _Candidate(kind, m)
+        for kind, pattern in PATTERNS.items()
+        if _triggered(kind, text, low)
+        for m in pattern.finditer(text)
+    ]
     every.sort(key=lambda c: (-(c.end - c.start), c.start))
     taken: list[_Candidate] = []
     for candidate in every:
         if all(candidate.end <= t.start or candidate.start >= t.end for t in taken):
             taken.append(candidate)
     return sorted(taken, key=lambda c: c.start)
+
+
+def _triggered(kind: str, text: str, low: str) -> bool:
+    """Whether ``text`` holds a word every match of the pattern ``kind`` needs (see ``TRIGGERS``)."""
+    cased = CASED_TRIGGERS.get(kind)
+    if cased is not None:
+        return any(word in text for word in cased)
+    words = TRIGGERS.get(kind)
+    return words is None or any(word in low for word in words)
 
 
 def _plausible(candidate: _Candidate, doc: Doc) -> bool:

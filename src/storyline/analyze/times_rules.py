@@ -210,7 +210,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         r"(?:\s*\((?:GMT|UTC)\s*[+-]\s*\d{1,2}\))?"
         rf"(?:,?\s+(?:on\s+)?(?P<day2>{WEEKDAY}|today|tonight|yesterday|tomorrow)(?![\w-]))?)"
     ),
-    "part_of_day": re.compile(  # "in the morning", "by mid-afternoon": on the day named before, else the publication day
+    "part_of_day": re.compile(  # "in the morning", "by mid-afternoon": the day named before, else the publication day
         r"(?<![\w-])(?i:(?:the\s+|mid[\s-]?)(?P<part>morning|afternoon|evening))(?![\w-])"
         r"(?!\s+(?i:of|after|before|newspaper|paper|show))"
     ),
@@ -236,6 +236,52 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         r"(?!\s+(?i:before|after|earlier|later|ago|ended|ending|to\s+date|of|when|that|in\s+which|previous|following|two)\b)"
     ),
 }
+
+# Words one of which every match of a pattern holds: a pattern runs only on texts that have one (most news
+# texts lack most of them, and a scan with an optional leading preposition is slow). ``TRIGGERS`` are looked
+# for in the lower-cased text, ``CASED_TRIGGERS`` in the text itself (month and weekday names are matched
+# capitalized). Kinds in neither always run.
+_MONTH_STEMS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+CASED_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "mdy_range": _MONTH_STEMS, "dmy_range": _MONTH_STEMS, "mdy": _MONTH_STEMS, "dmy": _MONTH_STEMS,
+    "month_year": _MONTH_STEMS, "month": _MONTH_STEMS, "month_rel_year": _MONTH_STEMS, "month_range": _MONTH_STEMS,
+    "quarter_ended": _MONTH_STEMS, "weekday_range": _WEEKDAYS, "weekday": _WEEKDAYS,
+}  # fmt: skip
+TRIGGERS: dict[str, tuple[str, ...]] = {
+    "deictic": ("yesterday", "today", "tomorrow", "tonight", "overnight", "night", "morning", "afternoon", "evening",
+                "the day"),
+    "relative_unit": ("week", "month", "year", "quarter", "decade", "century", "spring", "summer", "autumn", "fall",
+                      "winter"),
+    "weekend": ("weekend",),
+    "ago": ("ago", "from now", "hence"),
+    "offset_event": ("after", "before", "later", "earlier"),
+    "decade": ("0s", "ties"),
+    "century": ("century",),
+    "season": ("spring", "summer", "autumn", "fall", "winter"),
+    "quarter": ("quarter",),
+    "half": ("half",),
+    "numeric": ("/",),
+    "year_period": ("period", "quarter"),
+    "spoken_year": ("nineteen", "eighteen", "thousand"),
+    "short_year": ("'",),
+    "duration": ("second", "minute", "hour", "day", "week", "fortnight", "month", "quarter", "year", "decade",
+                 "centur"),
+    "duration_the": ("the past", "ended", "ending"),
+    "duration_bare": ("seconds", "minutes", "hours", "days", "weeks", "months", "years", "decades"),
+    "earlier_units": ("earlier", "previous", "prior", "the year before"),
+    "period": ("year-earlier", "year-ago", "latest", "most recent", "the year", "full year"),
+    "ref": ("now", "current", "present", "these days", "time being", "moment", "recent", "lately", "the past",
+            "soon", "future", "term", "long run", "coming"),
+    "set": ("annually", "yearly", "weekly", "monthly", "quarterly", "hourly", "nightly", "daily", "every", "each",
+            "once", "twice", "thrice", "times"),
+    "part_of_day": ("morning", "afternoon", "evening"),
+    "same_period": ("same", "corresponding", "comparable"),
+    "year_end": ("year end", "year-end", "year's end"),
+    "holiday": ("christmas", "new year", "thanksgiving", "independence day", "fourth", "labor day", "memorial day",
+                "veterans day", "valentine", "easter", "good friday", "halloween"),
+    "anaphor": ("day", "quarter", "year", "month"),
+}  # fmt: skip
 
 # Kinds whose year or weekday depends on the clause's tense.
 NEEDS_DIRECTION = frozenset({"mdy", "dmy", "mdy_range", "dmy_range", "month", "weekday", "weekday_range",
@@ -646,8 +692,8 @@ def r_quarter_ended(m: re.Match[str], anchor: date | None, direction: Direction)
 def r_spoken_year(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
     """A year in words, as broadcast transcripts write it: "nineteen ninety-six" 1996, "two thousand" 2000."""
     if m["c"]:
-        tens = NUMBERS[m["tens"].lower()]
-        year = (1900 if m["c"].lower() == "nineteen" else 1800) + tens + (NUMBERS[m["ones"].lower()] if m["ones"] else 0)
+        ones = NUMBERS[m["ones"].lower()] if m["ones"] else 0
+        year = (1900 if m["c"].lower() == "nineteen" else 1800) + NUMBERS[m["tens"].lower()] + ones
     else:
         year = 2000 + (NUMBERS[m["small"].lower()] if m["small"] else 0)
     if m["mon"]:
