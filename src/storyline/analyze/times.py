@@ -174,8 +174,8 @@ def _anaphor_value(text: str, last: dict[Granularity, str], anchor: date) -> tup
         period = last.get(Granularity.RANGE)
         if period is None:
             return str(anchor.year - 1), Granularity.YEAR
-        unit = Granularity.QUARTER if "Q" in period else Granularity.MONTH
-        return f"{int(period[:4]) - 1}{period[4:]}", unit
+        granularity = Granularity.QUARTER if "Q" in period else Granularity.MONTH
+        return f"{int(period[:4]) - 1}{period[4:]}", granularity
     m = ANAPHOR_TEXT.match(text)
     assert m is not None
     det, unit = " ".join(m["det"].lower().split()), m["unit"].lower()
