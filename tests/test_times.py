@@ -10,6 +10,7 @@ import pytest
 import storyline
 from storyline.analyze.nlp import load_nlp
 from storyline.analyze.times import find_times
+from storyline.model import Granularity
 from tests.conftest import DEMO, demo_article
 
 THURSDAY = datetime(2024, 5, 16, 9, 0, tzinfo=timezone.utc)
@@ -268,3 +269,62 @@ def test_direction_of_limits_and_cues(text: str, published: datetime, expected: 
 )
 def test_more_durations_sets_and_references(text: str, expected: list[tuple[str, str, str]]) -> None:
     assert typed(text, OCT_1989) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "expected"),
+    [
+        ("Shops close early on Christmas Eve.", OCT_1989, [("on Christmas Eve", "1989-12-24", "DATE")]),
+        ("The family met on Thanksgiving Day.", datetime(1998, 12, 2, tzinfo=timezone.utc),
+         [("on Thanksgiving Day", "1998-11-26", "DATE")]),
+        ("The church was full last Easter.", datetime(2024, 5, 16, tzinfo=timezone.utc),
+         [("last Easter", "2024-03-31", "DATE")]),
+        ("The parade will be held on Labor Day.", datetime(2024, 8, 1, tzinfo=timezone.utc),
+         [("on Labor Day", "2024-09-02", "DATE")]),
+        ("Christmas sales rose.", OCT_1989, []),  # a modifier, not a day
+        # years in words, as broadcast transcripts write them
+        ("The bomb went off in nineteen ninety-six.", OCT_1989, [("in nineteen ninety-six", "1996", "DATE")]),
+        ("January nineteen ninety-seven was cold.", OCT_1989, [("January nineteen ninety-seven", "1997-01", "DATE")]),
+        ("He promised jobs by the year two thousand.", OCT_1989, [("by the year two thousand", "2000", "DATE")]),
+        # TimeML reads "the past year" as the year before, "the past decade" as the decade it mostly covers
+        ("Hate groups grew over the past year.", datetime(1998, 3, 3, tzinfo=timezone.utc),
+         [("the past year", "1997", "DATE")]),
+        ("It was his third leave in the past decade.", datetime(2011, 1, 17, tzinfo=timezone.utc),
+         [("the past decade", "200", "DATE")]),
+        # the month or quarter named before, a year back
+        ("Sales rose 43% in February compared to the same period last year.", datetime(2010, 3, 3, tzinfo=timezone.utc),
+         [("in February", "2010-02", "DATE"), ("the same period last year", "2009-02", "DATE")]),
+        ("The economy shrank between April and June.", datetime(2008, 11, 18, tzinfo=timezone.utc),
+         [("between April and June", "2008-04/2008-06", "RANGE")]),
+        # a part of day is on the day named before it
+        ("Shares fell on Friday. Dealers sold heavily in the morning.", OCT_1989,
+         [("on Friday", "1989-10-27", "DATE"), ("in the morning", "1989-10-27TMO", "TIME")]),
+        # ... in a past clause; a plan is on the publication day
+        ("He arrived on Sunday. He is expected to leave in the evening.", datetime(2018, 6, 12, tzinfo=timezone.utc),
+         [("on Sunday", "2018-06-10", "DATE"), ("in the evening", "2018-06-12TEV", "TIME")]),
+    ],
+)  # fmt: skip
+def test_holidays_spoken_years_and_named_periods(
+    text: str, published: datetime, expected: list[tuple[str, str, str]]
+) -> None:
+    found = find_times(load_nlp()(text), published)
+    kinds = ["RANGE" if t.granularity is Granularity.RANGE else t.type.value for t in found]
+    assert [(t.text, t.value, kind) for t, kind in zip(found, kinds, strict=True)] == expected
+
+
+def test_triggers_never_change_what_is_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pattern skipped for lack of its trigger words would have found nothing: the results are the same."""
+    from storyline.analyze import times
+
+    texts = [
+        "On Christmas Eve 1998 the firm said third-quarter profit fell from a year earlier.",
+        "Between April and June, sales rose 5% over the same period last year; the 70s were worse.",
+        "He left at 3 p.m. Friday, two weeks after the summit in nineteen ninety-six, and returns next spring.",
+        "The company, which reports quarterly, expects a loss for the quarter ended Sept. 30 and by year end.",
+    ]
+    nlp = load_nlp()
+    docs = [nlp(text) for text in texts]
+    with_triggers = [find_times(doc, OCT_1989) for doc in docs]
+    monkeypatch.setattr(times, "TRIGGERS", {})
+    monkeypatch.setattr(times, "CASED_TRIGGERS", {})
+    assert [find_times(doc, OCT_1989) for doc in docs] == with_triggers

@@ -113,7 +113,7 @@ def find_times(doc: Doc, published: datetime | None, article_id: str = "") -> li
         kind = _timex_type(candidate.kind, value, granularity)
         text = candidate.match.string  # doc.text is rebuilt from the tokens on every access: read it once
         found.append(TimeExpression(article_id, start, end, text[start:end], value, granularity, kind))
-        kinds.append(candidate.kind)
+        kinds.append(candidate.kind if direction is not Direction.PAST else candidate.kind + ":past")
     found = _anaphora(found, kinds, anchor)
     text = doc.text
     found = _anchor_offsets(doc, text, found)
@@ -133,6 +133,8 @@ def _preposition(m: re.Match[str]) -> str:
     return before[1].lower() if before else word.lower()
 
 
+# "in the morning", "by mid-afternoon", "later in the day": on the day the text is about
+ON_A_DAY = re.compile(r"(?i)(?:\bthe\s+|\bmid[\s-]?)(?:morning|afternoon|evening)$|\bin\s+the\s+day$")
 NAMED = (Granularity.DAY, Granularity.MONTH, Granularity.QUARTER, Granularity.YEAR)
 NOT_NAMED = frozenset({"period", "earlier_units", "year_period"})  # derived periods: not what "the quarter" means
 
@@ -143,16 +145,19 @@ def _anaphora(found: list[TimeExpression], kinds: list[str], anchor: date | None
     "the quarter" is the quarter named before it, else the last one ended by the publication date (the
     one a company reports on); "the day" the day named before it, else the publication day; "the year"
     and "the month" the publication's ("for the year", "by the end of the month"), "that year" and "the
-    same month" the one named before; "the 1988 period" is the quarter named before, in 1988.
+    same month" the one named before; "the 1988 period" is the quarter named before, in 1988. In a past
+    clause a part of the day ("Stocks fell Friday. Dealers sold in the morning", "later in the day") is on
+    the day named before it; otherwise ("is expected to leave in the evening") on the publication day.
     """
     out = list(found)
     last: dict[Granularity, str] = {}
-    for i, (expr, kind) in enumerate(zip(found, kinds, strict=True)):
+    for i, (expr, tagged) in enumerate(zip(found, kinds, strict=True)):
+        kind, _, tense = tagged.partition(":")
         if kind in ANAPHORIC and anchor is not None:
             resolved, unit = _anaphor_value(expr.text, last, anchor)
             out[i] = replace(expr, value=resolved, granularity=unit)
-        elif kind == "part_of_day" and expr.value and Granularity.DAY in last:  # "Stocks fell Friday. In the
-            out[i] = replace(expr, value=last[Granularity.DAY] + expr.value[10:])  # morning..." is Friday morning
+        elif tense == "past" and expr.value and Granularity.DAY in last and ON_A_DAY.search(expr.text):
+            out[i] = replace(expr, value=last[Granularity.DAY] + expr.value[10:])
         value, granularity = out[i].value, out[i].granularity
         if value and granularity in NAMED and value[:4].isdigit() and kind not in NOT_NAMED:
             last[granularity] = value

@@ -219,7 +219,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         r"\s+(?:of\s+)?(?:last\s+year|the\s+(?:last|previous|prior)\s+year|a\s+year\s+(?:ago|earlier|before)))(?![\w-])"
     ),
     "month_range": _p(  # "between April and June", "from March to May": two months of one stretch
-        rf"(?P<mon>{_FULL_MONTH})\s*(?:-|–|to|through|until|and)\s*(?P<mon2>{_FULL_MONTH})(?![\w-]|\.?\s+\d|,?\s+\d{{4}})"
+        rf"(?:(?i:between)\s+)?(?P<mon>{_FULL_MONTH})\s*(?:-|–|to|through|until|and)\s*(?P<mon2>{_FULL_MONTH})(?![\w-]|\.?\s+\d|,?\s+\d{{4}})"
     ),
     "holiday": _p(  # "on Christmas Eve", "Thanksgiving Day", "Easter 1998": the holiday's day, its year by tense
         r"(?:(?P<rel>(?i:last|next|this))\s+)?(?P<h>Christmas\s+(?:Eve|Day)|New\s+Year's\s+(?:Eve|Day)"
@@ -286,7 +286,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
 # Kinds whose year or weekday depends on the clause's tense.
 NEEDS_DIRECTION = frozenset({"mdy", "dmy", "mdy_range", "dmy_range", "month", "weekday", "weekday_range",
                              "season", "quarter", "weekend", "deictic", "clock", "month_range",
-                             "holiday"})  # fmt: skip
+                             "holiday", "part_of_day"})  # fmt: skip
 # Kinds resolved from the other expressions of the text after the first pass (``times.py``).
 ANAPHORIC = frozenset({"anaphor", "year_period", "same_period"})
 # Kinds that are TIMEX3 SETs (recurrences); durations are told by their "P" value.
