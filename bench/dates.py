@@ -300,6 +300,9 @@ def system_value(t: TimeExpression, dates: bool = False) -> str | None:
             return value if dates else f"{year}-W{week:02d}-WE"
     if dates and value and t.granularity is Granularity.TIME:
         return value[:10]
+    half = re.fullmatch(r"(\d{4})-(01|07)/\1-(06|12)", value or "")
+    if half and "half" in t.text.lower() and not dates:  # "the second half of 1989": TIMEX3 1989-H2
+        return f"{half[1]}-H{1 if half[2] == '01' else 2}"
     return value
 
 

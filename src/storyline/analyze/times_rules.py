@@ -653,16 +653,18 @@ def r_quarter_year(quarter: int, anchor: date, direction: Direction) -> int:
 
 
 def r_half(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
-    """ "the second half of 1989" 1989-H2; "the first half of next year"; a bare "the second half" is this year's."""
+    """ "the second half of 1989" is the range 1989-07/1989-12 (TIMEX3 1989-H2); "the first half of next
+    year"; a bare "the second half" is this year's."""
     half = 1 if m["h"].lower() == "first" else 2
+    months = "01/{y}-06" if half == 1 else "07/{y}-12"
     if m["y"]:
-        return f"{m['y']}-H{half}", Granularity.RANGE
+        return f"{m['y']}-{months.format(y=m['y'])}", Granularity.RANGE
     if not m["rel"] and "the year" not in m[0].lower() and not re.match(r"(?i)the\s", m[0].lstrip()):
         return SKIP  # "a first half" of something else
     if anchor is None:
         return None, Granularity.RANGE
-    step = YEAR_WORD_STEP.get((m["rel"] or "this").lower(), 0)
-    return f"{anchor.year + step}-H{half}", Granularity.RANGE
+    year = anchor.year + YEAR_WORD_STEP.get((m["rel"] or "this").lower(), 0)
+    return f"{year}-{months.format(y=year)}", Granularity.RANGE
 
 
 def r_month_rel_year(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
