@@ -215,7 +215,8 @@ def test_periods_that_are_not_anchored_are_left_out(text: str) -> None:
         # with no tense to go by, a fourth quarter named in January is the one just ended
         ("The drop in profits for the fourth quarter surprised analysts.", datetime(1998, 1, 26, tzinfo=timezone.utc),
          ("the fourth quarter", "1997-Q4", "DATE")),
-        ("Sales slowed in the second half of 1989.", OCT_1989, ("in the second half of 1989", "1989-07/1989-12", "DATE")),
+        ("Sales slowed in the second half of 1989.", OCT_1989,
+         ("in the second half of 1989", "1989-07/1989-12", "DATE")),
         ("Growth should return in the first half of next year.", OCT_1989,
          ("in the first half of next year", "1990-01/1990-06", "DATE")),
         ("Pol Pot was arrested in July last year.", OCT_1989, ("in July last year", "1988-07", "DATE")),
@@ -328,3 +329,11 @@ def test_triggers_never_change_what_is_found(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(times, "TRIGGERS", {})
     monkeypatch.setattr(times, "CASED_TRIGGERS", {})
     assert [find_times(doc, OCT_1989) for doc in docs] == with_triggers
+
+
+def test_the_year_before_the_one_named() -> None:
+    found = typed("Costs fell to $118 billion last year, $20 billion less than the year previous.",
+                  datetime(2010, 1, 28, tzinfo=timezone.utc))  # fmt: skip
+    assert found == [("last year", "2009", "DATE"), ("the year previous", "2008", "DATE")]
+    found = typed("GM lost $4 billion in the fourth quarter of 2005 and $8.6 billion for the entire year.", OCT_1989)
+    assert found[-1] == ("the entire year", "2005", "DATE")

@@ -135,6 +135,7 @@ def _preposition(m: re.Match[str]) -> str:
 
 # "in the morning", "by mid-afternoon", "later in the day": on the day the text is about
 ON_A_DAY = re.compile(r"(?i)(?:\bthe\s+|\bmid[\s-]?)(?:morning|afternoon|evening)$|\bin\s+the\s+day$")
+PREVIOUS_YEAR = re.compile(r"(?i)\bthe\s+(?:(?:previous|prior)\s+year|year\s+(?:before|previous))$")
 NAMED = (Granularity.DAY, Granularity.MONTH, Granularity.QUARTER, Granularity.YEAR)
 NOT_NAMED = frozenset({"period", "earlier_units", "year_period"})  # derived periods: not what "the quarter" means
 
@@ -156,6 +157,8 @@ def _anaphora(found: list[TimeExpression], kinds: list[str], anchor: date | None
         if kind in ANAPHORIC and anchor is not None:
             resolved, unit = _anaphor_value(expr.text, last, anchor)
             out[i] = replace(expr, value=resolved, granularity=unit)
+        elif kind == "earlier_units" and Granularity.YEAR in last and PREVIOUS_YEAR.search(expr.text):
+            out[i] = replace(expr, value=str(int(last[Granularity.YEAR]) - 1))  # "the year before" that one
         elif tense == "past" and expr.value and Granularity.DAY in last and ON_A_DAY.search(expr.text):
             out[i] = replace(expr, value=last[Granularity.DAY] + expr.value[10:])
         value, granularity = out[i].value, out[i].granularity
@@ -170,7 +173,7 @@ def _anaphora(found: list[TimeExpression], kinds: list[str], anchor: date | None
 
 
 ANAPHOR_TEXT = re.compile(
-    r"(?i).*?\b(?P<det>the\s+same|the\s+following|the|that)\s+(?:(?P<y>\d{4})\s+(?:fiscal\s+)?)?(?P<unit>\w+)$"
+    r"(?i).*?\b(?P<det>the\s+same|the\s+following|the\s+entire|the\s+whole|the|that)\s+(?:(?P<y>\d{4})\s+(?:fiscal\s+)?)?(?P<unit>\w+)$"
 )
 
 

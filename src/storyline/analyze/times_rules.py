@@ -232,7 +232,8 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "anaphor": re.compile(  # "the quarter", "for the day", "that year": the period the text is about (times.py)
         rf"(?<![\w-]){PREP}(?i:(?:(?P<edge>the\s+(?:end|start|beginning|middle|rest|remainder)\s+of|(?:early|late|earlier)\s+in)\s+)?"
-        r"(?P<det>the\s+same|the\s+following|the|that)\s+(?P<unit>day|quarter|year|month))(?![\w-])"
+        r"(?P<det>the\s+same|the\s+following|the\s+entire|the\s+whole|the|that)\s+(?P<unit>day|quarter|year|month))"
+        r"(?![\w-])"
         r"(?!\s+(?i:before|after|earlier|later|ago|ended|ending|to\s+date|of|when|that|in\s+which|previous|following|two)\b)"
     ),
 }
