@@ -248,6 +248,9 @@ def test_a_decade_list_without_the_century() -> None:
         # a weekday with no tense to go by (here a noun's) is the past one unless the next is a day or two away
         ("The offer is a 24% premium over Thursday's closing price.", OCT_1989,
          ("over Thursday", "1989-10-26", "DATE")),
+        # ... but a present verb keeps the nearest: a scheduled Monday three days ahead
+        ("The two leaders meet separately Monday.", datetime(1998, 5, 1, tzinfo=timezone.utc),
+         ("Monday", "1998-05-04", "DATE")),
     ],
 )  # fmt: skip
 def test_direction_of_limits_and_cues(text: str, published: datetime, expected: tuple[str, str, str]) -> None:

@@ -16,11 +16,18 @@ the year of "in April", the week of "on Monday". The clause's governing verb giv
 - anything else (present "opens on Tuesday", a time attached to a noun "the meeting on Wednesday",
   "future in the past" "was expected to leave on Friday") -> the nearest occurrence, ties to the past
   (news reports mostly what happened). A day of the month attached to a noun takes the tense of the
-  noun's verb ("lied in his Jan. 17 deposition", written in December, is the past January).
+  noun's verb ("lied in his Jan. 17 deposition", written in December, is the past January). A weekday
+  no finite verb governs ("a premium over Thursday's closing price") is the past one unless the next
+  is at most two days ahead; a present verb ("they meet Monday") keeps the nearest.
+- a limit ("until mid-November", "through January") is not sent to the past by a past verb ("gave
+  them until mid-November"): it takes the nearest occurrence.
 
-After resolution, a few readings use the rest of the text: "a year earlier" in a report on a quarter
-is that quarter a year before; a clock time is on the day named beside it or in its sentence; in
-"Aug. 14, a Monday" the weekday is that date.
+After resolution, a few readings use the rest of the text: "the quarter", "for the day", "that year",
+"the following month", "the same period last year" are the period the text named before (or, for
+"the quarter", "the day", "the year", the publication's); "a year earlier" in a report on a quarter
+is that quarter a year before; a clock time is on the day named beside it or in its sentence, a part
+of the day in a past clause on the day named before it; in "Aug. 14, a Monday" the weekday is that
+date.
 
 A relative expression in an article without a publication date keeps ``value=None``; it is never
 resolved against today's date.
@@ -408,7 +415,7 @@ def _direction(doc: Doc, start: int, end: int, through_nouns: bool = False) -> D
     token = span.root
     while token.pos_ not in ("VERB", "AUX"):
         if token.head.i == token.i:
-            return Direction.NEAREST
+            return Direction.UNTENSED
         token = token.head
         if token.pos_ == "ADJ" and token.lemma_ in FUTURE_CUES:
             return Direction.FUTURE  # "the pact effective June 1", "a payment due Jan. 15"
@@ -419,7 +426,7 @@ def _direction(doc: Doc, start: int, end: int, through_nouns: bool = False) -> D
             if token.lemma_ in FUTURE_CUES:
                 return Direction.FUTURE
             if not through_nouns:
-                return Direction.NEAREST
+                return Direction.UNTENSED
     return _verb_direction(token)
 
 
@@ -451,7 +458,7 @@ def _verb_direction(verb: Token) -> Direction:
             return Direction.FUTURE if cue else tense
         via_to = "to" in auxes
         token = _governor(token)
-    return Direction.FUTURE if cue else Direction.NEAREST
+    return Direction.FUTURE if cue else Direction.UNTENSED
 
 
 def _future_cue(token: Token) -> bool:

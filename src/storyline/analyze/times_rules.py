@@ -26,7 +26,8 @@ class Direction(Enum):
 
     PAST = "past"
     FUTURE = "future"
-    NEAREST = "nearest"  # present tense or no verb: the nearest occurrence
+    NEAREST = "nearest"  # present tense: the nearest occurrence
+    UNTENSED = "untensed"  # no finite verb governs it (a noun's date, a headline): the nearest, but see weekdays
 
 
 Resolved = tuple[str | None, Granularity | None]
@@ -325,7 +326,7 @@ def weekday_date(weekday: int, anchor: date, direction: Direction) -> date:
     """The date of ``weekday`` within six days of ``anchor``; the anchor's own weekday is the anchor."""
     back = anchor - timedelta(days=(anchor.weekday() - weekday) % 7)
     ahead = anchor + timedelta(days=(weekday - anchor.weekday()) % 7)
-    if direction is Direction.NEAREST and (ahead - anchor).days > 2:
+    if direction is Direction.UNTENSED and (ahead - anchor).days > 2:
         return back
     return pick([back, ahead], anchor, direction)
 
@@ -649,7 +650,7 @@ def r_quarter_year(quarter: int, anchor: date, direction: Direction) -> int:
         return anchor.year - 1
     # with no tense to go by, a fourth quarter named in the first quarter is the one just ended
     # ("profits for the fourth quarter" in January), not one nine months ahead
-    just_ended = quarter == 4 and anchor.month <= 3 and direction is Direction.NEAREST
+    just_ended = quarter == 4 and anchor.month <= 3 and direction in (Direction.NEAREST, Direction.UNTENSED)
     return anchor.year - 1 if just_ended else anchor.year
 
 
