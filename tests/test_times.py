@@ -340,3 +340,17 @@ def test_the_year_before_the_one_named() -> None:
     assert found == [("last year", "2009", "DATE"), ("the year previous", "2008", "DATE")]
     found = typed("GM lost $4 billion in the fourth quarter of 2005 and $8.6 billion for the entire year.", OCT_1989)
     assert found[-1] == ("the entire year", "2005", "DATE")
+
+
+def test_an_offset_with_no_day_to_count_from_is_a_duration() -> None:
+    """ "Two weeks after China sent markets down" names no day to count from: it gives an amount of time."""
+    found = typed("Just two weeks after China sent markets down, lenders sent more jitters.", OCT_1989)
+    assert found == [("two weeks", "P2W", "DURATION")]
+    # with a day in the sentence it stays a date
+    found = typed("He returned home on Friday, a day after meeting Putin.", OCT_1989)
+    assert [v for _, v, _ in found] == ["1989-10-27", "1989-10-27"]
+
+
+def test_recent_years_is_a_vague_duration() -> None:
+    assert typed("Kidnappings have risen in recent years.", OCT_1989) == [("recent years", "PXY", "DURATION")]
+    assert typed("He recently moved.", OCT_1989) == [("recently", "PAST_REF", "DATE")]

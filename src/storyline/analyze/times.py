@@ -517,7 +517,7 @@ def _anchor_offsets(doc: Doc, text: str, found: list[TimeExpression]) -> list[Ti
     """Resolve "N days after/before <event>" from a day named inside the event, else the sentence's day.
 
     "a day after the summit on June 12" is June 13; "pledged on Friday, a day after the summit" is that
-    Friday. With no such day in the sentence the value stays None.
+    Friday. With no such day in the sentence it is the duration it gives ("a day", P1D), as TimeML reads it.
     """
     out = []
     for expr in found:
@@ -534,7 +534,9 @@ def _anchor_offsets(doc: Doc, text: str, found: list[TimeExpression]) -> list[Ti
         inside = [t for t in days if lo <= t.start and t.end <= hi]
         sentence = _sentence_bounds(doc, expr.start)
         around = [t for t in days if sentence[0] <= t.start < sentence[1] and t not in inside]
-        out.append(replace(expr, value=_offset_value(m, inside, around)))  # a date, even if unresolved
+        value = _offset_value(m, inside, around)
+        # with no day to count from, "two weeks after China sent..." is the amount of time it gives (P2W)
+        out.append(replace(expr, value=value) if value is not None else _offset_duration(expr, m))
     return out
 
 

@@ -175,9 +175,10 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         r"|the\s+(?:fiscal\s+)?(?P<unit2>year|quarter|month|week)(?=\s+(?:ended|ending)\b))(?![\w-])"
     ),
     "duration_bare": re.compile(  # "for years", "in months", "over decades": vague
-        r"(?i:(?<=for )|(?<=in )|(?<=over )|(?<=within )|(?<=after )|(?<=took )|(?<=takes )|(?<=take )|(?<=over the ))"
-        r"(?i:(?P<unit>seconds|minutes|hours|days|weeks|months|years|decades))(?![\w-])"
-        r"(?!\s+(?i:ago|earlier|later|of\s+\d|before|after))"
+        r"(?:(?i:(?<=for )|(?<=in )|(?<=over )|(?<=within )|(?<=after )|(?<=took )|(?<=takes )|(?<=take )"
+        r"|(?<=over the ))(?i:(?P<unit>seconds|minutes|hours|days|weeks|months|years|decades))"
+        r"|(?i:recent\s+(?P<unit2>days|weeks|months|quarters|years)))"
+        r"(?![\w-])(?!\s+(?i:ago|earlier|later|of\s+\d|before|after))"
     ),
     "earlier_units": re.compile(  # "a year earlier", "two months earlier": back from the publication date
         rf"(?<![\w-])(?i:(?P<n>{NUM})\s+(?P<unit>(?:month|year)s?)\s+earlier|the\s+(?:previous|prior)\s+(?P<unit2>year)"
@@ -191,7 +192,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "ref": re.compile(
         r"(?<![\w-])(?i:(?P<present>(?:right\s+|just\s+|until\s+|by\s+)?now|currently|current|at\s+present|presently"
         r"|nowadays|these\s+days|the\s+time\s+being|at\s+the\s+moment)"
-        r"|(?P<past>recently|recent(?:\s+(?:years|months|weeks|days|times))?|lately|the\s+past(?=\s*[,.;:!?\"')]"
+        r"|(?P<past>recently|recent(?:\s+times)?(?!\s+(?:years|months|weeks|days|quarters)\b)|lately|the\s+past(?=\s*[,.;:!?\"')]"
         r"|\s+(?:and|or|but|when|that|as|to|is|was|has|have|had|we|they|he|she|it|I|decade|century)\b))"
         r"|(?P<future>(?<!as\s)soon(?!\s+(?i:as|after|afterwards)\b)|the\s+(?:near\s+)?future|the\s+(?:near|short|long)\s+term|the\s+long\s+run"
         r"|(?:the\s+)?coming\s+(?:days|weeks|months|years)))(?![\w-])"
@@ -270,7 +271,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "duration": ("second", "minute", "hour", "day", "week", "fortnight", "month", "quarter", "year", "decade",
                  "centur"),
     "duration_the": ("the past", "ended", "ending"),
-    "duration_bare": ("seconds", "minutes", "hours", "days", "weeks", "months", "years", "decades"),
+    "duration_bare": ("seconds", "minutes", "hours", "days", "weeks", "months", "quarters", "years", "decades"),
     "earlier_units": ("earlier", "previous", "prior", "the year before"),
     "period": ("year-earlier", "year-ago", "latest", "most recent", "the year", "full year"),
     "ref": ("now", "current", "present", "these days", "time being", "moment", "recent", "lately", "the past",
@@ -875,7 +876,8 @@ def _past_unit(unit: str, anchor: date) -> Resolved:
 
 
 def r_duration_bare(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
-    return iso_duration(None, m["unit"]), None
+    """ "for years" PXY; "in recent months" PXM (TimeML reads it as a vague duration, not PAST_REF)."""
+    return iso_duration(None, m["unit"] or m["unit2"]), None
 
 
 def r_earlier_units(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
