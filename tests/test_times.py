@@ -354,3 +354,8 @@ def test_an_offset_with_no_day_to_count_from_is_a_duration() -> None:
 def test_recent_years_is_a_vague_duration() -> None:
     assert typed("Kidnappings have risen in recent years.", OCT_1989) == [("recent years", "PXY", "DURATION")]
     assert typed("He recently moved.", OCT_1989) == [("recently", "PAST_REF", "DATE")]
+
+
+def test_year_earlier_as_an_adjective_is_the_quarter_a_year_before() -> None:
+    found = typed("Acme lost $5 million in the third quarter, against a year-earlier loss of $6 million.", OCT_1989)
+    assert found == [("in the third quarter", "1989-Q3", "DATE"), ("year-earlier", "1988-Q3", "DATE")]

@@ -185,8 +185,8 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         r"|the\s+year\s+(?:before|previous))(?![\w-])"
     ),
     "period": re.compile(  # "the latest quarter", "the year-earlier period", "a year earlier": see times.py
-        r"(?<![\w-])(?i:(?:the\s+)?(?:(?P<ago>year-earlier|year-ago|comparable\s+year-ago)\s+(?:fiscal\s+)?"
-        r"(?:period|quarter|results)?|(?P<latest>latest|most\s+recent)\s+(?:fiscal\s+)?(?:quarter|period)"
+        r"(?<![\w-])(?i:(?:the\s+)?(?:(?P<ago>year-earlier|year-ago|comparable\s+year-ago)(?:\s+(?:fiscal\s+)?"
+        r"(?:period|quarter|results))?|(?P<latest>latest|most\s+recent)\s+(?:fiscal\s+)?(?:quarter|period)"
         r"|(?P<full>(?<=for\s)the\s+year(?!\s+(?:ended|ending|to|before|after|earlier|ago|of)\b)|the\s+full\s+year)))(?![\w-])"
     ),
     "ref": re.compile(
