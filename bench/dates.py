@@ -491,7 +491,9 @@ def record(body: list[str], seconds: float) -> None:
             "holidays, limits ('until mid-November') and untensed weekdays, durations with a modifier ('six straight "
             "days'). Value F1 all types before / after: TimeBank 0.805 / see above, MEANTIME 0.814 / see above, "
             "AQUAINT 0.741 / see above (same scorer). `find_times` kept at its former speed by running each pattern "
-            "only on texts holding a word every match of it needs (results identical with and without).",
+            "only on texts holding a word every match of it needs (results identical with and without): on TimeBank "
+            "(54,939 words, parse done beforehand), 3 interleaved runs, best of 3 each, load ~14: before 22,470 / "
+            "19,477 / 20,018 words/s, after 20,620 / 23,779 / 21,091.",
             "- The rules were written with the demo gold, TimeBank and MEANTIME in view (development sets). AQUAINT "
             "was held out: only its totals and error-class counts were read (one class example, 'Thanksgiving Day', "
             "led to holiday support, which no TimeBank or MEANTIME document needs). A held-out score is the one to "
