@@ -359,3 +359,8 @@ def test_recent_years_is_a_vague_duration() -> None:
 def test_year_earlier_as_an_adjective_is_the_quarter_a_year_before() -> None:
     found = typed("Acme lost $5 million in the third quarter, against a year-earlier loss of $6 million.", OCT_1989)
     assert found == [("in the third quarter", "1989-Q3", "DATE"), ("year-earlier", "1988-Q3", "DATE")]
+
+
+def test_the_year_before_a_number_and_temperatures_are_not_periods() -> None:
+    assert typed("The bug was feared in the year 2000.", OCT_1989) == [("2000", "2000", "DATE")]
+    assert typed("Highs will be in the 70s on Friday.", OCT_1989) == [("on Friday", "1989-11-03", "DATE")]

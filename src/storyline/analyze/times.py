@@ -351,6 +351,9 @@ def _plausible(candidate: _Candidate, doc: Doc) -> bool:
         return span is None or span.root.dep_ != "amod"
     if candidate.kind == "anaphor":
         return _anaphor_plausible(candidate.match)
+    if candidate.kind == "decade" and (candidate.match["bare"] or candidate.match["bare2"]):
+        before = candidate.match.string[max(0, candidate.start - 40) : candidate.start]
+        return not TEMPERATURE.search(before)  # "highs in the 70s" are degrees, not the 1970s
     if candidate.kind != "year":
         return True
     m, text = candidate.match, candidate.match.string
@@ -386,6 +389,7 @@ def _anaphor_plausible(m: re.Match[str]) -> bool:
 
 
 OFFSET_AFTER = re.compile(r"(?i)\s+(?:earlier|later)\b")
+TEMPERATURE = re.compile(r"(?i)temperature|degree|\bhighs?\b|\blows?\b|°|fahrenheit|celsius")
 RATE_BEFORE = re.compile(r"(?:\d|million|billion|thousand|cents?|percent|%)\s+$", re.IGNORECASE)
 
 
