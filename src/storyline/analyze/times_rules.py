@@ -237,7 +237,7 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         r"(?P<det>the\s+same|the\s+following|the\s+entire|the\s+whole|the|that)\s+(?P<unit>day|quarter|year|month))"
         r"(?![\w-])"
         r"(?!\s+(?i:before|after|earlier|later|ago|ended|ending|to\s+date|of|when|that|in\s+which|previous|following|two)\b)"
-        r"(?!\s+\d)"
+        r"(?!\s+\d{4}(?!\d))"  # "the year 2000" is that year, named by its number
     ),
 }
 
