@@ -26,7 +26,8 @@ class Direction(Enum):
 
     PAST = "past"
     FUTURE = "future"
-    NEAREST = "nearest"  # present tense or no verb: the nearest occurrence
+    NEAREST = "nearest"  # present tense: the nearest occurrence
+    UNTENSED = "untensed"  # no finite verb governs it (a noun's date, a headline): the nearest, but see weekdays
 
 
 Resolved = tuple[str | None, Granularity | None]
@@ -46,7 +47,7 @@ NUMBERS = {
     "a hundred": 100, "one hundred": 100, "a dozen": 12, "a single": 1, "single": 1,
 }  # fmt: skip
 SEASONS = {"spring": "SP", "summer": "SU", "autumn": "FA", "fall": "FA", "winter": "WI"}
-ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "final": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
 UNIT_DAYS = {"day": 1, "week": 7}
 
 # -- pattern pieces ------------------------------------------------------------------------------
@@ -62,12 +63,18 @@ _COUNT_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen"
     "|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 )
+_TENS_WORDS = "ten|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_ONES_WORDS = "one|two|three|four|five|six|seven|eight|nine"
 # A count in a duration: "18", "2.5", "two", "twenty-four", "a", "a couple of", "several" (vague: X).
 COUNT = (
     rf"(?:\d{{1,3}}(?:\.\d+)?|(?:{_COUNT_WORDS})(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine)(?![\w-]))?"
     r"|a\s+(?:couple\s+of|few|dozen|hundred|single)|couple\s+of|several|a|an|few|many|some|single)"
 )
 DUR_UNIT = r"(?:second|minute|hour|day|week|fortnight|month|quarter|year|decade|century|centuries)"
+# A word between the count and the unit: "eight trading days", "six straight days", "20 more years".
+DUR_MODIFIER = (
+    r"(?:(?P<mod>(?i:trading|business|working|straight|consecutive|successive|more|additional|further|full))\s+)?"
+)
 PART_CODE = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "tonight": "NI", "midday": "MI"}
 UNIT = r"(?:day|week|month|year|decade)s?"
 PREP = r"(?:(?P<prep>(?i:on|in|by|from|until|till|since|before|after|during|over|through|throughout|at))\s+)?"
@@ -114,16 +121,44 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "year_range": _p(
         rf"(?:(?i:from|between)\s+)?(?P<y1>{YEAR}){DASH.replace('until', 'until|and')}(?P<y2>{YEAR}|\d\d)"
     ),
-    "decade": _p(r"(?i:the\s+)?(?:(?P<c>1[6-9]|20)(?P<d>\d)0|')(?P<short>\d0)?s(?![\w'])"),
-    "century": _p(r"(?i:the\s+(?P<n>\d{1,2})(?:st|nd|rd|th)\s+century)"),
+    "decade": _p(
+        r"(?:(?i:the\s+)?(?:(?P<c>1[6-9]|20)(?P<d>\d)0|')(?P<short>\d0)?s(?![\w'])"
+        r"|(?i:the\s+)(?P<bare>[2-9]0)s(?![\w'])|(?<=0s\sand\s)(?P<bare2>[2-9]0)s(?![\w'])"
+        r"|(?i:the\s+(?P<word>twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)))"
+    ),
+    "spoken_year": _p(  # "in nineteen ninety-six", "January nineteen ninety-seven", "the year two thousand"
+        rf"(?:(?P<mon>{_FULL_MONTH})\s+|(?i:the\s+year\s+))?(?i:(?P<c>nineteen|eighteen)[\s-]+(?P<tens>{_TENS_WORDS})"
+        rf"(?:[\s-]+(?P<ones>{_ONES_WORDS}))?|(?<=year\s)two\s+thousand(?:\s+and)?(?:[\s-]+(?P<small>{_ONES_WORDS}"
+        r"|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen))?)"
+    ),
+    "short_year": _p(r"'(?P<y>\d\d)(?![\w'])"),  # "since '82": the year, after a preposition only
+    "century": _p(r"(?i:(?:the\s+)?(?P<n>\d{1,2})(?:st|nd|rd|th)[\s-]+century)"),
     "season": _p(
         r"(?i:(?P<rel>this|last|next|the)\s+)?(?P<s>(?i:spring|summer|autumn|fall|winter))(?:\s+of)?(?:\s+(?P<y>"
         + YEAR
         + "))?"
     ),
     "quarter": _p(
-        rf"(?i:(?:the\s+)?(?:(?P<y0>{YEAR})\s+)?(?:fiscal[\s-]+)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+quarter)"
-        rf"(?:\s+of)?(?:\s+(?P<y>{YEAR}))?"
+        rf"(?i:(?:the\s+)?(?:(?:(?P<y0>{YEAR})|(?P<rel0>year-earlier|year-ago|(?:last|next|this)\s+year's))\s+)?"
+        r"(?:fiscal[\s-]+)?(?P<q>first|second|third|fourth|final|1st|2nd|3rd|4th)[\s-]+quarter)"
+        rf"(?:(?:\s+of)?\s+(?P<y>{YEAR})|(?i:\s+(?:of\s+)?(?P<rel>last|next|this)\s+year))?"
+    ),
+    "half": _p(  # "the second half of 1989", "the first half of next year", "the second half": YYYY-H2
+        rf"(?i:(?:the\s+)?(?P<h>first|second|last|latter)\s+half(?:\s+of\s+(?:(?P<y>{YEAR})|(?P<rel>last|next|this)\s+year"
+        r"|the\s+year))?)(?!\s+of\b)"
+    ),
+    "month_rel_year": _p(  # "July last year", "in February of next year", "March this year"
+        rf"(?P<mon>{MONTH})(?:\s+of)?\s+(?P<rel>(?i:last|next|this))\s+year(?!'s)"
+    ),
+    "numeric": re.compile(  # "7/8/07", "12/25/2009": month/day/year, as US news writes it
+        r"(?<![\w/.-])(?P<m>1[0-2]|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])/(?P<y>\d{4}|\d\d)(?![\w/-]|\.\d)"
+    ),
+    "quarter_ended": re.compile(  # "the quarter ended Sept. 30": the quarter holding that day (a date, not P3M)
+        r"(?<![\w-])(?i:the\s+(?:fiscal\s+)?(?:(?P<y0>\d{4})\s+)?quarter)"
+        rf"(?=\s+(?i:ended|ending)\s+(?P<mon>{MONTH})\s+(?P<d>{DAY})(?:,?\s+(?P<y>{YEAR}))?)"
+    ),
+    "year_period": re.compile(  # "in the 1988 period", "the 1988 quarter": that year's period named before
+        rf"(?<![\w-])(?i:the\s+(?P<y>{YEAR})\s+(?:fiscal\s+)?(?P<unit>period|quarter))(?![\w-])"
     ),
     "year": _p(rf"(?P<y>{YEAR})"),
     # -- durations, sets, times of day and references to the present, past and future (TIMEX3) ------
@@ -131,39 +166,41 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         r"(?<![\w-])(?i:(?:(?:at\s+least|about|nearly|almost|around|roughly|some|more\s+than|less\s+than|over|under"
         r"|up\s+to|only|just)\s+(?!the\s))?(?:the\s+|a\s+|an\s+)?(?:(?P<rel>past|last|next|first|coming|previous|latest|final"
         r"|following|remaining|initial|same|year-earlier|prior|recent)\s+)?"
-        rf"(?P<n>{COUNT})(?P<half>\s+1/2|½)?(?:\s+and\s+a\s+half)?[\s-]+(?P<unit>{DUR_UNIT})s?(?:\s+and\s+a\s+half)?)(?![\w-])"
-        r"(?!\s*-?\s*old)(?!\s+(?i:ago|from\s+now|hence|earlier|later|old|of\s+age))(?<!(?i:a\ssecond))"
+        rf"(?P<n>{COUNT})(?P<half>\s+1/2|½)?(?:\s+and\s+a\s+half)?[\s-]+{DUR_MODIFIER}(?P<unit>{DUR_UNIT})s?(?:\s+and\s+a\s+half)?)"
+        r"(?![\w-])"
+        r"(?!\s*-?\s*old)(?!\s+(?i:ago|from\s+now|hence|old|of\s+age))(?<!(?i:a\ssecond))"
     ),
     "duration_the": re.compile(  # "the past week", "the year ended March 31": one unit ("the last week" is a date)
         rf"(?<![\w-])(?i:the\s+(?P<rel>past)\s+(?P<unit>{DUR_UNIT})"
         r"|the\s+(?:fiscal\s+)?(?P<unit2>year|quarter|month|week)(?=\s+(?:ended|ending)\b))(?![\w-])"
     ),
     "duration_bare": re.compile(  # "for years", "in months", "over decades": vague
-        r"(?i:(?<=for )|(?<=in )|(?<=over )|(?<=within )|(?<=after )|(?<=took )|(?<=takes )|(?<=take ))"
-        r"(?i:(?P<unit>seconds|minutes|hours|days|weeks|months|years|decades))(?![\w-])"
-        r"(?!\s+(?i:ago|earlier|later|of\s+\d|before|after))"
+        r"(?:(?i:(?<=for )|(?<=in )|(?<=over )|(?<=within )|(?<=after )|(?<=took )|(?<=takes )|(?<=take )"
+        r"|(?<=over the ))(?i:(?P<unit>seconds|minutes|hours|days|weeks|months|years|decades))"
+        r"|(?i:recent\s+(?P<unit2>days|weeks|months|quarters|years)))"
+        r"(?![\w-])(?!\s+(?i:ago|earlier|later|of\s+\d|before|after))"
     ),
     "earlier_units": re.compile(  # "a year earlier", "two months earlier": back from the publication date
         rf"(?<![\w-])(?i:(?P<n>{NUM})\s+(?P<unit>(?:month|year)s?)\s+earlier|the\s+(?:previous|prior)\s+(?P<unit2>year)"
         r"|the\s+year\s+(?:before|previous))(?![\w-])"
     ),
     "period": re.compile(  # "the latest quarter", "the year-earlier period", "a year earlier": see times.py
-        r"(?<![\w-])(?i:(?:the\s+)?(?:(?P<ago>year-earlier|year-ago|comparable\s+year-ago)\s+(?:fiscal\s+)?"
-        r"(?:period|quarter|results)?|(?P<latest>latest|most\s+recent)\s+(?:fiscal\s+)?(?:quarter|period)"
+        r"(?<![\w-])(?i:(?:the\s+)?(?:(?P<ago>year-earlier|year-ago|comparable\s+year-ago)(?:\s+(?:fiscal\s+)?"
+        r"(?:period|quarter|results))?|(?P<latest>latest|most\s+recent)\s+(?:fiscal\s+)?(?:quarter|period)"
         r"|(?P<full>(?<=for\s)the\s+year(?!\s+(?:ended|ending|to|before|after|earlier|ago|of)\b)|the\s+full\s+year)))(?![\w-])"
     ),
     "ref": re.compile(
         r"(?<![\w-])(?i:(?P<present>(?:right\s+|just\s+|until\s+|by\s+)?now|currently|current|at\s+present|presently"
         r"|nowadays|these\s+days|the\s+time\s+being|at\s+the\s+moment)"
-        r"|(?P<past>recently|recent(?:\s+(?:years|months|weeks|days|times))?|lately|the\s+past(?=\s*[,.;:!?\"')]"
+        r"|(?P<past>recently|recent(?:\s+times)?(?!\s+(?:years|months|weeks|days|quarters)\b)|lately|the\s+past(?=\s*[,.;:!?\"')]"
         r"|\s+(?:and|or|but|when|that|as|to|is|was|has|have|had|we|they|he|she|it|I|decade|century)\b))"
-        r"|(?P<future>(?<!as\s)soon|the\s+(?:near\s+)?future|the\s+near\s+term"
-        r"|(?:the\s+)?coming\s+(?:days|weeks|months|years)))(?![\w-])(?!\s+(?i:as|after|afterwards)\b)"
+        r"|(?P<future>(?<!as\s)soon(?!\s+(?i:as|after|afterwards)\b)|the\s+(?:near\s+)?future|the\s+(?:near|short|long)\s+term|the\s+long\s+run"
+        r"|(?:the\s+)?coming\s+(?:days|weeks|months|years)))(?![\w-])"
     ),
     "set": re.compile(
-        rf"(?<![\w-])(?i:(?P<adverb>annually|yearly|weekly|monthly|quarterly|hourly|nightly|biweekly)"
+        rf"(?<![\w-])(?i:(?P<adverb>annually|yearly|weekly|monthly|quarterly|hourly|nightly|biweekly|daily)"
         rf"|(?:every|each)\s+(?:other\s+)?(?:(?P<n>{COUNT})\s+)?(?P<unit>{DUR_UNIT}|morning|afternoon|evening"
-        rf"|night|weekend|{WEEKDAY.replace('?:', '')})s?"
+        rf"|night|weekend|{WEEKDAY.replace('?:', '')}|{_FULL_MONTH})s?"
         rf"|(?:once|twice|thrice|(?:{NUM}|\d+)\s+times)\s+(?:a|an|per|each|every)\s+(?P<unit2>{DUR_UNIT}))(?![\w-])"
     ),
     "clock": re.compile(
@@ -175,14 +212,87 @@ PATTERNS: dict[str, re.Pattern[str]] = {
         r"(?:\s*\((?:GMT|UTC)\s*[+-]\s*\d{1,2}\))?"
         rf"(?:,?\s+(?:on\s+)?(?P<day2>{WEEKDAY}|today|tonight|yesterday|tomorrow)(?![\w-]))?)"
     ),
-    "part_of_day": re.compile(  # "in the morning", "the afternoon": on the publication day
-        r"(?<![\w-])(?i:the\s+(?P<part>morning|afternoon|evening))(?![\w-])(?!\s+(?i:of|after|before|newspaper|paper|show))"
+    "part_of_day": re.compile(  # "in the morning", "by mid-afternoon": the day named before, else the publication day
+        r"(?<![\w-])(?i:(?:the\s+|mid[\s-]?)(?P<part>morning|afternoon|evening))(?![\w-])"
+        r"(?!\s+(?i:of|after|before|newspaper|paper|show))"
+    ),
+    "same_period": re.compile(  # "the same period last year", "the same month a year ago": named before, a year back
+        r"(?<![\w-])(?i:(?:the\s+)?(?:same|corresponding|comparable)\s+(?P<unit>period|month|quarter|time|week)"
+        r"\s+(?:of\s+)?(?:last\s+year|the\s+(?:last|previous|prior)\s+year|a\s+year\s+(?:ago|earlier|before)))(?![\w-])"
+    ),
+    "month_range": _p(  # "between April and June", "from March to May": two months of one stretch
+        rf"(?:(?i:between)\s+)?(?P<mon>{_FULL_MONTH})\s*(?:-|–|to|through|until|and)\s*(?P<mon2>{_FULL_MONTH})(?![\w-]|\.?\s+\d|,?\s+\d{{4}})"
+    ),
+    "holiday": _p(  # "on Christmas Eve", "Thanksgiving Day", "Easter 1998": the holiday's day, its year by tense
+        r"(?:(?P<rel>(?i:last|next|this))\s+)?(?P<h>Christmas\s+(?:Eve|Day)|New\s+Year's\s+(?:Eve|Day)"
+        r"|Thanksgiving\s+Day|Independence\s+Day|(?i:the\s+)?Fourth\s+of\s+July|July\s+(?:4th|Fourth)|Labor\s+Day"
+        r"|Memorial\s+Day|Veterans\s+Day|Valentine's\s+Day|Easter\s+Sunday|Good\s+Friday|Christmas|Easter"
+        rf"|Thanksgiving|Halloween)(?:,?\s+(?:of\s+)?(?P<y>{YEAR}))?"
+    ),
+    "year_end": re.compile(  # "by year end", "around year-end", "by year's end": the end of the publication year
+        r"(?<![\w-])(?i:(?:by|at|around|before|until|near|toward|towards)\s+(?:the\s+)?year(?:'s)?[\s-]end)(?![\w-])"
+    ),
+    "anaphor": re.compile(  # "the quarter", "for the day", "that year": the period the text is about (times.py)
+        rf"(?<![\w-]){PREP}(?i:(?:(?P<edge>the\s+(?:end|start|beginning|middle|rest|remainder)\s+of|(?:early|late|earlier)\s+in)\s+)?"
+        r"(?P<det>the\s+same|the\s+following|the\s+entire|the\s+whole|the|that)\s+(?P<unit>day|quarter|year|month))"
+        r"(?![\w-])"
+        r"(?!\s+(?i:before|after|earlier|later|ago|ended|ending|to\s+date|of|when|that|in\s+which|previous|following|two)\b)"
+        r"(?!\s+\d{4}(?!\d))"  # "the year 2000" is that year, named by its number
     ),
 }
 
+# Words one of which every match of a pattern holds: a pattern runs only on texts that have one (most news
+# texts lack most of them, and a scan with an optional leading preposition is slow). ``TRIGGERS`` are looked
+# for in the lower-cased text, ``CASED_TRIGGERS`` in the text itself (month and weekday names are matched
+# capitalized). Kinds in neither always run.
+_MONTH_STEMS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+CASED_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "mdy_range": _MONTH_STEMS, "dmy_range": _MONTH_STEMS, "mdy": _MONTH_STEMS, "dmy": _MONTH_STEMS,
+    "month_year": _MONTH_STEMS, "month": _MONTH_STEMS, "month_rel_year": _MONTH_STEMS, "month_range": _MONTH_STEMS,
+    "quarter_ended": _MONTH_STEMS, "weekday_range": _WEEKDAYS, "weekday": _WEEKDAYS,
+}  # fmt: skip
+TRIGGERS: dict[str, tuple[str, ...]] = {
+    "deictic": ("yesterday", "today", "tomorrow", "tonight", "overnight", "night", "morning", "afternoon", "evening",
+                "the day"),
+    "relative_unit": ("week", "month", "year", "quarter", "decade", "century", "spring", "summer", "autumn", "fall",
+                      "winter"),
+    "weekend": ("weekend",),
+    "ago": ("ago", "from now", "hence"),
+    "offset_event": ("after", "before", "later", "earlier"),
+    "decade": ("0s", "ties"),
+    "century": ("century",),
+    "season": ("spring", "summer", "autumn", "fall", "winter"),
+    "quarter": ("quarter",),
+    "half": ("half",),
+    "numeric": ("/",),
+    "year_period": ("period", "quarter"),
+    "spoken_year": ("nineteen", "eighteen", "thousand"),
+    "short_year": ("'",),
+    "duration": ("second", "minute", "hour", "day", "week", "fortnight", "month", "quarter", "year", "decade",
+                 "centur"),
+    "duration_the": ("the past", "ended", "ending"),
+    "duration_bare": ("seconds", "minutes", "hours", "days", "weeks", "months", "quarters", "years", "decades"),
+    "earlier_units": ("earlier", "previous", "prior", "the year before"),
+    "period": ("year-earlier", "year-ago", "latest", "most recent", "the year", "full year"),
+    "ref": ("now", "current", "present", "these days", "time being", "moment", "recent", "lately", "the past",
+            "soon", "future", "term", "long run", "coming"),
+    "set": ("annually", "yearly", "weekly", "monthly", "quarterly", "hourly", "nightly", "daily", "every", "each",
+            "once", "twice", "thrice", "times"),
+    "part_of_day": ("morning", "afternoon", "evening"),
+    "same_period": ("same", "corresponding", "comparable"),
+    "year_end": ("year end", "year-end", "year's end"),
+    "holiday": ("christmas", "new year", "thanksgiving", "independence day", "fourth", "labor day", "memorial day",
+                "veterans day", "valentine", "easter", "good friday", "halloween"),
+    "anaphor": ("day", "quarter", "year", "month"),
+}  # fmt: skip
+
 # Kinds whose year or weekday depends on the clause's tense.
 NEEDS_DIRECTION = frozenset({"mdy", "dmy", "mdy_range", "dmy_range", "month", "weekday", "weekday_range",
-                             "season", "quarter", "weekend", "deictic", "clock"})  # fmt: skip
+                             "season", "quarter", "weekend", "deictic", "clock", "month_range",
+                             "holiday", "part_of_day"})  # fmt: skip
+# Kinds resolved from the other expressions of the text after the first pass (``times.py``).
+ANAPHORIC = frozenset({"anaphor", "year_period", "same_period"})
 # Kinds that are TIMEX3 SETs (recurrences); durations are told by their "P" value.
 SET_KINDS = frozenset({"set"})
 
@@ -218,6 +328,8 @@ def weekday_date(weekday: int, anchor: date, direction: Direction) -> date:
     """The date of ``weekday`` within six days of ``anchor``; the anchor's own weekday is the anchor."""
     back = anchor - timedelta(days=(anchor.weekday() - weekday) % 7)
     ahead = anchor + timedelta(days=(weekday - anchor.weekday()) % 7)
+    if direction is Direction.UNTENSED and (ahead - anchor).days > 2:
+        return back
     return pick([back, ahead], anchor, direction)
 
 
@@ -432,6 +544,8 @@ def r_relative_unit(m: re.Match[str], anchor: date | None, direction: Direction)
         return f"{year}-Q{(month - 1) // 3 + 1}", granularity
     if unit == "century":
         return str(anchor.year // 100 + step), granularity
+    if rel == "the last" and unit == "decade":  # "in the last decade": the past ten years, not the 1970s in 1989
+        return _past_unit(unit, anchor)
     return shift(anchor, step, unit)
 
 
@@ -475,7 +589,16 @@ def r_year_range(m: re.Match[str], anchor: date | None, direction: Direction) ->
     return (f"{first}/{end}", Granularity.RANGE) if end > first else SKIP
 
 
+DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7,
+                "eighties": 8, "nineties": 9}  # fmt: skip
+
+
 def r_decade(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    """ "the 1990s" 199, "the '80s" / "the 80s" / "the eighties" 198."""
+    if m["word"]:
+        return f"19{DECADE_WORDS[m['word'].lower()]}", Granularity.DECADE
+    if m["bare"] or m["bare2"]:  # "the 70s": the last century's
+        return f"19{(m['bare'] or m['bare2'])[0]}", Granularity.DECADE
     if m["c"]:
         return f"{m['c']}{m['d']}", Granularity.DECADE
     if not m["short"]:
@@ -500,18 +623,183 @@ def r_season(m: re.Match[str], anchor: date | None, direction: Direction) -> Res
     return f"{_season_year(m['s'], step, anchor)}-{code}", Granularity.SEASON
 
 
+YEAR_WORD_STEP = {"last": -1, "next": 1, "this": 0}
+
+
 def r_quarter(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    """ "the third quarter of 1989", "next year's first quarter", "the year-ago third quarter"."""
     quarter = ORDINALS[m["q"].lower()]
     if m["y"] or m["y0"]:
         return f"{m['y'] or m['y0']}-Q{quarter}", Granularity.QUARTER
     if anchor is None:
         return None, Granularity.QUARTER
+    rel = (m["rel"] or m["rel0"] or "").lower().split()
+    if rel and rel[0] in YEAR_WORD_STEP:  # "the first quarter of last year", "next year's first quarter"
+        return f"{anchor.year + YEAR_WORD_STEP[rel[0]]}-Q{quarter}", Granularity.QUARTER
+    if rel:  # "the year-ago third quarter": that quarter of the year before the one it would be
+        year = r_quarter_year(quarter, anchor, Direction.PAST)
+        return f"{year - 1}-Q{quarter}", Granularity.QUARTER
+    return f"{r_quarter_year(quarter, anchor, direction)}-Q{quarter}", Granularity.QUARTER
+
+
+def r_quarter_year(quarter: int, anchor: date, direction: Direction) -> int:
+    """The year of a bare "third quarter"."""
     # a quarter is reported on once it ends, so a bare "third quarter" is this year's, also in a future
     # clause ("expects to report for the third quarter" in October); only a past clause about a quarter
     # that has not begun yet means last year's
     begun = date(anchor.year, 3 * quarter - 2, 1) <= anchor
-    year = anchor.year - 1 if direction is Direction.PAST and not begun else anchor.year
-    return f"{year}-Q{quarter}", Granularity.QUARTER
+    if direction is Direction.PAST and not begun:
+        return anchor.year - 1
+    # with no tense to go by, a fourth quarter named in the first quarter is the one just ended
+    # ("profits for the fourth quarter" in January), not one nine months ahead
+    just_ended = quarter == 4 and anchor.month <= 3 and direction in (Direction.NEAREST, Direction.UNTENSED)
+    return anchor.year - 1 if just_ended else anchor.year
+
+
+def r_half(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    """ "the second half of 1989" is the range 1989-07/1989-12 (TIMEX3 1989-H2); "the first half of next
+    year"; a bare "the second half" is this year's."""
+    half = 1 if m["h"].lower() == "first" else 2
+    months = "01/{y}-06" if half == 1 else "07/{y}-12"
+    if m["y"]:
+        return f"{m['y']}-{months.format(y=m['y'])}", Granularity.RANGE
+    if not m["rel"] and "the year" not in m[0].lower() and not re.match(r"(?i)the\s", m[0].lstrip()):
+        return SKIP  # "a first half" of something else
+    if anchor is None:
+        return None, Granularity.RANGE
+    year = anchor.year + YEAR_WORD_STEP.get((m["rel"] or "this").lower(), 0)
+    return f"{year}-{months.format(y=year)}", Granularity.RANGE
+
+
+def r_month_rel_year(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    """ "July last year" is July of the year before the publication year."""
+    if anchor is None:
+        return None, Granularity.MONTH
+    return f"{anchor.year + YEAR_WORD_STEP[m['rel'].lower()]}-{_month(m['mon']):02d}", Granularity.MONTH
+
+
+def r_numeric(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    year = int(m["y"]) if len(m["y"]) == 4 else 2000 + int(m["y"]) if int(m["y"]) < 50 else 1900 + int(m["y"])
+    found = _ymd(year, int(m["m"]), int(m["d"]))
+    return (iso_day(found), Granularity.DAY) if found else SKIP
+
+
+def r_quarter_ended(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    """ "the quarter ended Sept. 30": the quarter holding its last day (a reported quarter is a past one)."""
+    month, day = _month(m["mon"]), int(re.sub(r"\D", "", m["d"]))
+    last = _ymd(int(m["y"]), month, day) if m["y"] else None
+    if not m["y"] and anchor is not None:
+        last = day_of(month, day, anchor, Direction.PAST)
+    if last is None:
+        return None, Granularity.QUARTER
+    return f"{last.year}-Q{(last.month - 1) // 3 + 1}", Granularity.QUARTER
+
+
+def r_spoken_year(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    """A year in words, as broadcast transcripts write it: "nineteen ninety-six" 1996, "two thousand" 2000."""
+    if m["c"]:
+        ones = NUMBERS[m["ones"].lower()] if m["ones"] else 0
+        year = (1900 if m["c"].lower() == "nineteen" else 1800) + NUMBERS[m["tens"].lower()] + ones
+    else:
+        year = 2000 + (NUMBERS[m["small"].lower()] if m["small"] else 0)
+    if m["mon"]:
+        return f"{year}-{_month(m['mon']):02d}", Granularity.MONTH
+    return str(year), Granularity.YEAR
+
+
+def r_short_year(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    """ "since '82": a year of the last century unless that is over 80 years before the publication date."""
+    if not m["prep"]:
+        return SKIP
+    short = int(m["y"])
+    year = 2000 + short if anchor is not None and 2000 + short <= anchor.year + 1 else 1900 + short
+    return str(year), Granularity.YEAR
+
+
+FIXED_HOLIDAYS = {"christmas": (12, 25), "christmas day": (12, 25), "christmas eve": (12, 24),
+                  "new year's day": (1, 1), "new year's eve": (12, 31), "independence day": (7, 4),
+                  "the fourth of july": (7, 4), "fourth of july": (7, 4), "july 4th": (7, 4), "july fourth": (7, 4),
+                  "veterans day": (11, 11), "valentine's day": (2, 14), "halloween": (10, 31)}  # fmt: skip
+SINGLE_WORD_HOLIDAYS = frozenset({"christmas", "easter", "thanksgiving", "halloween"})
+
+
+def _easter(year: int) -> date:
+    """Easter Sunday of ``year`` (Gregorian calendar, the anonymous algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l_) // 451
+    month, day = divmod(h + l_ - 7 * m + 114, 31)
+    return date(year, month, day + 1)
+
+
+def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
+    """The ``n``-th ``weekday`` of a month (n = -1: the last one)."""
+    if n > 0:
+        first = date(year, month, 1)
+        return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
+    last = date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+    return last - timedelta(days=(last.weekday() - weekday) % 7)
+
+
+def holiday_date(name: str, year: int) -> date:
+    """The date of a holiday named in English news in ``year`` (US dates for Thanksgiving, Labor Day...)."""
+    key = " ".join(name.lower().split())
+    if key in FIXED_HOLIDAYS:
+        return date(year, *FIXED_HOLIDAYS[key])
+    if key.startswith("easter"):
+        return _easter(year)
+    if key == "good friday":
+        return _easter(year) - timedelta(days=2)
+    if key.startswith("thanksgiving"):
+        return _nth_weekday(year, 11, 3, 4)
+    if key == "labor day":
+        return _nth_weekday(year, 9, 0, 1)
+    return _nth_weekday(year, 5, 0, -1)  # Memorial Day
+
+
+def r_holiday(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    """ "on Christmas Eve" by tense; "last Easter" the latest before the publication date; "Easter 1998"."""
+    name, rel = m["h"], (m["rel"] or "").lower()
+    if " ".join(name.lower().split()) in SINGLE_WORD_HOLIDAYS and not (m["prep"] or rel or m["y"]):
+        return SKIP  # "Christmas sales", "Easter eggs": a modifier, not a day
+    if m["y"]:
+        return iso_day(holiday_date(name, int(m["y"]))), Granularity.DAY
+    if anchor is None:
+        return None, Granularity.DAY
+    days = [holiday_date(name, anchor.year + k) for k in (-1, 0, 1)]
+    if rel == "last":
+        return iso_day(max(d for d in days if d < anchor)), Granularity.DAY
+    if rel == "next":
+        return iso_day(min(d for d in days if d > anchor)), Granularity.DAY
+    if rel == "this":
+        return iso_day(days[1]), Granularity.DAY
+    return iso_day(pick(days, anchor, direction)), Granularity.DAY
+
+
+def r_year_end(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    return (str(anchor.year) if anchor else None), Granularity.YEAR
+
+
+def r_anaphor(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    """Resolved in ``times.py`` from the expressions before it ("the quarter", "that day", "the 1988 period")."""
+    unit = m["unit"].lower()
+    return None, Granularity.QUARTER if unit in ("period", "time") else UNIT_GRANULARITY.get(unit, Granularity.DAY)
+
+
+def r_month_range(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
+    """ "between April and June": the first month by tense, the second the next such month after it."""
+    if anchor is None:
+        return None, Granularity.RANGE
+    year, month = month_of(_month(m["mon"]), anchor, direction)
+    last = _month(m["mon2"])
+    if last == month:
+        return SKIP
+    end_year = year if last > month else year + 1
+    return f"{year}-{month:02d}/{end_year}-{last:02d}", Granularity.RANGE
 
 
 def r_year(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
@@ -526,7 +814,7 @@ UNIT_MULTIPLE = {"fortnight": (2, "week"), "quarter": (3, "month"), "decade": (1
 HALF = {"Y": (6, "M"), "M": (15, "D"), "D": (12, "TH"), "TH": (30, "TM"), "TM": (30, "TS")}
 VAGUE = frozenset({"several", "a few", "few", "many", "some"})
 SET_ADVERBS = {"annually": "P1Y", "yearly": "P1Y", "weekly": "P1W", "biweekly": "P2W", "monthly": "P1M",
-               "quarterly": "P3M", "hourly": "PT1H", "nightly": "XXXX-XX-XXTNI"}  # fmt: skip
+               "quarterly": "P3M", "hourly": "PT1H", "nightly": "XXXX-XX-XXTNI", "daily": "P1D"}  # fmt: skip
 
 
 def count(text: str) -> float | None:
@@ -574,11 +862,23 @@ def r_duration(m: re.Match[str], anchor: date | None, direction: Direction) -> R
 
 
 def r_duration_the(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
-    return iso_duration(1, m["unit"] or m["unit2"]), None
+    """ "the year ended March 31" P1Y; "the past year" is the year before (TimeML reads it as a date), "the
+    past decade" the decade most of the last ten years fall in; "the past week" stays a duration (P1W)."""
+    unit = (m["unit"] or m["unit2"]).lower()
+    if m["rel"] and unit in ("year", "decade") and anchor is not None:
+        return _past_unit(unit, anchor)
+    return iso_duration(1, unit), None
+
+
+def _past_unit(unit: str, anchor: date) -> Resolved:
+    if unit == "year":
+        return str(anchor.year - 1), Granularity.YEAR
+    return str((anchor.year - 5) // 10), Granularity.DECADE
 
 
 def r_duration_bare(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
-    return iso_duration(None, m["unit"]), None
+    """ "for years" PXY; "in recent months" PXM (TimeML reads it as a vague duration, not PAST_REF)."""
+    return iso_duration(None, m["unit"] or m["unit2"]), None
 
 
 def r_earlier_units(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolved:
@@ -610,6 +910,8 @@ def r_set(m: re.Match[str], anchor: date | None, direction: Direction) -> Resolv
         return f"XXXX-WXX-{WEEKDAYS[unit] + 1}", None
     if unit == "weekend":
         return "XXXX-WXX-WE", None
+    if unit in MONTHS:  # "each July"
+        return f"XXXX-{MONTHS[unit]:02d}", None
     n = count(m["n"]) if m["n"] else 1.0
     if "other" in m[0].lower().split():
         n = 2.0
@@ -675,4 +977,8 @@ RESOLVERS: dict[str, Resolver] = {
     "century": r_century, "season": r_season, "quarter": r_quarter, "year": r_year, "duration": r_duration,
     "duration_the": r_duration_the, "duration_bare": r_duration_bare, "earlier_units": r_earlier_units,
     "ref": r_ref, "set": r_set, "period": r_period, "clock": r_clock, "part_of_day": r_part_of_day,
+    "half": r_half, "month_rel_year": r_month_rel_year, "numeric": r_numeric, "quarter_ended": r_quarter_ended,
+    "year_period": r_anaphor, "short_year": r_short_year, "anaphor": r_anaphor, "year_end": r_year_end,
+    "spoken_year": r_spoken_year, "same_period": r_anaphor, "month_range": r_month_range,
+    "holiday": r_holiday,
 }  # fmt: skip
