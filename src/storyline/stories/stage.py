@@ -30,17 +30,56 @@ _EMBED_BATCH = 256
 
 def embed_pending(store: Store, progress: Progress | None = None, key: str | None = None, *, threads: int = 0) -> int:
     """Compute and store the features of every analyzed article without them (or, given the features
-    stage's ``key``, with features another version computed); returns how many."""
+    stage's ``key``, with features another version computed); returns how many.
+
+    Each sentence is embedded once, here: an article's lead sentences make its vector (with its title,
+    ``features.article_vector``) and are stored with the other sentences a summary can choose."""
     progress = progress or NoProgress()
     pending = store.pending_features(key)
     progress.start(len(pending) or None, "embed")
     for begin in range(0, len(pending), _EMBED_BATCH):
         chunk = pending[begin : begin + _EMBED_BATCH]
-        store.save_features(
-            features.compute(_dated(store, store.feature_inputs(chunk)), threads), embed.MODEL_ID, key or ""
-        )
+        items = _dated(store, store.feature_inputs(chunk))
+        vectors = _article_vectors(store, items, threads)
+        store.save_features(features.compute(items, threads, vectors), embed.MODEL_ID, key or "")
         progress.advance(len(chunk))
     return len(pending)
+
+
+def _article_vectors(store: Store, items: Sequence[FeatureInput], threads: int = 0) -> list[np.ndarray]:
+    """The vector of each article (``features.article_vector``: its title and lead sentences).
+
+    The lead sentences and the sentences a summary can choose (``_embedded_keys``) that have no stored vector
+    are embedded in one call, a sentence repeated in the batch (a reprint's) once, and stored; an article
+    without sentences gets the vector of its ``features.lead`` text."""
+    ids = [item.article_id for item in items]
+    sentences = store.sentences_of(ids)
+    by_article = _by_article(sentences)
+    leads = {
+        a: [keys[k] for k in features.lead_sentences([sentences[key].text for key in keys])]
+        for a, keys in by_article.items()
+    }
+    stored = store.sentence_vectors(ids)
+    missing = sorted(({k for keys in leads.values() for k in keys} | _embedded_keys(sentences)) - set(stored))
+    texts = [sentences[k].text for k in missing]
+    for item in items:
+        texts.append(item.title or "" if leads.get(item.article_id) else features.lead(item.title, item.text))
+    unique = list(dict.fromkeys(texts))
+    encoded = dict(zip(unique, embed.embedder(threads).encode(unique), strict=True)) if unique else {}
+    fresh = {k: encoded[sentences[k].text] for k in missing}
+    store.save_sentence_vectors([(a, i, v) for (a, i), v in fresh.items()])
+    stored.update(fresh)
+    vectors = []
+    for item in items:
+        keys = leads.get(item.article_id)
+        if not keys:
+            vectors.append(encoded[features.lead(item.title, item.text)])
+            continue
+        parts = [(stored[k], len(sentences[k].text.split())) for k in keys]
+        if item.title and item.title.strip():
+            parts.append((encoded[item.title], len(item.title.split())))
+        vectors.append(features.article_vector(parts))
+    return vectors
 
 
 def _dated(store: Store, items: list[FeatureInput]) -> list[FeatureInput]:
@@ -255,12 +294,23 @@ def summarize_changed(store: Store, settings: Settings, progress: Progress | Non
 _SENTENCE_BATCH = 64  # articles whose sentences are embedded and stored together
 
 
-def _embedded_keys(sentences: dict[tuple[str, int], Sentence]) -> set[tuple[str, int]]:
-    """The (article id, index) of the sentences that get a vector (``summarize.embedded``, per article)."""
+def _by_article(sentences: dict[tuple[str, int], Sentence]) -> dict[str, list[tuple[str, int]]]:
+    """The keys of ``sentences`` per article, in order."""
     by_article: dict[str, list[tuple[str, int]]] = {}
     for key in sorted(sentences):
         by_article.setdefault(key[0], []).append(key)
-    return {keys[k] for keys in by_article.values() for k in summarize.embedded([sentences[key].text for key in keys])}
+    return by_article
+
+
+def _embedded_keys(sentences: dict[tuple[str, int], Sentence]) -> set[tuple[str, int]]:
+    """The (article id, index) of the sentences a summary can choose (``summarize.embedded``, per article:
+    quote interiors left out)."""
+    found = set()
+    for keys in _by_article(sentences).values():
+        quoted = _quote_interiors(keys, sentences)
+        chosen = summarize.embedded([sentences[key].text for key in keys], [key in quoted for key in keys])
+        found.update(keys[k] for k in chosen)
+    return found
 
 
 def embed_sentences(store: Store, ids: Sequence[str], progress: Progress | None = None, *, threads: int = 0) -> int:

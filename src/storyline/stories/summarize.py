@@ -285,10 +285,11 @@ _QUOTE_REACH = 4
 _MARK = re.compile(r'"|“|”|``|\'\'')
 
 
-def embedded(texts: Sequence[str]) -> list[int]:
+def embedded(texts: Sequence[str], quoted: Sequence[bool] | None = None) -> list[int]:
     """Which of an article's sentences (``texts``, in order) get a vector and can be chosen: its first
-    ``EMBEDDED`` usable ones, or its first three when none is usable."""
-    found = [i for i, text in enumerate(texts) if usable(text)][:EMBEDDED]
+    ``EMBEDDED`` usable ones that do not begin inside a quotation (``quoted``, see ``quote_interiors``: the
+    speaker's words, never chosen), or its first three when there are none."""
+    found = [i for i, text in enumerate(texts) if usable(text) and not (quoted and quoted[i])][:EMBEDDED]
     return found or list(range(min(3, len(texts))))
 
 
