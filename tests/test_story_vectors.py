@@ -41,3 +41,13 @@ def test_an_article_without_sentences_still_gets_a_vector(ws: storyline.Workspac
     assert report.embedded == 1
     vector = ws.store.feature_vectors(["a1"])["a1"]
     assert np.isclose(np.linalg.norm(vector), 1.0, atol=1e-3)
+
+
+def test_sentence_vectors_read_back_as_stored(ws: storyline.Workspace) -> None:
+    rows = [("a1", 0, _unit(1.0, 2.0)), ("a1", 3, _unit(0.5)), ("a2", 1, _unit(0.0, 0.0, 1.0))]
+    ws.store.save_sentence_vectors(rows)
+    found = ws.store.sentence_vectors(["a1", "a2", "zz"])
+    assert sorted(found) == [("a1", 0), ("a1", 3), ("a2", 1)]
+    for a, i, v in rows:
+        assert found[a, i].dtype == np.float32 and np.allclose(found[a, i], v)
+    assert ws.store.sentence_vectors([]) == {}
