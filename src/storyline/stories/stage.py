@@ -275,7 +275,13 @@ def summarize_changed(store: Store, settings: Settings, progress: Progress | Non
     done = store.fingerprints()
     events = store.event_rows(texts=False)  # the members are enough here
     event_of = {a: e.id for e in events for a in e.article_ids}
-    owners = [(e.id, e.article_ids) for e in events] + [(s.id, s.article_ids) for s in store.story_rows(texts=False)]
+    events_of: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for e in events:
+        events_of.setdefault(e.story_id, []).append((e.id, e.article_ids))
+    owners = []  # each story right after its events: their articles' sentences are weighed once (caches)
+    for s in store.story_rows(texts=False):
+        owners += [*events_of.pop(s.id, []), (s.id, s.article_ids)]
+    owners += [owner for rest in events_of.values() for owner in rest]
     current = {owner: f"{fingerprint}:{key}" for owner, fingerprint in store.owner_fingerprints().items()}
     todo = [(owner, ids) for owner, ids in owners if done.get(owner) != current[owner]]
     progress.start(len(todo) or None, "summarize")
@@ -305,7 +311,7 @@ def _by_article(sentences: dict[tuple[str, int], Sentence]) -> dict[str, list[tu
 def _embedded_keys(sentences: dict[tuple[str, int], Sentence]) -> set[tuple[str, int]]:
     """The (article id, index) of the sentences a summary can choose (``summarize.embedded``, per article:
     quote interiors left out)."""
-    found = set()
+    found: set[tuple[str, int]] = set()
     for keys in _by_article(sentences).values():
         quoted = _quote_interiors(keys, sentences)
         chosen = summarize.embedded([sentences[key].text for key in keys], [key in quoted for key in keys])
