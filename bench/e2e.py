@@ -226,9 +226,8 @@ def main() -> None:
                            fmt(bare_peak, 0)])  # fmt: skip
         section.tables.append(table)
         steps = Table("by step, all articles", ["step", "seconds", "peak MiB (tree)"])
-        names = {"embed": "embed each sentence once: leads (article vectors) and what summaries can choose; "
-                 "reprint groups", "embed sentences": "sentences still without a vector",
-                 "cluster": "events and stories (place, group, write)",
+        names = {"embed": "embed leads (and reprint groups)", "embed sentences": "embed the sentences a summary "
+                 "can choose", "cluster": "events and stories (place, group, write)",
                  "summarize": "summaries and timelines"}  # fmt: skip
         peaks = fresh["peaks"]
         steps.rows = [[label, fmt(fresh[label]), fmt(peaks.get(label, 0.0), 0)] for label in ("ingest", "analyze")]

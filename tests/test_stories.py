@@ -114,33 +114,24 @@ def test_every_citation_resolves_to_a_stored_sentence(demo_ws: storyline.Workspa
 
 
 @pytest.mark.slow
-def test_each_sentence_is_embedded_once_for_the_article_vector_and_the_summaries(demo_ws: storyline.Workspace) -> None:
-    """Every article gets vectors for exactly its lead sentences (its article vector) and the sentences
-    ``summarize.embedded`` picks (its summaries'); the article vector is made of the stored lead vectors and
-    the title's; each summary statement is one of the embedded sentences (or cites a paraphrase of one)."""
-    import numpy as np
-
-    from storyline.analyze.embed import embedder
-    from storyline.stories.features import article_vector, lead_sentences
+def test_only_the_sentences_a_summary_can_choose_are_embedded(demo_ws: storyline.Workspace) -> None:
+    """Each original article gets vectors for exactly the sentences ``summarize.embedded`` picks (never one
+    that begins inside a quotation); each summary statement is one of them (or cites a paraphrase of one)."""
     from storyline.stories.stage import embed_sentences
-    from storyline.stories.summarize import embedded
+    from storyline.stories.summarize import embedded, quote_interiors
 
     con = demo_ws.store._con
     stored = {(a, i) for a, i in con.execute("SELECT article_id, idx FROM sentence_vectors").fetchall()}
-    ids = [r[0] for r in con.execute("SELECT id FROM articles").fetchall()]
+    copies = demo_ws.reprints()
+    ids = [r[0] for r in con.execute("SELECT id FROM articles").fetchall() if r[0] not in copies]
     sentences = demo_ws.store.sentences_of(ids)
-    vectors = demo_ws.store.sentence_vectors(ids)
-    features = demo_ws.store.feature_vectors(ids)
     for a in ids:
         keys = sorted(k for k in sentences if k[0] == a)
         texts = [sentences[key].text for key in keys]
-        lead = {keys[k] for k in lead_sentences(texts)}
-        assert {k for k in stored if k[0] == a} == lead | {keys[k] for k in embedded(texts)}, a
-        title = demo_ws.get(a).title
-        parts = [(vectors[k], len(sentences[k].text.split())) for k in sorted(lead)]
-        if title:
-            parts.append((embedder().encode([title])[0], len(title.split())))
-        assert float(np.dot(article_vector(parts), features[a])) > 0.99, a
+        breaks = [k == 0 or sentences[key].start - sentences[keys[k - 1]].end >= 2 for k, key in enumerate(keys)]
+        expected = {keys[k] for k in embedded(texts, quote_interiors(texts, breaks))}
+        assert {k for k in stored if k[0] == a} == expected, a
+        assert not any(quote_interiors(texts, breaks)[k] for k in embedded(texts, quote_interiors(texts, breaks))), a
     assert embed_sentences(demo_ws.store, ids) == 0  # each sentence is embedded once
     for owner in [*demo_ws.stories(limit=None), *demo_ws.events()]:
         for line in owner.summary:

@@ -53,7 +53,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("analyze", str(ANALYSIS_VERSION), ("ingest",),
           ("analyses", "sentences", "mentions", "titles", "quotes", "times", "actions"), scope="article"),
     Stage("link", "1", ("analyze",), ("entities", "entity_names")),
-    Stage("features", f"3/{MODEL_ID}", ("analyze",), ("article_features",), scope="article"),
+    Stage("features", f"2/{MODEL_ID}", ("analyze",), ("article_features",), scope="article"),
     Stage("reprints", "1", ("features",), ("lsh_bands", "reprints"), ("reprint_threshold",)),
     Stage("sentences", "1", ("features", "reprints"), ("sentence_vectors",)),
     Stage("place", "1", ("features",), ("assignments",), ("event_threshold", "event_gap_days")),

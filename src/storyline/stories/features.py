@@ -17,13 +17,13 @@ from datasketch import MinHash
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from storyline.analyze.canonical import place_key
-from storyline.analyze.embed import DIMENSIONS, MODEL_ID, embedder
+from storyline.analyze.embed import MODEL_ID, embedder
 from storyline.analyze.entities import fold
 from storyline.model import FeatureInput, Features
 
 NUM_PERM = 64
 SHINGLE = 5  # words per shingle
-LEAD_WORDS = 160  # the title and the sentences that begin within this many words make the article's vector
+LEAD_WORDS = 160  # title + this many words: about 210 word pieces, inside the model's 256
 TOPIC_TERMS = 48  # content words kept per article for story linking
 KEY_TYPES = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"})
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
@@ -50,31 +50,9 @@ def entity_profile(mentions: Iterable[tuple[str, str]]) -> tuple[tuple[str, ...]
 
 
 def lead(title: str | None, text: str) -> str:
-    """The title and the first words of the text: what the article is about (the vector of an article
-    without stored sentences)."""
+    """The title and the first words of the text: what the article is about."""
     words = text.split()
     return f"{title or ''}\n{' '.join(words[:LEAD_WORDS])}".strip()
-
-
-def lead_sentences(texts: Sequence[str]) -> list[int]:
-    """Which of an article's sentences (``texts``, in order) make its lead: those that begin within its
-    first LEAD_WORDS words."""
-    found, words = [], 0
-    for i, text in enumerate(texts):
-        if words >= LEAD_WORDS:
-            break
-        found.append(i)
-        words += len(text.split())
-    return found
-
-
-def article_vector(parts: Sequence[tuple[np.ndarray, int]]) -> np.ndarray:
-    """An article's unit vector from the unit vectors of its title and lead sentences, each weighted by its
-    words (``parts``: (vector, words) pairs); the sentences are embedded once, for this and for summaries."""
-    total = np.zeros(DIMENSIONS, dtype=np.float32)
-    for vector, words in parts:
-        total += max(words, 1) * vector
-    return total / max(float(np.linalg.norm(total)), 1e-12)
 
 
 def topic_terms(title: str | None, text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -114,16 +92,12 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.mean(a == b))
 
 
-def compute(
-    items: Sequence[FeatureInput], threads: int = 0, vectors: Sequence[np.ndarray] | None = None
-) -> list[Features]:
-    """Features of these articles (time, title, text and mentions read from the store) in one batch, with
-    their article ``vectors`` (``article_vector``) given or, without them, embedded from ``lead``;
+def compute(items: Sequence[FeatureInput], threads: int = 0) -> list[Features]:
+    """Features of these articles (time, title, text and mentions read from the store) in one batch;
     ``threads`` is the embedder's (``Settings.embed_threads``)."""
     if not items:
         return []
-    if vectors is None:
-        vectors = list(embedder(threads).encode([lead(i.title, i.text) for i in items]))
+    vectors = embedder(threads).encode([lead(i.title, i.text) for i in items])
     found = []
     for i, vector in zip(items, vectors, strict=True):
         keys, weights = entity_profile(i.mentions)
@@ -132,14 +106,4 @@ def compute(
     return found
 
 
-__all__ = [
-    "MODEL_ID",
-    "Features",
-    "article_vector",
-    "compute",
-    "entity_key",
-    "jaccard",
-    "lead_sentences",
-    "signature",
-    "topic_terms",
-]
+__all__ = ["MODEL_ID", "Features", "compute", "entity_key", "jaccard", "signature", "topic_terms"]

@@ -30,56 +30,17 @@ _EMBED_BATCH = 256
 
 def embed_pending(store: Store, progress: Progress | None = None, key: str | None = None, *, threads: int = 0) -> int:
     """Compute and store the features of every analyzed article without them (or, given the features
-    stage's ``key``, with features another version computed); returns how many.
-
-    Each sentence is embedded once, here: an article's lead sentences make its vector (with its title,
-    ``features.article_vector``) and are stored with the other sentences a summary can choose."""
+    stage's ``key``, with features another version computed); returns how many."""
     progress = progress or NoProgress()
     pending = store.pending_features(key)
     progress.start(len(pending) or None, "embed")
     for begin in range(0, len(pending), _EMBED_BATCH):
         chunk = pending[begin : begin + _EMBED_BATCH]
-        items = _dated(store, store.feature_inputs(chunk))
-        vectors = _article_vectors(store, items, threads)
-        store.save_features(features.compute(items, threads, vectors), embed.MODEL_ID, key or "")
+        store.save_features(
+            features.compute(_dated(store, store.feature_inputs(chunk)), threads), embed.MODEL_ID, key or ""
+        )
         progress.advance(len(chunk))
     return len(pending)
-
-
-def _article_vectors(store: Store, items: Sequence[FeatureInput], threads: int = 0) -> list[np.ndarray]:
-    """The vector of each article (``features.article_vector``: its title and lead sentences).
-
-    The lead sentences and the sentences a summary can choose (``_embedded_keys``) that have no stored vector
-    are embedded in one call, a sentence repeated in the batch (a reprint's) once, and stored; an article
-    without sentences gets the vector of its ``features.lead`` text."""
-    ids = [item.article_id for item in items]
-    sentences = store.sentences_of(ids)
-    by_article = _by_article(sentences)
-    leads = {
-        a: [keys[k] for k in features.lead_sentences([sentences[key].text for key in keys])]
-        for a, keys in by_article.items()
-    }
-    stored = store.sentence_vectors(ids)
-    missing = sorted(({k for keys in leads.values() for k in keys} | _embedded_keys(sentences)) - set(stored))
-    texts = [sentences[k].text for k in missing]
-    for item in items:
-        texts.append(item.title or "" if leads.get(item.article_id) else features.lead(item.title, item.text))
-    unique = list(dict.fromkeys(texts))
-    encoded = dict(zip(unique, embed.embedder(threads).encode(unique), strict=True)) if unique else {}
-    fresh = {k: encoded[sentences[k].text] for k in missing}
-    store.save_sentence_vectors([(a, i, v) for (a, i), v in fresh.items()])
-    stored.update(fresh)
-    vectors = []
-    for item in items:
-        keys = leads.get(item.article_id)
-        if not keys:
-            vectors.append(encoded[features.lead(item.title, item.text)])
-            continue
-        parts = [(stored[k], len(sentences[k].text.split())) for k in keys]
-        if item.title and item.title.strip():
-            parts.append((encoded[item.title], len(item.title.split())))
-        vectors.append(features.article_vector(parts))
-    return vectors
 
 
 def _dated(store: Store, items: list[FeatureInput]) -> list[FeatureInput]:
