@@ -241,7 +241,7 @@ def _usable(d: Docset) -> tuple[list[Unit], np.ndarray, list[bool]]:
         by_article.setdefault(u.article_id, []).append(i)
     keep = np.zeros(len(d.units), dtype=bool)
     for rows in by_article.values():
-        keep[[rows[k] for k in embedded([d.units[i].text for i in rows])]] = True
+        keep[[rows[k] for k in embedded([d.units[i].text for i in rows], [d.units[i].quoted for i in rows])]] = True
     return list(d.units), np.where(keep[:, None], d.vectors, 0.0).astype(np.float32), keep.tolist()
 
 

@@ -115,10 +115,10 @@ def test_every_citation_resolves_to_a_stored_sentence(demo_ws: storyline.Workspa
 
 @pytest.mark.slow
 def test_only_the_sentences_a_summary_can_choose_are_embedded(demo_ws: storyline.Workspace) -> None:
-    """Each original article gets vectors for exactly the sentences ``summarize.embedded`` picks; each summary
-    statement is one of them (or cites a paraphrase of one)."""
+    """Each original article gets vectors for exactly the sentences ``summarize.embedded`` picks (never one
+    that begins inside a quotation); each summary statement is one of them (or cites a paraphrase of one)."""
     from storyline.stories.stage import embed_sentences
-    from storyline.stories.summarize import embedded
+    from storyline.stories.summarize import embedded, quote_interiors
 
     con = demo_ws.store._con
     stored = {(a, i) for a, i in con.execute("SELECT article_id, idx FROM sentence_vectors").fetchall()}
@@ -127,8 +127,11 @@ def test_only_the_sentences_a_summary_can_choose_are_embedded(demo_ws: storyline
     sentences = demo_ws.store.sentences_of(ids)
     for a in ids:
         keys = sorted(k for k in sentences if k[0] == a)
-        expected = {keys[k] for k in embedded([sentences[key].text for key in keys])}
+        texts = [sentences[key].text for key in keys]
+        breaks = [k == 0 or sentences[key].start - sentences[keys[k - 1]].end >= 2 for k, key in enumerate(keys)]
+        expected = {keys[k] for k in embedded(texts, quote_interiors(texts, breaks))}
         assert {k for k in stored if k[0] == a} == expected, a
+        assert not any(quote_interiors(texts, breaks)[k] for k in embedded(texts, quote_interiors(texts, breaks))), a
     assert embed_sentences(demo_ws.store, ids) == 0  # each sentence is embedded once
     for owner in [*demo_ws.stories(limit=None), *demo_ws.events()]:
         for line in owner.summary:

@@ -59,7 +59,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("place", "1", ("features",), ("assignments",), ("event_threshold", "event_gap_days")),
     Stage("group", "1", ("place", "reprints", "link"), ("events", "event_articles", "stories"),
           ("event_threshold", "event_gap_days", "story_threshold")),
-    Stage("summarize", "2", ("group",), ("summaries", "timelines", "sentence_vectors"), ("summary_words",),
+    Stage("summarize", "3", ("group",), ("summaries", "timelines", "sentence_vectors"), ("summary_words",),
           code=("storyline.stories.summarize", "storyline.stories.timeline")),
 )  # fmt: skip
 ANALYSIS = ("analyze", "link")  # Workspace.analyze

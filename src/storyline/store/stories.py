@@ -442,10 +442,15 @@ class StoryTables:
         return {o: (tuple(summaries[o]), tuple(timelines[o])) for o in owners}
 
     def sentence_vectors(self, ids: Sequence[str]) -> dict[tuple[str, int], np.ndarray]:
-        rows = self._con.execute(
+        """(article id, index) -> the stored vector of the sentences of these articles (read as arrays: ten
+        times faster than as lists of floats)."""
+        cols = self._con.execute(
             "SELECT article_id, idx, vector FROM sentence_vectors WHERE article_id IN (SELECT unnest(?))", [list(ids)]
-        ).fetchall()
-        return {(r[0], r[1]): np.asarray(r[2], dtype=np.float32) for r in rows}
+        ).fetchnumpy()
+        return {
+            (str(a), int(i)): np.asarray(v, dtype=np.float32)
+            for a, i, v in zip(cols["article_id"], cols["idx"], cols["vector"], strict=True)
+        }
 
     def unembedded_articles(self) -> list[str]:
         """Articles with features none of whose sentences has a vector yet, in clustering order."""

@@ -236,7 +236,13 @@ def summarize_changed(store: Store, settings: Settings, progress: Progress | Non
     done = store.fingerprints()
     events = store.event_rows(texts=False)  # the members are enough here
     event_of = {a: e.id for e in events for a in e.article_ids}
-    owners = [(e.id, e.article_ids) for e in events] + [(s.id, s.article_ids) for s in store.story_rows(texts=False)]
+    events_of: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for e in events:
+        events_of.setdefault(e.story_id, []).append((e.id, e.article_ids))
+    owners = []  # each story right after its events: their articles' sentences are weighed once (caches)
+    for s in store.story_rows(texts=False):
+        owners += [*events_of.pop(s.id, []), (s.id, s.article_ids)]
+    owners += [owner for rest in events_of.values() for owner in rest]
     current = {owner: f"{fingerprint}:{key}" for owner, fingerprint in store.owner_fingerprints().items()}
     todo = [(owner, ids) for owner, ids in owners if done.get(owner) != current[owner]]
     progress.start(len(todo) or None, "summarize")
@@ -255,12 +261,23 @@ def summarize_changed(store: Store, settings: Settings, progress: Progress | Non
 _SENTENCE_BATCH = 64  # articles whose sentences are embedded and stored together
 
 
-def _embedded_keys(sentences: dict[tuple[str, int], Sentence]) -> set[tuple[str, int]]:
-    """The (article id, index) of the sentences that get a vector (``summarize.embedded``, per article)."""
+def _by_article(sentences: dict[tuple[str, int], Sentence]) -> dict[str, list[tuple[str, int]]]:
+    """The keys of ``sentences`` per article, in order."""
     by_article: dict[str, list[tuple[str, int]]] = {}
     for key in sorted(sentences):
         by_article.setdefault(key[0], []).append(key)
-    return {keys[k] for keys in by_article.values() for k in summarize.embedded([sentences[key].text for key in keys])}
+    return by_article
+
+
+def _embedded_keys(sentences: dict[tuple[str, int], Sentence]) -> set[tuple[str, int]]:
+    """The (article id, index) of the sentences a summary can choose (``summarize.embedded``, per article:
+    quote interiors left out)."""
+    found: set[tuple[str, int]] = set()
+    for keys in _by_article(sentences).values():
+        quoted = _quote_interiors(keys, sentences)
+        chosen = summarize.embedded([sentences[key].text for key in keys], [key in quoted for key in keys])
+        found.update(keys[k] for k in chosen)
+    return found
 
 
 def embed_sentences(store: Store, ids: Sequence[str], progress: Progress | None = None, *, threads: int = 0) -> int:

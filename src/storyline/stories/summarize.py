@@ -31,6 +31,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 from itertools import pairwise
 
 import numpy as np
@@ -217,18 +218,20 @@ def _stem(word: str) -> str:
     return word[:-1] if word.endswith("s") and not word.endswith(("ss", "us", "is")) else word
 
 
-def _terms(text: str) -> list[str]:
-    return [_stem(w) for w in (m.group().lower() for m in _WORD.finditer(text))]
+@lru_cache(maxsize=8192)  # an article's sentences are weighed for its event's summary, then for its story's
+def _terms(text: str) -> tuple[str, ...]:
+    return tuple(_stem(w) for w in (m.group().lower() for m in _WORD.finditer(text)))
 
 
-def _concepts(terms: list[str]) -> set[tuple[str, str]]:
+def _concepts(terms: Sequence[str]) -> set[tuple[str, str]]:
     return {(a, b) for a, b in pairwise(terms) if not (a in STOP_WORDS and b in STOP_WORDS)}
 
 
-def _content(terms: list[str]) -> set[str]:
+def _content(terms: Sequence[str]) -> set[str]:
     return {t for t in terms if t not in STOP_WORDS and len(t) > 1}
 
 
+@lru_cache(maxsize=8192)
 def _suitable(text: str, n_words: int) -> bool:
     if not MIN_WORDS <= n_words <= MAX_WORDS or text.rstrip().endswith(("?", ":", ";", ",")):
         return False  # a question, or a heading or lead-in to what follows ("Xi then said:")
@@ -285,10 +288,11 @@ _QUOTE_REACH = 4
 _MARK = re.compile(r'"|“|”|``|\'\'')
 
 
-def embedded(texts: Sequence[str]) -> list[int]:
+def embedded(texts: Sequence[str], quoted: Sequence[bool] | None = None) -> list[int]:
     """Which of an article's sentences (``texts``, in order) get a vector and can be chosen: its first
-    ``EMBEDDED`` usable ones, or its first three when none is usable."""
-    found = [i for i, text in enumerate(texts) if usable(text)][:EMBEDDED]
+    ``EMBEDDED`` usable ones that do not begin inside a quotation (``quoted``, see ``quote_interiors``: the
+    speaker's words, never chosen), or its first three when there are none."""
+    found = [i for i, text in enumerate(texts) if usable(text) and not (quoted and quoted[i])][:EMBEDDED]
     return found or list(range(min(3, len(texts))))
 
 
@@ -314,7 +318,7 @@ def _select(
     vectors: np.ndarray,
     similarity: np.ndarray,
     words: list[int],
-    terms: list[list[str]],
+    terms: list[tuple[str, ...]],
     candidates: list[int],
     max_words: int | None,
     max_sentences: int | None,
