@@ -332,10 +332,10 @@ def _background(rows: np.ndarray | sparse.csr_matrix, prior: float) -> float:
     at ``prior`` counted in: the sum of all the rows, squared, less each row with itself, over the pairs."""
     n = rows.shape[0]
     total = np.asarray(rows.sum(axis=0), dtype=np.float64).ravel()
-    if sparse.issparse(rows):
-        own = float(rows.multiply(rows).sum())
-    else:
+    if isinstance(rows, np.ndarray):
         own = float(np.einsum("ij,ij->", rows, rows, dtype=np.float64))
+    else:
+        own = float(rows.multiply(rows).sum())
     pairs = n * (n - 1) / 2
     observed = (float(total @ total) - own) / 2  # the sum over pairs
     return (observed + PRIOR_PAIRS * prior) / (pairs + PRIOR_PAIRS)
