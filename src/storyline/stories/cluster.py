@@ -13,9 +13,12 @@ replay from there, so the result never depends on batch sizes or on the order ar
 After the pass, events that were opened apart but overlap in time and agree in vector and entities
 are merged (a late preview and the coverage of one summit). Stories link events of any date whose main
 actors and topic agree (the same leaders meeting again years later; two climate conferences with other
-delegates): the score adds, to the cosine of the events' lead vectors and ``entity_weight`` times the
-overlap of their main actors (chosen by weight and IDF), ``topic_weight`` times the cosine of their
-topic words weighted by TF-IDF; the IDF of both is counted over the events being linked.
+delegates), by average linkage on a score of four parts (``_StoryScores``): the cosine of the events'
+lead vectors and that of their TF-IDF topic words, each measured against the corpus's background (the
+mean cosine of two of its events: a corpus of one genre needs more than its usual likeness), the
+overlap of their main actors (chosen by weight and IDF), and how much their neighbourhoods (their best
+scoring events) agree. Backgrounds, IDF and neighbourhoods are counted over the events being linked, so
+one default serves a corpus of fifty topics and one of a few summits alike.
 """
 
 from __future__ import annotations
