@@ -334,6 +334,9 @@ def scale_run(n: int) -> dict[str, float]:
     rows = generate_features(n)
     parts = 10
     seconds = 0.0
+    from storyline import stages
+
+    features_key = stages.key("features", storyline.Settings())
     with tempfile.TemporaryDirectory() as tmp, storyline.open(Path(tmp) / "scale.duckdb") as ws:
         con = ws.store._con
         for p in range(parts):
@@ -347,8 +350,8 @@ def scale_run(n: int) -> dict[str, float]:
             )
             con.execute(
                 "INSERT INTO article_features SELECT unnest(?), unnest(?), 'generated', unnest(?), unnest(?), "
-                "unnest(?), unnest(?), unnest(?), unnest(?)",
-                columns,
+                "unnest(?), unnest(?), unnest(?), unnest(?), ?",
+                [*columns, features_key],  # the features stage's key: current, never re-embedded
             )
             start = time.perf_counter()
             report = ws.cluster(summaries=False)
