@@ -1,13 +1,15 @@
 """Story-stage benchmark. Run from the project root:
 
-    .venv/bin/python bench/stories.py [--scale 100000] [--skip-scale] [--record]
+    .venv/bin/python bench/stories.py [--scale 100000] [--skip-scale] [--scale-only] [--record]
 
 1. Demo gold: events and stories (pairwise P/R/F1 as in Miranda et al. 2018, and B-cubed), reprint groups.
 2. DUC 2006 (1,250 dated newswire articles in 50 topic sets; ``../shared/bench/mds-duc2006``, research use
    only, read at run time) and WikiRef220 (220 web articles, 5 topics + noise, undated): storyline's events
    and stories scored against the sets, beside peers run here on the very same article vectors:
-   agglomerative clustering (average linkage, cosine) and HDBSCAN from scikit-learn. Analysis of the
-   corpora is cached in bench/out/ (it is not what is measured here).
+   k-means, agglomerative clustering (average linkage, cosine) and HDBSCAN from scikit-learn. Analysis of
+   the corpora is cached in bench/out/ (it is not what is measured here).
+3. DUC 2006 in two halves of its topics (``duc_halves``): the defaults were chosen on half A only; each half
+   is clustered as a corpus of its own, from the cached features, with the peers beside it.
 3. Scale: N generated articles (features only: the analysis and the embedding are excluded, as the
    issue asks) clustered incrementally in 10 parts, articles/s and peak memory.
 """
@@ -39,6 +41,8 @@ import duc  # noqa: E402
 from common import SHARED, Section, Table, fmt, in_fresh_process, machine, print_sections, record  # noqa: E402
 
 import storyline  # noqa: E402
+from storyline.model import Features, Placement  # noqa: E402
+from storyline.stories import cluster, stage  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 DEMO = ROOT / "data" / "demo"
@@ -120,6 +124,25 @@ def wikiref_gold() -> Labels:
     return {stem: t if sizes[t] > 5 else f"noise:{stem}" for stem, t in topic.items()}  # noise: singletons
 
 
+def duc_halves(gold: Labels) -> tuple[set[str], set[str]]:
+    """The fixed split of the DUC 2006 topics: sorted docset ids, even positions (D0601A, D0603C, ...) are
+    half A, on which the story defaults were chosen; odd positions (D0602B, ...) are half B, held out."""
+    sets = sorted(set(gold.values()))
+    first, second = set(sets[0::2]), set(sets[1::2])
+    return {a for a, s in gold.items() if s in first}, {a for a, s in gold.items() if s in second}
+
+
+def labels_from_features(found: Sequence[Features], params: cluster.Params) -> tuple[Labels, Labels]:
+    """(events, stories) of these articles as the story stage makes them (online pass, merge, linking),
+    straight from their features: a corpus of any subset of a cached store, in well under a second."""
+    online = cluster.OnlinePass(params)
+    placements = [Placement(f.article_id, f.t, *online.place(f)) for f in sorted(found, key=cluster.order_key)]
+    states = stage._event_states(placements, {f.article_id: f for f in found})
+    grouping = cluster.group(list(states.values()), params)
+    events = {a: grouping.event_of[raw] for raw, state in states.items() for a in state.members}
+    return events, {a: grouping.story_of[e] for a, e in events.items()}
+
+
 def cluster_copy(source: Path, **settings: float) -> tuple[Labels, Labels, float, np.ndarray, list[str]]:
     """Cluster a copy of an analyzed store; (events, stories, seconds, article vectors, ids)."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -163,17 +186,15 @@ def peers(vectors: np.ndarray, ids: list[str], k: int) -> list[tuple[str, Labels
 
 
 DUC_GAP = (
-    "Why storyline stays below Miranda et al.'s 0.94 here: (1) a DUC set is a topic (\"Native American res"
-    "ervations\") whose articles span years and events, while storyline's stories are threads of events "
-    "sharing actors and subject, so the default threshold keeps precision and splits topics; lower "
-    "thresholds group by topic (the rows below the default show the whole trade-off, not a chosen point); "
-    "(2) the representation, more than the clustering, is the limit: k-means told the true number of sets "
-    "does not get much further on the same vectors; (3) Miranda et al. learn their similarity weights on "
-    "labelled data of their set, storyline's weights are fixed, and the default threshold is the one that "
-    "keeps two summits of different leaders apart on the demo, not one fitted to DUC."
+    "How one default serves a topical corpus and the demo's threads: the lead and topic-word cosines are "
+    "measured against the corpus's background (the mean cosine of two of its events), so a corpus of one genre "
+    "(the demo's summits of other leaders, all alike in their words) needs more likeness to link than one of "
+    "fifty subjects; and the neighbourhood part links events of one broad topic that read little alike but "
+    "are close to the same events. Miranda et al.'s 0.94 is event clustering on another set with similarity "
+    "weights learned on its labels; a DUC set is a topic whose articles span years and events."
 )
 
-STORY_THRESHOLDS = (0.5, 0.45, 0.4)  # shown beside the default: from thread level down to topic level
+STORY_THRESHOLDS = (0.65, 0.4)  # shown beside the default: from thread level down to topic level
 
 
 def corpus_section(title: str, store: Path, gold: Labels, note: list[str]) -> Section:
@@ -193,6 +214,42 @@ def corpus_section(title: str, store: Path, gold: Labels, note: list[str]) -> Se
     table.rows.append(["published: BERTopic + Matryoshka mE5 (Hanley & Durumeric 2025, same set)", "", "", "",
                        "0.840", "", ""])  # fmt: skip
     return Section(title, [table], note)
+
+
+def halves_section(store: Path, gold: Labels) -> Section:
+    """Half A (chosen on), half B (held out) and all 50 topics, each clustered alone, with the peers."""
+    with storyline.open(store, read_only=True) as ws:
+        found = ws.store.features()
+    first, second = duc_halves(gold)
+    corpora = {"A": first, "B": second, "all": set(gold)}
+    results: dict[str, dict[str, tuple[Labels, float | None]]] = {}
+    for name, keep in corpora.items():
+        part = [f for f in found if f.article_id in keep]
+        start = time.perf_counter()
+        _, stories = labels_from_features(part, stage.cluster_params(storyline.Settings()))
+        results.setdefault("storyline stories (default settings)", {})[name] = (stories, time.perf_counter() - start)
+        ids = [f.article_id for f in part]
+        k = len({gold[i] for i in ids})
+        for peer, labels, seconds in peers(np.stack([f.vector for f in part]), ids, k):
+            results.setdefault(peer.replace(f"k={k}", "k"), {})[name] = (labels, seconds)
+    columns = ["system"] + [f"{name}: {what}" for name in corpora for what in ("clusters", "P / R", "F1")]
+    table = Table(f"DUC 2006 stories, pairwise: half A (chosen on, {len(first)} articles, 25 sets), half B (held out, "
+                  f"{len(second)} articles, 25 sets), all ({len(gold)} articles, 50 sets)", columns)  # fmt: skip
+    for system, by_corpus in results.items():
+        row = [system]
+        for name in corpora:
+            labels, _ = by_corpus[name]
+            p, r, f = pairwise(labels, gold)
+            row += [str(len({labels[i] for i in labels if i in gold})), f"{p:.3f} / {r:.3f}", f"{f:.3f}"]
+        table.rows.append(row)
+    return Section("DUC 2006: the half chosen on and the half held out", [table], [
+        "Halves: the 50 docset ids sorted, even positions (D0601A, D0603C, ...) are half A, odd positions "
+        "(D0602B, ...) half B. The story defaults (topic_weight 1.0, neighbours 8, neighbour_weight 0.75, "
+        "story_threshold 0.5, the corpus background) were chosen on half A's scores, with the demo's events "
+        "and stories exact as a constraint; half B, all 50 and WikiRef220 were printed beside them while "
+        "choosing, but no choice was made for them. Each half is a corpus of its own: its events, backgrounds "
+        "and neighbourhoods are computed over its articles alone. k is the true number of sets (25 or 50): an "
+        "oracle advantage storyline does not have."])  # fmt: skip
 
 
 # -- demo -----------------------------------------------------------------------------------------------
@@ -233,8 +290,8 @@ def demo_section() -> Section:
                           f"{tp / len(our_pairs) if our_pairs else 1:.3f}", f"{tp / len(gold_pairs):.3f}",
                           "yes" if exact else "no"])  # fmt: skip
     return Section("Demo gold (data/demo/gold.json)", [table, reprints], [
-        "The demo corpus was written by us with its gold; the clustering parameters were set on DUC 2006 and "
-        "WikiRef220 and checked on the demo, so the demo is not a held-out set."])  # fmt: skip
+        "The demo corpus was written by us with its gold; the story defaults were chosen on half A of DUC 2006 "
+        "with the demo's events and stories exact as a constraint, so the demo is not a held-out set."])  # fmt: skip
 
 
 # -- scale -----------------------------------------------------------------------------------------------
@@ -277,6 +334,9 @@ def scale_run(n: int) -> dict[str, float]:
     rows = generate_features(n)
     parts = 10
     seconds = 0.0
+    from storyline import stages
+
+    features_key = stages.key("features", storyline.Settings())
     with tempfile.TemporaryDirectory() as tmp, storyline.open(Path(tmp) / "scale.duckdb") as ws:
         con = ws.store._con
         for p in range(parts):
@@ -290,8 +350,8 @@ def scale_run(n: int) -> dict[str, float]:
             )
             con.execute(
                 "INSERT INTO article_features SELECT unnest(?), unnest(?), 'generated', unnest(?), unnest(?), "
-                "unnest(?), unnest(?), unnest(?), unnest(?)",
-                columns,
+                "unnest(?), unnest(?), unnest(?), unnest(?), ?",
+                [*columns, features_key],  # the features stage's key: current, never re-embedded
             )
             start = time.perf_counter()
             report = ws.cluster(summaries=False)
@@ -366,6 +426,7 @@ def main() -> None:
     elif duc.available():
         store = analyzed_store("duc2006", lambda: [d.record() for d in duc.documents()])
         gold = {i: s for s, ids in duc.docsets().items() for i in ids}
+        sections.append(halves_section(store, gold))
         sections.append(corpus_section("DUC 2006", store, gold, [
             "Gold: the 50 document sets. A set is a topic, not one happening: its articles can span years, so "
             "storyline's stories, not its events, are the level that matches it.", DUC_GAP]))  # fmt: skip

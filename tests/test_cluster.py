@@ -140,3 +140,53 @@ def test_a_name_every_event_gives_way_among_main_actors() -> None:
     story_of = cluster.group(events, cluster.Params()).story_of
     assert [story_of[e.id] for e in events[0::2]] == [story_of[e.id] for e in events[1::2]]
     assert len(set(story_of.values())) == 3
+
+
+def test_background_is_the_mean_cosine_of_two_events_with_the_prior() -> None:
+    vectors = np.stack([near(unit(50), 0.3, 51 + i) for i in range(12)])
+    pairs = [float(vectors[i] @ vectors[j]) for i in range(12) for j in range(i + 1, 12)]
+    expected = (sum(pairs) + cluster.PRIOR_PAIRS * 0.1) / (len(pairs) + cluster.PRIOR_PAIRS)
+    assert np.isclose(cluster._background(vectors, 0.1), expected, atol=1e-5)
+    sparse_rows = cluster._topic_matrix([event(feature(f"b{i}", i, unit(i), (), CLIMATE)) for i in range(3)])
+    assert np.isclose(cluster._background(sparse_rows, 0.0), 3 / (3 + cluster.PRIOR_PAIRS), atol=1e-5)
+    assert np.isclose(cluster._background(vectors[:1], 0.1), 0.1)  # one event: the prior alone
+
+
+def test_a_corpus_of_one_genre_needs_more_than_its_usual_likeness_to_link() -> None:
+    """Three pairs of summits, other leaders, all six leads at cosine about 0.6 to each other: that is the
+    corpus's background, so the lead cosine of two summits counts only above it and each pair (same
+    leaders, same subject) is a story of its own."""
+    base = unit(60)
+    pairs = [(("p:trump", "p:kim"), "nuclear missiles"), (("p:biden", "p:xi"), "tariffs chips"),
+             (("p:modi", "p:putin"), "oil rupees")]  # fmt: skip
+    summits = [
+        event(feature(f"s{i}{k}", 400 * i + 200 * k, near(base, 0.77, 61 + 2 * i + k), leaders, f"summit {words}"))
+        for i, (leaders, words) in enumerate(pairs)
+        for k in range(2)
+    ]
+    story_of = cluster.group(summits, cluster.Params()).story_of
+    assert [story_of[e.id] for e in summits[0::2]] == [story_of[e.id] for e in summits[1::2]]
+    assert len(set(story_of.values())) == 3
+    scores = cluster._StoryScores(summits, cluster.Params())
+    assert float(summits[0].centroid @ summits[2].centroid) > 0.55 and scores.parts(0, 2)["cosine"] < 0.35
+    parts = scores.parts(0, 1)
+    assert np.isclose(sum(parts.values()), scores.between(np.array([0]), np.array([1]))[0, 0], atol=1e-5)
+
+
+def test_events_of_one_topic_that_read_little_alike_link_through_their_neighbours() -> None:
+    """Four events of one topic, leads at cosine about 0.45 to each other, no shared actors or words, among
+    36 unrelated events: each is the others' nearest, so their neighbourhoods agree and they form a story;
+    without the neighbourhood part they stay apart."""
+    base = unit(70)
+    topic = [event(feature(f"t{i}", 30 * i, near(base, 0.67, 71 + i), (f"p:person{i}",), "")) for i in range(4)]
+    noise = [event(feature(f"u{i}", 7 * i, unit(100 + i), (f"p:other{i}",), "")) for i in range(36)]
+    events = sorted(topic + noise, key=lambda e: (e.first, e.id))
+    scores = cluster._StoryScores(events, cluster.Params())
+    at = {e.id: i for i, e in enumerate(events)}
+    a, b = at[topic[0].id], at[topic[1].id]
+    assert scores.direct(np.array([a]), np.array([b]))[0, 0] < cluster.Params().story
+    story_of = cluster.group(events, cluster.Params()).story_of
+    assert len({story_of[e.id] for e in topic}) == 1
+    assert all(story_of[e.id] != story_of[topic[0].id] for e in noise)
+    alone = cluster.group(events, cluster.Params(neighbour_weight=0.0)).story_of
+    assert len({alone[e.id] for e in topic}) == 4

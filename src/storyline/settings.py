@@ -31,7 +31,7 @@ class Settings:
     reprint_threshold: float = 0.5  # estimated Jaccard of word 5-shingles for two articles to be copies
     event_threshold: float = 0.62  # score (cosine + entity overlap) an article needs to join an event
     event_gap_days: float = 4.0  # an event takes articles up to this long after its latest one
-    story_threshold: float = 0.65  # average score (lead cosine, actors, topic words) a story's events share
+    story_threshold: float = 0.5  # average score (lead cosine, actors, topic words, neighbours) a story's events share
     summary_words: int = 120  # length of event and story summaries
     # -- feeds (storyline watch) --
     user_agent: str = "storyline/0.1 (news feed reader)"  # sent with every request and matched in robots.txt

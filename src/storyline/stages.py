@@ -57,7 +57,7 @@ STAGES: tuple[Stage, ...] = (
     Stage("reprints", "1", ("features",), ("lsh_bands", "reprints"), ("reprint_threshold",)),
     Stage("sentences", "1", ("features", "reprints"), ("sentence_vectors",)),
     Stage("place", "1", ("features",), ("assignments",), ("event_threshold", "event_gap_days")),
-    Stage("group", "1", ("place", "reprints", "link"), ("events", "event_articles", "stories"),
+    Stage("group", "2", ("place", "reprints", "link"), ("events", "event_articles", "stories"),
           ("event_threshold", "event_gap_days", "story_threshold")),
     Stage("summarize", "3", ("group",), ("summaries", "timelines", "sentence_vectors"), ("summary_words",),
           code=("storyline.stories.summarize", "storyline.stories.timeline")),
