@@ -49,13 +49,13 @@ def random_events(rng: np.random.Generator, n: int) -> list[cluster.EventState]:
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_the_scores_explained_are_the_linkers(seed: int) -> None:
-    """With the store's counts taken over the same events, every pair scores as ``cluster`` scores it, and its
-    parts add up to that score."""
+    """With the store's counts taken over the same events, every pair's evidence is ``cluster``'s (before the
+    corpus background and neighbourhoods), and its parts add up to it."""
     events = random_events(np.random.default_rng(seed), 12)
     params = cluster.Params()
     scores = explain.linker_scores(events, counts_of(events), params)
     every = np.arange(len(events))
-    expected = cluster._StoryScores(events, params).between(every, every)
+    expected = cluster._StoryScores(events, params).evidence(every, every)
     assert np.allclose(scores.matrix(), expected, atol=1e-5)
     shared_some = 0
     for i in range(len(events)):
@@ -219,7 +219,7 @@ def test_demo_links_score_as_the_linker_scored_every_event(demo_ws: storyline.Wo
     assert all(s is not None for s in states)
     every = [s for s in states if s is not None]
     index = {e.id: i for i, e in enumerate(events)}
-    matrix = cluster._StoryScores(every, cluster_params(demo_ws.settings)).between(
+    matrix = cluster._StoryScores(every, cluster_params(demo_ws.settings)).evidence(
         np.arange(len(every)), np.arange(len(every))
     )
     checked = 0

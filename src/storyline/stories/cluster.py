@@ -294,6 +294,14 @@ class _StoryScores:
         scores += self.topic_weight * self._topic(rows, cols)
         return scores
 
+    def evidence(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """What two events share, before the corpus background and the neighbourhoods: lead cosine +
+        entity_weight x actors + topic_weight x topic-word cosine (what ``explain`` shows a reader)."""
+        scores = self.centroids[rows] @ self.centroids[cols].T
+        scores += self.entity_weight * self._actors(rows, cols)
+        scores += self.topic_weight * (self.topics[rows] @ self.topics[cols].T).toarray()
+        return np.asarray(scores)
+
     def between(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """Scores of the events ``rows`` (one matrix row each) with the events ``cols``."""
         shared = (self.neighbourhoods[rows] @ self.neighbourhoods[cols].T).toarray()

@@ -1,18 +1,23 @@
 """Why a story's events are one story: each event after the first, with its strongest link to an earlier one.
 
-The story linker (``stories.cluster``) puts events in one story when they score high together: the cosine
-of their lead vectors, plus ``entity_weight`` times the overlap of their main actors, plus ``topic_weight``
-times the TF-IDF cosine of their topic words, the IDF of actors and words counted over every stored event.
-For each event after the story's first (in time order), a reader gets the earlier event of the story it
-scores highest with, and that score in parts they can check: how similar the two leads are, the main
+The story linker (``stories.cluster``) puts events in one story when they score high together. Its evidence
+is the cosine of their lead vectors, plus ``entity_weight`` times the overlap of their main actors, plus
+``topic_weight`` times the TF-IDF cosine of their topic words, the IDF of actors and words counted over every
+stored event; it then measures the lead and topic cosines against the corpus's background and adds how much
+the two events' neighbourhoods agree (events of one broad topic that read little alike share the events they
+are close to). A link shows the evidence, which a reader can check; the background and the neighbourhoods
+are properties of the whole corpus and are not shown.
+
+For each event after the story's first (in time order), a reader gets the earlier event of the story with
+the most evidence, and that evidence in parts they can check: how similar the two leads are, the main
 actors they share (by name), the topic words they share (as the articles write them) and the days between
 the two happenings. A one-event story has no links. Earlier events only: every event is then explained by
 what the story held before it, and the links join all the story's events.
 
 Everything is read back from what the story stage stored: the articles' features (vectors, entity keys,
 topic-word hashes), the events' members, and, to name what the hashes and keys stand for, the mentions and
-the texts of the few articles that hold them. ``linker_scores`` is the one place that knows how the linker
-scores a pair of events (tests/test_explain.py checks that it agrees with ``cluster``).
+the texts of the few articles that hold them. ``linker_scores`` is the one place that knows the linker's
+evidence for a pair of events (tests/test_explain.py checks that it agrees with ``cluster``'s ``evidence``).
 """
 
 from __future__ import annotations
@@ -55,7 +60,7 @@ class LinkedEvent:
 
 @dataclass(frozen=True)
 class Link:
-    """Why ``event`` is in the story: the earlier event of the story it scores highest with, and that score.
+    """Why ``event`` is in the story: the earlier event of the story it shares most with, and that evidence.
 
     ``score`` = ``similarity`` + entity_weight x ``actor_overlap`` + topic_weight x ``topic_overlap`` (the
     linker's weights); ``actors`` and ``words`` are what the two overlaps share, the strongest first. Words
@@ -126,7 +131,7 @@ class PairParts:
 
 
 class LinkerScores:
-    """The story score of ``cluster`` (``_StoryScores``) for some events, with the IDF of actors and topic
+    """The story linker's evidence (``cluster._StoryScores.evidence``) for some events, with the IDF of actors and topic
     words taken from ``counts`` (every stored event) rather than from these events alone."""
 
     def __init__(self, events: Sequence[EventState], counts: LinkCounts, params: Params) -> None:
