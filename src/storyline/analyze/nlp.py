@@ -87,7 +87,7 @@ class TokenAttributes:
         # kind -> its outcome (_AFTER), the DEP a rule gives it (None: its own), whether a multi-token rule
         # may start at such a token
         self.kinds: dict[tuple[int, ...], tuple[list[int], int | None, bool]] = {}
-        lemmatizer(Doc(vocab, words=["a"]))  # let it check its tables once, as its first call does
+        lemmatizer(Doc(vocab, words=["a"], pos=["DET"]))  # let it check its tables once, as its first call does
 
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
