@@ -55,7 +55,7 @@ class TokenAttributes:
     components' own code. The two stock components together cost about a quarter of the parse.
     """
 
-    def __init__(self, ruler: AttributeRuler, lemmatizer: Lemmatizer, max_kinds: int = 400_000) -> None:
+    def __init__(self, ruler: AttributeRuler, lemmatizer: Lemmatizer, max_kinds: int = 100_000) -> None:
         self.ruler, self.lemmatizer, self.max_kinds = ruler, lemmatizer, max_kinds
         vocab = ruler.vocab
         self.single, self.multi, self.first = Matcher(vocab), Matcher(vocab), Matcher(vocab)
