@@ -90,3 +90,21 @@ def test_a_failing_article_is_recorded_and_the_others_stored(
     report = ws.analyze()
     assert report.analyzed == 2
     assert report.failed == [("a2", "analysis failed: RuntimeError: broken rule")]
+
+
+def test_workers_are_spawned_only_when_the_main_module_can_be_reimported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+    import types
+
+    main = types.ModuleType("__main__")
+    monkeypatch.setitem(sys.modules, "__main__", main)
+    assert document.start_method() == "spawn"  # python -c, a notebook: nothing to re-import
+    guarded, bare = tmp_path / "guarded.py", tmp_path / "bare.py"
+    guarded.write_text('import storyline\n\nif __name__ == "__main__":\n    storyline.open("x")\n')
+    bare.write_text('import storyline\nstoryline.open("x")\n')
+    main.__file__ = str(guarded)
+    assert document.start_method() == "spawn"
+    main.__file__ = str(bare)  # a spawned worker would run this script again: fork instead
+    assert document.start_method() == "fork"
