@@ -75,9 +75,9 @@ with storyline.open(db) as ws:
 
 BARE = r"""
 import sys, time
-from storyline.analyze.nlp import load_nlp
+from storyline.analyze.nlp import load_bare
 texts = open(sys.argv[1], encoding="utf-8").read().split("\x1e")
-nlp = load_nlp()
+nlp = load_bare()
 start = time.perf_counter()
 for _ in nlp.pipe(texts, batch_size=32, n_process=2):
     pass

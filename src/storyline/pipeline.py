@@ -10,9 +10,9 @@ from typing import Any
 
 import duckdb
 
+from storyline.analyze import document
 from storyline.analyze.canonical import link
-from storyline.analyze.document import ANALYSIS_VERSION, analyze_doc
-from storyline.analyze.nlp import parse_articles
+from storyline.analyze.document import ANALYSIS_VERSION
 from storyline.errors import InputError
 from storyline.ingest import inputs
 from storyline.ingest.article import BuildOptions, build_article, fingerprint
@@ -203,16 +203,14 @@ def analyze_articles(
     progress.start(sum(w for _, w in todo) or None, "analyze")
     processes = settings.analysis_processes or (2 if sum(w for _, w in todo) > _PARALLEL_WORDS else 1)
     articles = _articles_in_pages(store, [i for i, _ in todo], settings.batch_size)
-    pairs = parse_articles(articles, processes=processes)
     batch: list[Analysis] = []
-    for article, doc in pairs:
+    for article, result in document.analyze_articles(articles, processes):
         words = len(article.text.split())
-        try:
-            batch.append(analyze_doc(doc, article))
-        except Exception as exc:  # one article's failure must not stop the run: record it and go on
-            failed = (article.id, f"analysis failed: {type(exc).__name__}: {exc}")
-            store.mark_skipped([failed], ANALYSIS_VERSION, status="failed")
-            report.failed.append(failed)
+        if isinstance(result, str):  # one article's failure must not stop the run: record it and go on
+            store.mark_skipped([(article.id, result)], ANALYSIS_VERSION, status="failed")
+            report.failed.append((article.id, result))
+        else:
+            batch.append(result)
         report.words += words
         progress.advance(words)
         if len(batch) >= settings.batch_size:
