@@ -37,6 +37,9 @@ def test_opening_sentence_without_dateline() -> None:
     assert opening(text) == "Flood waters rose across the delta on Monday."
     assert title_of("&HT;", text) == "Flood waters rose across the delta on Monday."
     assert title_of(None, "") == ""
+    ruled = "-----------\n\nTHE WEEK'S FEATURES FROM THE WIRE:\n\n-----------\n\nFloods in the delta"
+    assert title_of(None, ruled) == "The Week's Features from the Wire"  # a rule of dashes is skipped
+    assert title_of(None, "----\n\n****") == ""
 
 
 @pytest.mark.usefixtures("fake_models")  # the shape of titles only: no models needed

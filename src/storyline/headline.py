@@ -69,12 +69,16 @@ def headline(text: str | None, limit: int = LIMIT) -> str:
 
 
 def opening(text: str | None, limit: int = LIMIT) -> str:
-    """The first sentence of a text as a headline (its first paragraph, cut at a word if long)."""
+    """The first sentence of a text as a headline (of its first paragraph with words: a rule of dashes or
+    stars is no headline; cut at a word if long)."""
     if not text:
         return ""
-    first = next((p for p in re.split(r"\n\s*\n|\n", text) if p.strip()), "")
-    sentence = _SENTENCE_END.split(DATELINE.sub("", first.strip()), maxsplit=1)[0]
-    return headline(sentence, limit)
+    for paragraph in re.split(r"\n\s*\n|\n", text):
+        sentence = _SENTENCE_END.split(DATELINE.sub("", paragraph.strip()), maxsplit=1)[0]
+        found = headline(sentence, limit)
+        if any(c.isalpha() for c in found):
+            return found
+    return ""
 
 
 def title_of(title: str | None, text: str | None, limit: int = LIMIT) -> str:
