@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -77,6 +77,7 @@ class StoryView:
     sentences: Mapping[tuple[str, int], Sentence]  # every cited sentence, and the one before and after it
     actions: tuple[MergedAction, ...] = ()
     links: tuple[Link, ...] = ()  # why its events are one story: each event after the first (stories.explain)
+    speaker_names: Mapping[str, str] = field(default_factory=dict)  # entity id -> name of speakers not in entities
 
     @cached_property
     def _numbers(self) -> dict[str, int]:
@@ -88,7 +89,7 @@ class StoryView:
 
     @cached_property
     def _names(self) -> dict[str, str]:
-        return {e.id: e.name for e in self.entities}
+        return {**self.speaker_names, **{e.id: e.name for e in self.entities}}
 
     def speaker(self, quote: Quote) -> str | None:
         """Who said it: the speaker's entity name, else the name the article gives; None when nobody is named."""
@@ -198,7 +199,10 @@ def story_view(ws: Workspace, story_id: str) -> StoryView:
     from storyline.stories.stage import cluster_params
 
     links = story_links(store, story, cluster_params(ws.settings), {a.id: a for a in articles})
-    return StoryView(story, sources, entities, tuple(quotes), sentences, actions, links)
+    main = {e.id for e in entities}
+    others = sorted({q.speaker_entity_id for q in quotes if q.speaker_entity_id and q.speaker_entity_id not in main})
+    speaker_names = {e.id: e.name for e in store.entities_by_ids(others)}  # "he" shown as the person it resolves to
+    return StoryView(story, sources, entities, tuple(quotes), sentences, actions, links, speaker_names)
 
 
 # -- an event ---------------------------------------------------------------------------------------
