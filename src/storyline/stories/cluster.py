@@ -366,8 +366,18 @@ def _main_actor_profiles(events: list[EventState], n: int) -> list[dict[str, flo
     for e in events:
         for key in e.profile:
             df[key] = df.get(key, 0) + 1
-    idf = {k: math.log((1.0 + len(events)) / (1.0 + d)) + 1.0 for k, d in df.items()}
-    return [dict(sorted(e.profile.items(), key=lambda kv: (-kv[1] * idf[kv[0]], kv[0]))[:n]) for e in events]
+    idf = {k: smooth_idf(len(events), d) for k, d in df.items()}
+    return [main_actors(e.profile, idf, n) for e in events]
+
+
+def smooth_idf(n: float, df: float) -> float:
+    """log((1 + n) / (1 + df)) + 1, scikit-learn's smoothed IDF of a name or word ``df`` of ``n`` events hold."""
+    return math.log((1.0 + n) / (1.0 + df)) + 1.0
+
+
+def main_actors(profile: dict[str, float], idf: dict[str, float], n: int) -> dict[str, float]:
+    """The ``n`` entity keys of a profile with the highest weight x IDF (ties: by key), with their weights."""
+    return dict(sorted(profile.items(), key=lambda kv: (-kv[1] * idf[kv[0]], kv[0]))[:n])
 
 
 def _actor_matrix(profiles: list[dict[str, float]]) -> sparse.csr_matrix:

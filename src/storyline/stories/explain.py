@@ -35,7 +35,7 @@ from scipy import sparse
 
 from storyline.model import Article, Event, Features, Story
 from storyline.stories import features
-from storyline.stories.cluster import EventState, Params
+from storyline.stories.cluster import EventState, Params, main_actors, smooth_idf
 
 if TYPE_CHECKING:
     from storyline.store import Store
@@ -141,11 +141,11 @@ class LinkerScores:
         n = max(counts.events, len(events))
 
         def idf(df: int) -> float:
-            return math.log((1.0 + n) / (1.0 + df)) + 1.0
+            return smooth_idf(n, df)
 
         key_idf = {k: idf(max(counts.keys.get(k, 0), d)) for k, d in local_keys.items()}
         term_df = {h: max(counts.terms.get(h, 0), d) for h, d in local_terms.items()}
-        self.actors = [_unit(_main_actors(e.profile, key_idf, params.story_keys)) for e in events]
+        self.actors = [_unit(main_actors(e.profile, key_idf, params.story_keys)) for e in events]
         self.topics = [_unit(_topic_weights(e, term_df, idf)) for e in events]
         self.centroids = np.stack([e.centroid for e in events]).astype(np.float32)
 
@@ -178,11 +178,6 @@ class LinkerScores:
 def linker_scores(events: Sequence[EventState], counts: LinkCounts, params: Params) -> LinkerScores:
     """How the story linker scores pairs of these events: the one function to re-point when it changes."""
     return LinkerScores(events, counts, params)
-
-
-def _main_actors(profile: Mapping[str, float], idf: Mapping[str, float], n: int) -> dict[str, float]:
-    """The ``n`` entity keys of a profile with the highest weight x IDF (ties: by key), with their weights."""
-    return dict(sorted(profile.items(), key=lambda kv: (-kv[1] * idf[kv[0]], kv[0]))[:n])
 
 
 def _topic_weights(event: EventState, df: Mapping[int, int], idf: Any) -> dict[int, float]:
